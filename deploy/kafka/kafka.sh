@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# A real Apache Kafka broker (KRaft, single node) without Docker.
+#   deploy/kafka/kafka.sh fetch|start|stop|status|restart
+# Environment: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (KAFKA_PORT+1),
+#              KAFKA_DATA_DIR (.local/kafka-<port>), KAFKA_HEAP (512m).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+libs="$root/.local/kafka/libs"
+port="${KAFKA_PORT:-9092}"
+cport="${KAFKA_CONTROLLER_PORT:-$((port + 1))}"
+data="${KAFKA_DATA_DIR:-$root/.local/kafka-$port}"
+pidfile="$data/kafka.pid"
+log="$data/server.log"
+
+die() { echo "kafka.sh: $*" >&2; exit 1; }
+
+ensure_java() {
+  if command -v java >/dev/null 2>&1; then
+    major=$(java -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')
+    [ "${major%%.*}" -ge 17 ] 2>/dev/null && return 0
+  fi
+  [ "$(id -u)" = 0 ] || die "Java 17+ is needed: install openjdk-17-jre-headless"
+  echo "kafka.sh: installing Java 17 (Debian openjdk-17-jre-headless)"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null
+}
+
+ensure_maven() {
+  command -v mvn >/dev/null 2>&1 && return 0
+  [ "$(id -u)" = 0 ] || die "Maven is needed to fetch the broker jars: install maven"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq maven >/dev/null
+}
+
+fetch() {
+  # Pinned in pom.xml; Maven verifies each artifact's repository checksum (-C), and
+  # jars.sha256 pins the exact bytes we tested with.
+  if [ -f "$libs/.verified" ]; then return 0; fi
+  ensure_java; ensure_maven
+  mkdir -p "$libs"
+  echo "kafka.sh: fetching Apache Kafka jars from Maven Central"
+  mvn -q -B -C -f "$here/pom.xml" dependency:copy-dependencies \
+      -DoutputDirectory="$libs" -DincludeScope=runtime >"$root/.local/kafka/fetch.log" 2>&1 \
+    || die "fetching the broker jars failed; see .local/kafka/fetch.log"
+  (cd "$libs" && sha256sum --quiet -c "$here/jars.sha256") || die "a broker jar does not match deploy/kafka/jars.sha256"
+  touch "$libs/.verified"
+}
+
+running_pid() {
+  [ -f "$pidfile" ] || return 1
+  pid=$(cat "$pidfile")
+  if kill -0 "$pid" 2>/dev/null; then echo "$pid"; return 0; fi
+  echo "kafka.sh: removing stale PID file $pidfile (process $pid is gone)" >&2
+  rm -f "$pidfile"; return 1
+}
+
+port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+java_args=(-Xms"${KAFKA_HEAP:-512m}" -Xmx"${KAFKA_HEAP:-512m}" -XX:+UseG1GC
+           -Dlog4j2.configurationFile="$here/log4j2.properties" -cp "$libs/*")
+java_cmd() { java "${java_args[@]}" "$@"; }
+
+start() {
+  if pid=$(running_pid); then echo "kafka.sh: already running on 127.0.0.1:$port (pid $pid)"; return 0; fi
+  for p in "$port" "$cport"; do
+    port_taken "$p" && die "port $p on 127.0.0.1 is taken by another process; set KAFKA_PORT to a free port"
+  done
+  fetch; ensure_java
+  mkdir -p "$data/logs"
+  sed -e "s#@PORT@#$port#g; s#@CPORT@#$cport#g; s#@DATA@#$data/logs#g" \
+    "$here/server.properties.in" >"$data/server.properties"
+  if [ ! -f "$data/logs/meta.properties" ]; then
+    java_cmd kafka.tools.StorageTool format --standalone --ignore-formatted \
+      --cluster-id "$(java_cmd kafka.tools.StorageTool random-uuid)" \
+      --config "$data/server.properties" >>"$log" 2>&1 || die "formatting KRaft storage failed; see $log"
+  fi
+  nohup java "${java_args[@]}" kafka.Kafka "$data/server.properties" >>"$log" 2>&1 &
+  echo $! >"$pidfile"
+  deadline=$((SECONDS + ${KAFKA_START_TIMEOUT:-90}))
+  until port_taken "$port"; do
+    kill -0 "$(cat "$pidfile")" 2>/dev/null || { rm -f "$pidfile"; die "broker exited during start; see $log"; }
+    [ $SECONDS -lt $deadline ] || die "broker did not open 127.0.0.1:$port in time; see $log"
+    sleep 0.2
+  done
+  echo "kafka.sh: broker up on 127.0.0.1:$port (pid $(cat "$pidfile"), data in $data)"
+}
+
+stop() {
+  pid=$(running_pid) || { echo "kafka.sh: not running"; return 0; }
+  kill "$pid"
+  deadline=$((SECONDS + 60))
+  while kill -0 "$pid" 2>/dev/null; do
+    [ $SECONDS -lt $deadline ] || { kill -9 "$pid"; break; }
+    sleep 0.2
+  done
+  rm -f "$pidfile"
+  echo "kafka.sh: stopped"
+}
+
+case "${1:-}" in
+  fetch) fetch ;;
+  start) start ;;
+  stop) stop ;;
+  restart) stop; start ;;
+  status) if pid=$(running_pid); then echo "running on 127.0.0.1:$port (pid $pid)"; else echo "not running"; exit 3; fi ;;
+  *) echo "usage: $0 fetch|start|stop|status|restart" >&2; exit 2 ;;
+esac

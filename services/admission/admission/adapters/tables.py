@@ -1,0 +1,24 @@
+"""The admission service's own tables (its database only; other services learn of stays through events)."""
+
+from sqlalchemy import Column, Date, MetaData, String, Table
+
+from svu_shared.db import AwareDateTime
+from svu_shared.runtime import Messaging
+
+metadata = MetaData()
+messaging = Messaging(metadata)
+
+stays = Table(
+    "stays",
+    metadata,
+    Column("stay_id", String(64), primary_key=True),
+    Column("patient_id", String(12), nullable=False),
+    Column("municipality", String(4), nullable=False, index=True),
+    Column("care_unit", String(64), nullable=False, index=True),
+    Column("care_type", String(16), nullable=False),
+    Column("admitted_at", AwareDateTime(), nullable=False),
+    Column("support_needed_judged_at", AwareDateTime(), nullable=True),
+    Column("estimated_discharge_date", Date, nullable=True),
+    Column("notice_sent_at", AwareDateTime(), nullable=False),
+    Column("notice_deadline", AwareDateTime(), nullable=False),
+)

@@ -1,0 +1,39 @@
+"""The admission notice (inskrivningsmeddelande) and its 24-hour deadline (domain §2)."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+# Domain §2: within 24 h of admission, or of the physician's later judgement that the patient will need support.
+NOTICE_DEADLINE = timedelta(hours=24)
+
+
+class NoticeRuleBroken(Exception):
+    """An action the process does not allow; the API answers 409 with this message."""
+
+
+@dataclass(frozen=True)
+class AdmissionNotice:
+    stay_id: str
+    patient_id: str
+    municipality: str
+    care_unit: str
+    care_type: str
+    admitted_at: datetime
+    sent_at: datetime
+    support_needed_judged_at: datetime | None = None
+    estimated_discharge_date: date | None = None
+
+    def __post_init__(self) -> None:
+        if self.support_needed_judged_at is not None and self.support_needed_judged_at < self.admitted_at:
+            raise NoticeRuleBroken("support_needed_judged_at cannot be before admitted_at")
+        if self.sent_at < self.admitted_at:
+            raise NoticeRuleBroken("the notice cannot be sent before the patient was admitted")
+
+    @property
+    def deadline(self) -> datetime:
+        start = self.support_needed_judged_at or self.admitted_at
+        return start + NOTICE_DEADLINE
+
+    @property
+    def on_time(self) -> bool:
+        return self.sent_at <= self.deadline

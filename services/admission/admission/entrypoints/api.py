@@ -1,0 +1,94 @@
+"""HTTP API of the admission service (wards)."""
+
+import uuid
+from datetime import UTC, date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Request
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+
+from admission.domain.identity import InvalidPatientId, validate_patient_id
+from admission.domain.notice import AdmissionNotice, NoticeRuleBroken
+from admission.service_layer import handlers
+from svu_shared.contracts.admission import CareType
+from svu_shared.runtime import ServiceRuntime
+
+router = APIRouter(tags=["admission"])
+
+
+def _patient_id(value: str) -> str:
+    try:
+        return validate_patient_id(value)
+    except InvalidPatientId as exc:
+        raise ValueError(str(exc)) from None
+
+
+class AdmissionNoticeIn(BaseModel):
+    """Inskrivningsmeddelande as the ward posts it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    stay_id: str | None = Field(None, pattern=r"^[A-Za-z0-9_.:-]{1,64}$",
+                                description="Vårdtillfälle id; generated when absent")
+    patient_id: Annotated[str, AfterValidator(_patient_id)] = Field(
+        description="Personnummer or samordningsnummer, 12 digits", examples=["191212121212"])
+    municipality: str = Field(pattern=r"^\d{4}$", description="Kommunkod where the patient is folkbokförd")
+    care_unit: str = Field(min_length=1, max_length=64, description="HSA-id of the ward")
+    care_type: CareType = "somatic"
+    admitted_at: AwareDatetime
+    support_needed_judged_at: AwareDatetime | None = Field(
+        None, description="When the physician judged that support will be needed, if later than admission")
+    estimated_discharge_date: date | None = None
+
+
+class StayOut(BaseModel):
+    stay_id: str
+    patient_id: str
+    municipality: str
+    care_unit: str
+    care_type: str
+    admitted_at: datetime
+    support_needed_judged_at: datetime | None
+    estimated_discharge_date: date | None
+    notice_sent_at: datetime
+    notice_deadline: datetime
+    notice_on_time: bool
+
+
+def _runtime(request: Request) -> ServiceRuntime:
+    return request.app.state.runtime
+
+
+def _stay_out(row: dict) -> StayOut:
+    return StayOut(**row, notice_on_time=row["notice_sent_at"] <= row["notice_deadline"])
+
+
+@router.post("/admission-notices", status_code=201, response_model=StayOut,
+             responses={409: {"description": "The stay already has an admission notice"}})
+async def post_admission_notice(body: AdmissionNoticeIn, request: Request) -> StayOut:
+    try:
+        notice = AdmissionNotice(
+            **body.model_dump(exclude={"stay_id"}),
+            stay_id=body.stay_id or str(uuid.uuid4()),
+            sent_at=datetime.now(UTC),
+        )
+    except NoticeRuleBroken as exc:
+        raise HTTPException(422, str(exc)) from None
+    try:
+        async with _runtime(request).transaction() as session:
+            await handlers.send_admission_notice(session, notice)
+    except NoticeRuleBroken as exc:
+        raise HTTPException(409, str(exc)) from None
+    async with _runtime(request).sessions() as session:
+        row = await handlers.get_stay(session, notice.stay_id)
+    assert row is not None
+    return _stay_out(row)
+
+
+@router.get("/stays/{stay_id}", response_model=StayOut, responses={404: {"description": "No such stay"}})
+async def get_stay(stay_id: str, request: Request) -> StayOut:
+    async with _runtime(request).sessions() as session:
+        row = await handlers.get_stay(session, stay_id)
+    if row is None:
+        raise HTTPException(404, f"no stay {stay_id}")
+    return _stay_out(row)

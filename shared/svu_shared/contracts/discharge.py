@@ -1,0 +1,45 @@
+"""Events published by the discharge service on topic `svu.discharge`."""
+
+from typing import ClassVar, Literal
+
+from pydantic import AwareDatetime, Field
+
+from svu_shared.contracts.base import IntegrationEvent
+
+TOPIC = "svu.discharge"
+SOURCE = "/svu/discharge"
+
+Destination = Literal["home", "special_housing", "short_term_place", "other_region", "deceased"]
+
+
+class DischargeReadyNotified(IntegrationEvent):
+    """Underrättelse om utskrivningsklar: its send time starts the payment clock (domain §2)."""
+
+    event_type: ClassVar[str] = "se.svu.discharge.ready_notified.v1"
+    topic: ClassVar[str] = TOPIC
+    source: ClassVar[str] = SOURCE
+
+    judged_at: AwareDatetime = Field(description="When the physician judged the patient discharge-ready")
+    sent_at: AwareDatetime = Field(description="When the notice was sent; ready periods open here")
+
+
+class DischargeReadyWithdrawn(IntegrationEvent):
+    """Återkallad utskrivningsklar: the patient's condition changed; the ready period closes."""
+
+    event_type: ClassVar[str] = "se.svu.discharge.ready_withdrawn.v1"
+    topic: ClassVar[str] = TOPIC
+    source: ClassVar[str] = SOURCE
+
+    withdrawn_at: AwareDatetime
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class PatientDischarged(IntegrationEvent):
+    """Utskriven: the stay ends, with the patient's destination."""
+
+    event_type: ClassVar[str] = "se.svu.discharge.patient_discharged.v1"
+    topic: ClassVar[str] = TOPIC
+    source: ClassVar[str] = SOURCE
+
+    discharged_at: AwareDatetime
+    destination: Destination

@@ -1,0 +1,100 @@
+"""Transactional outbox (architecture §3): events are rows committed with the state change; the relay publishes them.
+
+The relay sends a batch with the idempotent producer, waits for every acknowledgement, then marks the rows
+sent in the same transaction that locked them (`FOR UPDATE SKIP LOCKED`, so two relays never share a row).
+If it dies between send and mark, the rows are sent again with the same event ids and consumers dedup them.
+"""
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+
+from aiokafka import AIOKafkaProducer
+from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from svu_shared.contracts.base import IntegrationEvent
+from svu_shared.envelope import CloudEvent
+from svu_shared.telemetry import current_traceparent, traceparent_headers
+
+log = logging.getLogger(__name__)
+
+
+async def add_to_outbox(session: AsyncSession, outbox: Table, event: IntegrationEvent) -> CloudEvent:
+    """Record `event` for publication; call inside the transaction that makes the state change."""
+    envelope = CloudEvent.wrap(event, event.source)
+    await session.execute(
+        insert(outbox).values(
+            event_id=envelope.id,
+            topic=event.topic,
+            key=envelope.subject,
+            payload=envelope.to_bytes(),
+            traceparent=current_traceparent(),
+            created_at=datetime.now(UTC),
+        )
+    )
+    return envelope
+
+
+async def outbox_backlog(sessions: async_sessionmaker, outbox: Table) -> int:
+    async with sessions() as session:
+        return int((await session.execute(select(func.count()).where(outbox.c.sent_at.is_(None)))).scalar_one())
+
+
+class OutboxRelay:
+    def __init__(self, sessions: async_sessionmaker, outbox: Table, batch_size: int = 500) -> None:
+        self._sessions = sessions
+        self._outbox = outbox
+        self._batch_size = batch_size
+        self._wakeup = asyncio.Event()
+
+    def nudge(self) -> None:
+        """Called after a commit that added rows, so they go out without waiting for the next poll."""
+        self._wakeup.set()
+
+    async def publish_batch(self, producer: AIOKafkaProducer) -> int:
+        o = self._outbox
+        async with self._sessions() as session, session.begin():
+            rows = (
+                await session.execute(
+                    select(o.c.id, o.c.topic, o.c.key, o.c.payload, o.c.traceparent)
+                    .where(o.c.sent_at.is_(None))
+                    .order_by(o.c.id)
+                    .limit(self._batch_size)
+                    .with_for_update(skip_locked=True)
+                )
+            ).all()
+            if not rows:
+                return 0
+            acks = [
+                await producer.send(
+                    r.topic, value=r.payload, key=r.key.encode(), headers=traceparent_headers(r.traceparent)
+                )
+                for r in rows
+            ]
+            await asyncio.gather(*acks)
+            await session.execute(
+                update(o).where(o.c.id.in_([r.id for r in rows])).values(sent_at=datetime.now(UTC))
+            )
+        return len(rows)
+
+    async def run(self, producer_ready, stop: asyncio.Event, poll_seconds: float = 0.2) -> None:  # type: ignore[no-untyped-def]
+        """Publish until `stop`; `producer_ready()` returns a started producer or None while the broker is away."""
+        delay = poll_seconds
+        while not stop.is_set():
+            sent = 0
+            try:
+                producer = await producer_ready()
+                if producer is not None:
+                    sent = await self.publish_batch(producer)
+                delay = poll_seconds
+            except Exception as exc:  # broker or database away: the rows stay unsent and are retried
+                log.warning("outbox relay: %s; retrying", exc)
+                delay = min(delay * 2, 5.0)
+            if sent:
+                continue
+            self._wakeup.clear()
+            try:
+                await asyncio.wait_for(self._wakeup.wait(), timeout=delay)
+            except TimeoutError:
+                pass

@@ -1,0 +1,173 @@
+"""What every service runs besides its routes: migrations, the outbox relay, the inbox consumer, /health.
+
+A service's bootstrap builds one `ServiceRuntime` and hands it its handlers; the FastAPI app's lifespan
+starts and stops it. The service starts without a broker (requests still succeed: the outbox holds
+the events) and reports that in /health.
+"""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from sqlalchemy import MetaData, Table, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from svu_shared.consumer import EventConsumer, Handler, Inbox
+from svu_shared.db import make_engine, make_sessions
+from svu_shared.kafka import ALL_TOPICS, dlq_topic, ensure_topics, new_consumer, new_producer, start_with_retry
+from svu_shared.messaging_tables import dead_letter_table, inbox_table, outbox_table
+from svu_shared.migrations import upgrade_to_head
+from svu_shared.outbox import OutboxRelay
+from svu_shared.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+HEALTH_TIMEOUT_SECONDS = 2.0
+
+
+@dataclass
+class Messaging:
+    """Tables every service's database has, bound to the service's own MetaData."""
+
+    metadata: MetaData
+    outbox: Table = field(init=False)
+    inbox: Table = field(init=False)
+    dead_letters: Table = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.outbox = outbox_table(self.metadata)
+        self.inbox = inbox_table(self.metadata)
+        self.dead_letters = dead_letter_table(self.metadata)
+
+
+class ServiceRuntime:
+    def __init__(self, *, name: str, settings: ServiceSettings, messaging: Messaging, migrations_dir: Path,
+                 consumes: tuple[str, ...] = (), handlers: dict[str, Handler] | None = None) -> None:
+        self.name = name
+        self.settings = settings
+        self.messaging = messaging
+        self.migrations_dir = migrations_dir
+        self.consumes = consumes
+        self.engine = make_engine(settings.database_url)
+        self.sessions = make_sessions(self.engine)
+        self.relay = OutboxRelay(self.sessions, messaging.outbox, settings.relay_batch_size)
+        self.inbox = Inbox(self.sessions, messaging.inbox, handlers or {})
+        self.inbox.on_commit = self.relay.nudge
+        self.consumer = EventConsumer(service=name, inbox=self.inbox, dead_letters=messaging.dead_letters)
+        self._producer: AIOKafkaProducer | None = None
+        self._producer_lock = asyncio.Lock()
+        self._stop = asyncio.Event()
+        self._tasks: list[asyncio.Task] = []
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """The unit of work of a request: state change and outbox rows commit together, then the relay wakes."""
+        async with self.sessions() as session, session.begin():
+            yield session
+        self.relay.nudge()
+
+    async def producer_ready(self) -> AIOKafkaProducer | None:
+        if self._producer is not None:
+            return self._producer
+        async with self._producer_lock:
+            if self._producer is None and not self._stop.is_set():
+                self._producer = await start_with_retry(
+                    lambda: new_producer(self.settings.kafka_bootstrap), f"{self.name} producer", self._stop)
+        return self._producer
+
+    async def start(self) -> None:
+        await asyncio.to_thread(upgrade_to_head, self.migrations_dir, self.settings.database_url)
+        self._stop.clear()
+        self._tasks = [asyncio.create_task(self.relay.run(self.producer_ready, self._stop), name="relay")]
+        if self.consumes:
+            self._tasks.append(asyncio.create_task(self._consume(), name="consumer"))
+
+    async def _consume(self) -> None:
+        group = self.settings.consumer_group or f"svu-{self.name}"
+        bootstrap = self.settings.kafka_bootstrap
+
+        def make() -> AIOKafkaConsumer:
+            return new_consumer(bootstrap, group, list(self.consumes))
+
+        while not self._stop.is_set():
+            consumer = None
+            try:
+                await ensure_topics(bootstrap, [*ALL_TOPICS, *(dlq_topic(t) for t in ALL_TOPICS)])
+                consumer = await start_with_retry(make, f"{self.name} consumer", self._stop)
+                if consumer is not None:
+                    await self.consumer.run(consumer, self.producer_ready, self._stop)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("%s consumer: %s; restarting", self.name, exc)
+                await asyncio.sleep(1.0)
+            finally:
+                if consumer is not None:
+                    await consumer.stop()
+
+    async def stop(self) -> None:
+        """Graceful: the consumer finishes the event in hand and commits; the relay finishes its batch."""
+        self._stop.set()
+        self.relay.nudge()
+        if self._tasks:
+            done, pending = await asyncio.wait(self._tasks, timeout=15)
+            for task in pending:
+                task.cancel()
+        if self._producer is not None:
+            await self._producer.stop()
+        await self.engine.dispose()
+
+    async def health(self) -> dict[str, str]:
+        problems: dict[str, str] = {}
+        try:
+            async with asyncio.timeout(HEALTH_TIMEOUT_SECONDS), self.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        except Exception as exc:
+            problems["database"] = f"unreachable: {type(exc).__name__}"
+        try:
+            async with asyncio.timeout(HEALTH_TIMEOUT_SECONDS):
+                producer = self._producer
+                if producer is None:
+                    raise ConnectionError("no connection to the broker yet")
+                metadata = await producer.client.fetch_all_metadata()
+                if not metadata.brokers():
+                    raise ConnectionError("no broker in cluster metadata")
+        except Exception as exc:
+            problems["broker"] = f"unreachable at {self.settings.kafka_bootstrap}: {type(exc).__name__} {exc}".strip()
+        return problems
+
+
+def service_app(runtime: ServiceRuntime, *, title: str, description: str, routers: list) -> FastAPI:  # type: ignore[type-arg]
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await runtime.start()
+        try:
+            yield
+        finally:
+            await runtime.stop()
+
+    app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan)
+    app.state.runtime = runtime
+
+    @app.get("/health", tags=["operations"], summary="200 when the database and the broker are reachable")
+    async def health() -> JSONResponse:
+        problems = await runtime.health()
+        if problems:
+            return JSONResponse({"status": "unavailable", "service": runtime.name, "problems": problems}, 503)
+        return JSONResponse({"status": "ok", "service": runtime.name})
+
+    for router in routers:
+        app.include_router(router)
+    return app
+
+
+def serve(app: FastAPI, settings: ServiceSettings) -> None:
+    import uvicorn
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    uvicorn.run(app, host=settings.host, port=settings.port, timeout_graceful_shutdown=20)

@@ -1,0 +1,19 @@
+"""The settings every service has; each service subclasses it once with its own env prefix and port."""
+
+from typing import Literal
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore")
+
+    database_url: str
+    kafka_bootstrap: str = "127.0.0.1:9092"
+    host: str = "127.0.0.1"
+    port: int
+    consumer_group: str | None = None
+    # Telemetry: "console" prints spans, "otlp" sends them to otel_endpoint, "none" keeps them in-process.
+    otel_exporter: Literal["none", "console", "otlp"] = "none"
+    otel_endpoint: str | None = None
+    relay_batch_size: int = 500
