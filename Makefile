@@ -1,0 +1,47 @@
+# SVU: `make run` to see it work, `make test` for the whole suite. `make help` lists every target.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: help install run up down test unit lint contracts compose-check bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(UV):
+	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet --break-system-packages uv
+
+install: $(UV) ## Install Python 3.11 packages (uv, one lock file) and fetch the pinned Kafka broker jars
+	@$(UV) sync --frozen --quiet
+	@deploy/kafka/kafka.sh fetch
+
+run: install ## Start broker and the four services on SQLite, play a demo flow, stay up until Ctrl-C
+	@$(PY) -m deploy.system run
+
+up: install ## Start the same system in the background; returns when every health check passes
+	@$(PY) -m deploy.system up
+
+down: ## Stop what `make up` started
+	@$(PY) -m deploy.system down
+
+test: install ## The whole suite on a real Kafka broker and a real PostgreSQL (started by the project)
+	@$(VENV)/bin/pytest -q
+
+unit: install ## Only the tests that need no broker and no database
+	@$(VENV)/bin/pytest -q -m "not e2e" services
+
+lint: install ## ruff, mypy, and import-linter (no service imports another; shared imports no service)
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/lint-imports
+	@$(VENV)/bin/mypy shared/svu_shared services/*/*/domain
+
+contracts: install ## Regenerate the JSON Schemas and the AsyncAPI 3 document from the contracts
+	@$(PY) -m svu_shared.contracts.generate contracts/
+
+bench: install ## Benchmarks (figures, never pass/fail); see bench/README.md
+	@$(PY) -m bench
+
+clean: ## Remove local state (.local: broker data, databases, logs)
+	@rm -rf .local

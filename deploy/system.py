@@ -1,0 +1,138 @@
+"""The whole system on one machine, on its embedded defaults (SQLite per service, the local broker).
+
+    python -m deploy.system run    # start, play a short demo, stay up until Ctrl-C, then stop all it started
+    python -m deploy.system up     # the same in the background; returns when every /health answers 200
+    python -m deploy.system down   # stop what `up` started
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import httpx
+
+from deploy.local_system import DEFAULT_PORTS, ROOT, SERVICES, service_processes, wait_until
+
+RUN_DIR = ROOT / ".local" / "run"
+PIDS = RUN_DIR / "pids"
+KAFKA_PORT = os.environ.get("KAFKA_PORT", "9092")
+BOOTSTRAP = f"127.0.0.1:{KAFKA_PORT}"
+
+
+def _kafka(command: str) -> None:
+    subprocess.run([str(ROOT / "deploy/kafka/kafka.sh"), command], check=True,
+                   env={**os.environ, "KAFKA_PORT": KAFKA_PORT})
+
+
+def _database_urls() -> dict[str, str]:
+    return {s: os.environ.get(f"{s.upper()}_DATABASE_URL", f"sqlite+aiosqlite:///{RUN_DIR}/{s}.db") for s in SERVICES}
+
+
+def _ports() -> dict[str, int]:
+    return {s: int(os.environ.get(f"{s.upper()}_PORT", DEFAULT_PORTS[s])) for s in SERVICES}
+
+
+def start(detached: bool):  # type: ignore[no-untyped-def]
+    _kafka("start")
+    procs = service_processes(BOOTSTRAP, _database_urls(), RUN_DIR, _ports())
+    pids = [str(proc.start(detached=detached)) for proc in procs.values()]
+    if detached:
+        PIDS.write_text("\n".join(pids) + "\n")
+    for proc in procs.values():
+        proc.wait_healthy(timeout=120)
+    return procs
+
+
+def demo(procs) -> None:  # type: ignore[no-untyped-def]
+    url = {name: proc.url for name, proc in procs.items()}
+    stay = f"demo-{uuid.uuid4().hex[:8]}"
+    now = datetime.now(UTC).replace(microsecond=0)
+    ready_at, discharged_at = now - timedelta(days=2, hours=3), now - timedelta(hours=1)
+    print(f"\n== Demo: one stay ({stay}) for Tolvan Tolvansson, folkbokförd in Malmö (1280)")
+    steps = [
+        ("ward posts the admission notice", f"{url['admission']}/admission-notices",
+         {"stay_id": stay, "patient_id": "191212121212", "municipality": "1280",
+          "care_unit": "SE2321000016-MEDAVD3", "admitted_at": (now - timedelta(days=5)).isoformat()}),
+        ("ward notifies discharge-ready", f"{url['discharge']}/stays/{stay}/discharge-ready",
+         {"judged_at": ready_at.isoformat(), "sent_at": ready_at.isoformat()}),
+        ("ward discharges the patient home", f"{url['discharge']}/stays/{stay}/discharge",
+         {"discharged_at": discharged_at.isoformat(), "destination": "home"}),
+    ]
+    for label, endpoint, body in steps:
+        response = httpx.post(endpoint, json=body, timeout=10)
+        print(f"  {label}: POST {endpoint} -> {response.status_code}")
+        response.raise_for_status()
+
+    def case_discharged():  # type: ignore[no-untyped-def]
+        cases = httpx.get(f"{url['planning']}/cases", params={"stay_id": stay}, timeout=5).json()
+        return cases if cases and cases[0]["status"] == "discharged" else None
+
+    def billed_period():  # type: ignore[no-untyped-def]
+        response = httpx.get(f"{url['billing']}/stays/{stay}/ready-periods", timeout=5)
+        body = response.json() if response.status_code == 200 else None
+        return body if body and body["discharged_at"] else None
+
+    case = wait_until(case_discharged, timeout=30, what="the planning case")[0]
+    period = wait_until(billed_period, timeout=30, what="billing's ready period")
+    print(f"  planning (municipality 1280's inbox): case {case['case_id']} is {case['status']}")
+    for p in period["periods"]:
+        print(f"  billing: ready period {p['opened_at']} .. {p['closed_at']} (from events {p['opened_by'][:8]}…, "
+              f"{(p['closed_by'] or '')[:8]}…)")
+    print("\n== Where to look")
+    for name, proc in procs.items():
+        print(f"  {name:<10} {proc.url}/docs   (health: {proc.url}/health, log: {proc.log.relative_to(ROOT)})")
+    print(f"  broker     {BOOTSTRAP} (topics svu.admission, svu.planning, svu.discharge, svu.billing)")
+
+
+def run() -> None:
+    procs = start(detached=False)
+    try:
+        demo(procs)
+        print("\nThe system is up. Press Ctrl-C to stop everything `make run` started.")
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
+        while True:
+            signal.pause()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        print("\nStopping the services and the broker ...")
+        for proc in procs.values():
+            proc.stop()
+        _kafka("stop")
+
+
+def down() -> None:
+    if PIDS.exists():
+        for pid in PIDS.read_text().split():
+            try:
+                os.kill(int(pid), signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        for pid in PIDS.read_text().split():
+            wait_until(lambda pid=pid: not _alive(int(pid)), timeout=30, what=f"process {pid} to stop")
+        PIDS.unlink()
+    _kafka("stop")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+if __name__ == "__main__":
+    command = sys.argv[1] if len(sys.argv) > 1 else "run"
+    if command == "run":
+        run()
+    elif command == "up":
+        start(detached=True)
+        print("System up: admission :8001, planning :8002, discharge :8003, billing :8004. `make down` stops it.")
+    elif command == "down":
+        down()
+    else:
+        sys.exit(f"usage: python -m deploy.system run|up|down (not {command!r})")

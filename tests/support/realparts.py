@@ -1,0 +1,63 @@
+"""The real broker and database for the test run, started by the project's own scripts in deploy/.
+
+One broker and one PostgreSQL server per test run. When they cannot be started the run fails loudly
+(pytest.exit with the script's message), with or without CI=true: a missing real part never turns into
+skipped tests.
+"""
+
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from deploy.local_system import ROOT, wait_until
+KAFKA_PORT = int(os.environ.get("SVU_TEST_KAFKA_PORT", "19092"))
+PG_PORT = int(os.environ.get("SVU_TEST_PG_PORT", "55432"))
+
+
+def _run(script: str, *args: str, env: dict[str, str]) -> str:
+    result = subprocess.run([str(ROOT / script), *args], env={**os.environ, **env},
+                            capture_output=True, text=True, timeout=600)
+    if result.returncode != 0:
+        pytest.exit(f"{script} {' '.join(args)} failed (CI={os.environ.get('CI', '')}):\n"
+                    f"{result.stdout}\n{result.stderr}", returncode=3)
+    return result.stdout
+
+
+class Kafka:
+    def __init__(self, port: int = KAFKA_PORT) -> None:
+        self.port = port
+        self.data = ROOT / ".local" / f"kafka-test-{port}"
+        self.env = {"KAFKA_PORT": str(port), "KAFKA_DATA_DIR": str(self.data)}
+        self.bootstrap = f"127.0.0.1:{port}"
+
+    def start(self, fresh: bool = False) -> None:
+        if fresh:
+            self.stop()
+            shutil.rmtree(self.data, ignore_errors=True)
+        _run("deploy/kafka/kafka.sh", "start", env=self.env)
+
+    def stop(self) -> None:
+        _run("deploy/kafka/kafka.sh", "stop", env=self.env)
+
+
+class Postgres:
+    def __init__(self, port: int = PG_PORT) -> None:
+        self.port = port
+        self.env = {"PGPORT": str(port)}
+
+    def start(self) -> None:
+        _run("deploy/postgres/postgres.sh", "start", env=self.env)
+
+    def stop(self) -> None:
+        _run("deploy/postgres/postgres.sh", "stop", env=self.env)
+
+    def fresh_database(self, name: str) -> str:
+        """Drops and creates `name`; returns its async SQLAlchemy URL."""
+        psql = ["psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-q", "-c"]
+        for sql in (f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name}"):
+            subprocess.run([*psql, sql], check=True, capture_output=True, env={**os.environ, "PGCONNECT_TIMEOUT": "10"})
+        return f"postgresql+asyncpg://postgres@127.0.0.1:{self.port}/{name}"
+
+__all__ = ["ROOT", "Kafka", "Postgres", "wait_until"]
