@@ -1,0 +1,43 @@
+"""Issue 2 §8: docker-compose.yml parses, and every service, port, Dockerfile and variable it names exists in code."""
+
+import importlib
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVICES = {"admission": "AdmissionSettings", "planning": "PlanningSettings",
+            "discharge": "DischargeSettings", "billing": "BillingSettings"}
+
+
+def _compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_compose_describes_broker_database_collector_and_the_four_services():
+    assert set(_compose()["services"]) == {"kafka", "postgres", "otel-collector", *SERVICES}
+
+
+def test_every_service_port_dockerfile_and_variable_exists_in_code():
+    compose = _compose()["services"]
+    for name, settings_class in SERVICES.items():
+        settings = getattr(importlib.import_module(f"{name}.settings"), settings_class)
+        prefix = settings.model_config["env_prefix"]
+        fields = set(settings.model_fields)
+        spec = compose[name]
+        for variable in spec["environment"]:
+            assert variable.startswith(prefix), f"{name}: {variable} lacks the prefix {prefix}"
+            assert variable.removeprefix(prefix).lower() in fields, f"{name}: {variable} is not a setting"
+        port = settings.model_fields["port"].default
+        assert spec["ports"] == [f"{port}:{port}"]
+        assert int(spec["environment"][f"{prefix}PORT"]) == port
+        dockerfile = ROOT / spec["build"]["dockerfile"]
+        assert dockerfile.exists()
+        assert f'"-m", "{name}"' in dockerfile.read_text()
+        assert (ROOT / "services" / name / name / "__main__.py").exists()
+
+
+def test_mounted_files_exist():
+    for spec in _compose()["services"].values():
+        for volume in spec.get("volumes", []):
+            assert (ROOT / volume.split(":")[0]).exists(), volume
