@@ -42,9 +42,14 @@ class ServiceProcess:
     def start(self, detached: bool = False) -> int:
         self.log.parent.mkdir(parents=True, exist_ok=True)
         with self.log.open("ab") as out:
-            self.process = subprocess.Popen([sys.executable, "-m", self.name], cwd=ROOT,
-                                            env={**os.environ, **self.env}, stdout=out, stderr=subprocess.STDOUT,
-                                            start_new_session=detached)
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", self.name],
+                cwd=ROOT,
+                env={**os.environ, **self.env},
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=detached,
+            )
         return self.process.pid
 
     def wait_healthy(self, timeout: float = 60.0) -> None:
@@ -64,13 +69,17 @@ class ServiceProcess:
             self.process.wait(timeout=30)
 
 
-def service_processes(kafka_bootstrap: str, database_urls: dict[str, str], run_dir: Path,
-                      ports: dict[str, int] | None = None) -> dict[str, ServiceProcess]:
+def service_processes(
+    kafka_bootstrap: str, database_urls: dict[str, str], run_dir: Path, ports: dict[str, int] | None = None
+) -> dict[str, ServiceProcess]:
     ports = ports or DEFAULT_PORTS
     procs = {}
     for name in SERVICES:
         prefix = name.upper()
-        env = {f"{prefix}_PORT": str(ports[name]), f"{prefix}_KAFKA_BOOTSTRAP": kafka_bootstrap,
-               f"{prefix}_DATABASE_URL": database_urls[name]}
+        env = {
+            f"{prefix}_PORT": str(ports[name]),
+            f"{prefix}_KAFKA_BOOTSTRAP": kafka_bootstrap,
+            f"{prefix}_DATABASE_URL": database_urls[name],
+        }
         procs[name] = ServiceProcess(name, ports[name], env, run_dir / f"{name}.log")
     return procs

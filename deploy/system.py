@@ -1,8 +1,8 @@
 """The whole system on one machine, on its embedded defaults (SQLite per service, the local broker).
 
-    python -m deploy.system run    # start, play a short demo, stay up until Ctrl-C, then stop all it started
-    python -m deploy.system up     # the same in the background; returns when every /health answers 200
-    python -m deploy.system down   # stop what `up` started
+python -m deploy.system run    # start, play a short demo, stay up until Ctrl-C, then stop all it started
+python -m deploy.system up     # the same in the background; returns when every /health answers 200
+python -m deploy.system down   # stop what `up` started
 """
 
 import os
@@ -23,8 +23,9 @@ BOOTSTRAP = f"127.0.0.1:{KAFKA_PORT}"
 
 
 def _kafka(command: str) -> None:
-    subprocess.run([str(ROOT / "deploy/kafka/kafka.sh"), command], check=True,
-                   env={**os.environ, "KAFKA_PORT": KAFKA_PORT})
+    subprocess.run(
+        [str(ROOT / "deploy/kafka/kafka.sh"), command], check=True, env={**os.environ, "KAFKA_PORT": KAFKA_PORT}
+    )
 
 
 def _database_urls() -> dict[str, str]:
@@ -53,13 +54,27 @@ def demo(procs) -> None:  # type: ignore[no-untyped-def]
     ready_at, discharged_at = now - timedelta(days=2, hours=3), now - timedelta(hours=1)
     print(f"\n== Demo: one stay ({stay}) for Tolvan Tolvansson, folkbokförd in Malmö (1280)")
     steps = [
-        ("ward posts the admission notice", f"{url['admission']}/admission-notices",
-         {"stay_id": stay, "patient_id": "191212121212", "municipality": "1280",
-          "care_unit": "SE2321000016-MEDAVD3", "admitted_at": (now - timedelta(days=5)).isoformat()}),
-        ("ward notifies discharge-ready", f"{url['discharge']}/stays/{stay}/discharge-ready",
-         {"judged_at": ready_at.isoformat(), "sent_at": ready_at.isoformat()}),
-        ("ward discharges the patient home", f"{url['discharge']}/stays/{stay}/discharge",
-         {"discharged_at": discharged_at.isoformat(), "destination": "home"}),
+        (
+            "ward posts the admission notice",
+            f"{url['admission']}/admission-notices",
+            {
+                "stay_id": stay,
+                "patient_id": "191212121212",
+                "municipality": "1280",
+                "care_unit": "SE2321000016-MEDAVD3",
+                "admitted_at": (now - timedelta(days=5)).isoformat(),
+            },
+        ),
+        (
+            "ward notifies discharge-ready",
+            f"{url['discharge']}/stays/{stay}/discharge-ready",
+            {"judged_at": ready_at.isoformat(), "sent_at": ready_at.isoformat()},
+        ),
+        (
+            "ward discharges the patient home",
+            f"{url['discharge']}/stays/{stay}/discharge",
+            {"discharged_at": discharged_at.isoformat(), "destination": "home"},
+        ),
     ]
     for label, endpoint, body in steps:
         response = httpx.post(endpoint, json=body, timeout=10)
@@ -79,8 +94,10 @@ def demo(procs) -> None:  # type: ignore[no-untyped-def]
     period = wait_until(billed_period, timeout=30, what="billing's ready period")
     print(f"  planning (municipality 1280's inbox): case {case['case_id']} is {case['status']}")
     for p in period["periods"]:
-        print(f"  billing: ready period {p['opened_at']} .. {p['closed_at']} (from events {p['opened_by'][:8]}…, "
-              f"{(p['closed_by'] or '')[:8]}…)")
+        print(
+            f"  billing: ready period {p['opened_at']} .. {p['closed_at']} (from events {p['opened_by'][:8]}…, "
+            f"{(p['closed_by'] or '')[:8]}…)"
+        )
     print("\n== Where to look")
     for name, proc in procs.items():
         print(f"  {name:<10} {proc.url}/docs   (health: {proc.url}/health, log: {proc.log.relative_to(ROOT)})")

@@ -12,13 +12,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
+from opentelemetry import trace
 from pydantic import ValidationError
 from sqlalchemy import Table, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from opentelemetry import trace
 from svu_shared.contracts import IntegrationEvent, UnknownEventType, event_model
 from svu_shared.envelope import CloudEvent
 from svu_shared.kafka import dlq_topic
@@ -116,8 +116,10 @@ class EventConsumer:
         if decoded.type not in self.inbox.handlers:
             return  # a valid event of a type this service does not use
         with tracer.start_as_current_span(
-            f"{self.service} handle {decoded.type}", context=context_from_headers(record.headers),
-            kind=trace.SpanKind.CONSUMER, attributes={"messaging.message.id": decoded.id},
+            f"{self.service} handle {decoded.type}",
+            context=context_from_headers(record.headers),
+            kind=trace.SpanKind.CONSUMER,
+            attributes={"messaging.message.id": decoded.id},
         ):
             await self._apply_with_retries(record, decoded, producer_ready, stop)
 
@@ -149,8 +151,14 @@ class EventConsumer:
             delay = min(delay * 2, 5.0)
 
     async def dead_letter(self, record: ConsumerRecord, poison: Poison, producer_ready) -> None:  # type: ignore[no-untyped-def]
-        log.error("%s: dead-lettering %s[%s]@%s: %s", self.service, record.topic, record.partition,
-                  record.offset, poison.reason)
+        log.error(
+            "%s: dead-lettering %s[%s]@%s: %s",
+            self.service,
+            record.topic,
+            record.partition,
+            record.offset,
+            poison.reason,
+        )
         headers = [
             *(record.headers or []),
             ("svu.dlq.reason", poison.reason.encode()),
@@ -163,16 +171,21 @@ class EventConsumer:
             producer: AIOKafkaProducer | None = await producer_ready()
             if producer is not None:
                 try:
-                    await producer.send_and_wait(dlq_topic(record.topic), value=record.value,
-                                                 key=record.key, headers=headers)
+                    await producer.send_and_wait(
+                        dlq_topic(record.topic), value=record.value, key=record.key, headers=headers
+                    )
                     break
                 except Exception as exc:
                     log.warning("%s: dead-letter topic unreachable (%s); retrying", self.service, exc)
             await asyncio.sleep(0.5)
         async with self.inbox.sessions() as session, session.begin():
-            await session.execute(insert(self._dead_letters).values(
-                topic=record.topic, partition=record.partition, offset=record.offset,
-                event_id=poison.event_id, reason=poison.reason, at=datetime.now(UTC),
-            ))
-
-
+            await session.execute(
+                insert(self._dead_letters).values(
+                    topic=record.topic,
+                    partition=record.partition,
+                    offset=record.offset,
+                    event_id=poison.event_id,
+                    reason=poison.reason,
+                    at=datetime.now(UTC),
+                )
+            )

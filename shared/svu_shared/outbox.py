@@ -73,9 +73,7 @@ class OutboxRelay:
                 for r in rows
             ]
             await asyncio.gather(*acks)
-            await session.execute(
-                update(o).where(o.c.id.in_([r.id for r in rows])).values(sent_at=datetime.now(UTC))
-            )
+            await session.execute(update(o).where(o.c.id.in_([r.id for r in rows])).values(sent_at=datetime.now(UTC)))
         return len(rows)
 
     async def run(self, producer_ready, stop: asyncio.Event, poll_seconds: float = 0.2) -> None:  # type: ignore[no-untyped-def]

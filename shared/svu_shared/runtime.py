@@ -20,7 +20,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from svu_shared.consumer import EventConsumer, Handler, Inbox
 from svu_shared.db import make_engine, make_sessions
-from svu_shared.kafka import ALL_TOPICS, dlq_topic, ensure_topics, new_consumer, new_producer, start_with_retry
+from svu_shared.kafka import (
+    ALL_TOPICS,
+    dlq_topic,
+    ensure_topics,
+    new_consumer,
+    new_producer,
+    start_with_retry,
+)
 from svu_shared.messaging_tables import dead_letter_table, inbox_table, outbox_table
 from svu_shared.migrations import upgrade_to_head
 from svu_shared.outbox import OutboxRelay
@@ -46,8 +53,16 @@ class Messaging:
 
 
 class ServiceRuntime:
-    def __init__(self, *, name: str, settings: ServiceSettings, messaging: Messaging, migrations_dir: Path,
-                 consumes: tuple[str, ...] = (), handlers: dict[str, Handler] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        name: str,
+        settings: ServiceSettings,
+        messaging: Messaging,
+        migrations_dir: Path,
+        consumes: tuple[str, ...] = (),
+        handlers: dict[str, Handler] | None = None,
+    ) -> None:
         self.name = name
         self.settings = settings
         self.messaging = messaging
@@ -77,7 +92,8 @@ class ServiceRuntime:
         async with self._producer_lock:
             if self._producer is None and not self._stop.is_set():
                 self._producer = await start_with_retry(
-                    lambda: new_producer(self.settings.kafka_bootstrap), f"{self.name} producer", self._stop)
+                    lambda: new_producer(self.settings.kafka_bootstrap), f"{self.name} producer", self._stop
+                )
         return self._producer
 
     async def start(self) -> None:
@@ -115,7 +131,7 @@ class ServiceRuntime:
         self._stop.set()
         self.relay.nudge()
         if self._tasks:
-            done, pending = await asyncio.wait(self._tasks, timeout=15)
+            _done, pending = await asyncio.wait(self._tasks, timeout=15)
             for task in pending:
                 task.cancel()
         if self._producer is not None:

@@ -9,8 +9,9 @@ from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExport
 TRACEPARENT = "traceparent"
 
 
-def setup_telemetry(service_name: str, exporter: str, endpoint: str | None = None,
-                    extra_processor: SpanProcessor | None = None) -> TracerProvider:
+def setup_telemetry(
+    service_name: str, exporter: str, endpoint: str | None = None, extra_processor: SpanProcessor | None = None
+) -> TracerProvider:
     provider = TracerProvider(resource=Resource.create({"service.name": service_name}))
     if exporter == "console":
         provider.add_span_processor(BatchSpanProcessor(ConsoleSpanExporter()))

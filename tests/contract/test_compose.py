@@ -6,8 +6,12 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICES = {"admission": "AdmissionSettings", "planning": "PlanningSettings",
-            "discharge": "DischargeSettings", "billing": "BillingSettings"}
+SERVICES = {
+    "admission": "AdmissionSettings",
+    "planning": "PlanningSettings",
+    "discharge": "DischargeSettings",
+    "billing": "BillingSettings",
+}
 
 
 def _compose() -> dict:

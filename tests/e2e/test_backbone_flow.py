@@ -1,4 +1,4 @@
-"""Issue 2 §6: admission notice → planning opens a case; discharge-ready → planning and billing; over the real broker."""
+"""Issue 2 §6: admission → planning opens a case; discharge-ready → planning and billing; real broker."""
 
 import json
 import uuid
@@ -24,31 +24,48 @@ def test_admission_reaches_planning_and_discharge_ready_reaches_planning_and_bil
     svc = {name: proc.url for name, proc in running_services.items()}
     stay_id = f"e2e-{uuid.uuid4().hex[:12]}"
 
-    _post(f"{svc['admission']}/admission-notices", {
-        "stay_id": stay_id, "patient_id": "191212121212", "municipality": "1281",
-        "care_unit": "SE2321000016-WARD1", "admitted_at": "2025-03-01T10:00:00+01:00",
-    })
+    _post(
+        f"{svc['admission']}/admission-notices",
+        {
+            "stay_id": stay_id,
+            "patient_id": "191212121212",
+            "municipality": "1281",
+            "care_unit": "SE2321000016-WARD1",
+            "admitted_at": "2025-03-01T10:00:00+01:00",
+        },
+    )
     cases = wait_until(lambda: _get_json(f"{svc['planning']}/cases?stay_id={stay_id}"), what="planning case")
     assert [(c["receiver_kind"], c["receiver_id"], c["status"]) for c in cases] == [("municipality", "1281", "open")]
 
-    _post(f"{svc['discharge']}/stays/{stay_id}/discharge-ready",
-          {"judged_at": "2025-03-03T08:30:00+01:00", "sent_at": "2025-03-03T09:00:00+01:00"})
+    _post(
+        f"{svc['discharge']}/stays/{stay_id}/discharge-ready",
+        {"judged_at": "2025-03-03T08:30:00+01:00", "sent_at": "2025-03-03T09:00:00+01:00"},
+    )
     case = wait_until(
-        lambda: [c for c in _get_json(f"{svc['planning']}/cases?stay_id={stay_id}") or []
-                 if c["status"] == "discharge_ready"],
-        what="case discharge-ready")[0]
+        lambda: [
+            c for c in _get_json(f"{svc['planning']}/cases?stay_id={stay_id}") or [] if c["status"] == "discharge_ready"
+        ],
+        what="case discharge-ready",
+    )[0]
     assert case["discharge_ready_at"] == "2025-03-03T08:00:00Z"
 
     timeline = wait_until(
         lambda: (t := _get_json(f"{svc['billing']}/stays/{stay_id}/ready-periods")) and t["periods"] and t,
-        what="billing ready period")
+        what="billing ready period",
+    )
     assert timeline["municipality"] == "1281"
     assert timeline["periods"][0]["opened_at"] == "2025-03-03T08:00:00Z"
     assert timeline["periods"][0]["closed_at"] is None
 
     # A plain Kafka client that is not ours reads the same events, with CloudEvents content and the stay as key.
-    consumer = Consumer({"bootstrap.servers": kafka.bootstrap, "group.id": f"plain-{uuid.uuid4()}",
-                         "auto.offset.reset": "earliest", "enable.auto.commit": False})
+    consumer = Consumer(
+        {
+            "bootstrap.servers": kafka.bootstrap,
+            "group.id": f"plain-{uuid.uuid4()}",
+            "auto.offset.reset": "earliest",
+            "enable.auto.commit": False,
+        }
+    )
     consumer.subscribe(["svu.admission", "svu.discharge", "svu.planning"])
     seen: dict[str, dict] = {}
 
@@ -58,8 +75,11 @@ def test_admission_reaches_planning_and_discharge_ready_reaches_planning_and_bil
                 continue
             event = json.loads(message.value())
             seen[event["type"]] = {"event": event, "topic": message.topic(), "headers": dict(message.headers() or [])}
-        return {"se.svu.admission.notice_sent.v1", "se.svu.discharge.ready_notified.v1",
-                "se.svu.planning.case_opened.v1"} <= set(seen)
+        return {
+            "se.svu.admission.notice_sent.v1",
+            "se.svu.discharge.ready_notified.v1",
+            "se.svu.planning.case_opened.v1",
+        } <= set(seen)
 
     try:
         wait_until(read_until_all_seen, timeout=30, what="events on the topics")
@@ -95,9 +115,16 @@ def test_an_illegal_transition_is_a_409_naming_the_rule(running_services):
 
 def test_an_invalid_field_is_a_422_naming_the_field(running_services):
     url = running_services["admission"].url
-    response = httpx.post(f"{url}/admission-notices", json={
-        "patient_id": "191212121213", "municipality": "1280", "care_unit": "W",
-        "admitted_at": "2025-03-01T10:00:00+01:00"}, timeout=10)
+    response = httpx.post(
+        f"{url}/admission-notices",
+        json={
+            "patient_id": "191212121213",
+            "municipality": "1280",
+            "care_unit": "W",
+            "admitted_at": "2025-03-01T10:00:00+01:00",
+        },
+        timeout=10,
+    )
     assert response.status_code == 422
     [error] = response.json()["detail"]
     assert error["loc"] == ["body", "patient_id"]

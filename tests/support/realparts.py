@@ -12,16 +12,20 @@ import subprocess
 import pytest
 
 from deploy.local_system import ROOT, wait_until
+
 KAFKA_PORT = int(os.environ.get("SVU_TEST_KAFKA_PORT", "19092"))
 PG_PORT = int(os.environ.get("SVU_TEST_PG_PORT", "55432"))
 
 
 def _run(script: str, *args: str, env: dict[str, str]) -> str:
-    result = subprocess.run([str(ROOT / script), *args], env={**os.environ, **env},
-                            capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [str(ROOT / script), *args], env={**os.environ, **env}, capture_output=True, text=True, timeout=600
+    )
     if result.returncode != 0:
-        pytest.exit(f"{script} {' '.join(args)} failed (CI={os.environ.get('CI', '')}):\n"
-                    f"{result.stdout}\n{result.stderr}", returncode=3)
+        pytest.exit(
+            f"{script} {' '.join(args)} failed (CI={os.environ.get('CI', '')}):\n{result.stdout}\n{result.stderr}",
+            returncode=3,
+        )
     return result.stdout
 
 
@@ -59,5 +63,6 @@ class Postgres:
         for sql in (f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name}"):
             subprocess.run([*psql, sql], check=True, capture_output=True, env={**os.environ, "PGCONNECT_TIMEOUT": "10"})
         return f"postgresql+asyncpg://postgres@127.0.0.1:{self.port}/{name}"
+
 
 __all__ = ["ROOT", "Kafka", "Postgres", "wait_until"]

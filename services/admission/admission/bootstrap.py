@@ -3,11 +3,11 @@
 from pathlib import Path
 
 from fastapi import FastAPI
+from svu_shared.runtime import ServiceRuntime, service_app
 
 from admission.adapters.tables import messaging
 from admission.entrypoints.api import router
 from admission.settings import AdmissionSettings
-from svu_shared.runtime import ServiceRuntime, service_app
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -15,6 +15,9 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 def bootstrap(settings: AdmissionSettings | None = None) -> FastAPI:
     settings = settings or AdmissionSettings()
     runtime = ServiceRuntime(name="admission", settings=settings, messaging=messaging, migrations_dir=MIGRATIONS)
-    return service_app(runtime, title="SVU admission service",
-                       description="Inskrivningsmeddelanden: wards post admission notices for stays.",
-                       routers=[router])
+    return service_app(
+        runtime,
+        title="SVU admission service",
+        description="Inskrivningsmeddelanden: wards post admission notices for stays.",
+        routers=[router],
+    )

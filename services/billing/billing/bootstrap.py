@@ -3,20 +3,29 @@
 from pathlib import Path
 
 from fastapi import FastAPI
+from svu_shared.runtime import ServiceRuntime, service_app
 
 from billing.adapters.tables import messaging
 from billing.entrypoints.api import router
 from billing.service_layer.handlers import HANDLERS
 from billing.settings import BillingSettings
-from svu_shared.runtime import ServiceRuntime, service_app
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def bootstrap(settings: BillingSettings | None = None) -> FastAPI:
     settings = settings or BillingSettings()
-    runtime = ServiceRuntime(name="billing", settings=settings, messaging=messaging, migrations_dir=MIGRATIONS,
-                             consumes=("svu.admission", "svu.discharge"), handlers=HANDLERS)
-    return service_app(runtime, title="SVU billing service",
-                       description="Betalningsansvar: ready periods, monthly settlement, invoices and follow-up.",
-                       routers=[router])
+    runtime = ServiceRuntime(
+        name="billing",
+        settings=settings,
+        messaging=messaging,
+        migrations_dir=MIGRATIONS,
+        consumes=("svu.admission", "svu.discharge"),
+        handlers=HANDLERS,
+    )
+    return service_app(
+        runtime,
+        title="SVU billing service",
+        description="Betalningsansvar: ready periods, monthly settlement, invoices and follow-up.",
+        routers=[router],
+    )

@@ -3,11 +3,11 @@
 from pathlib import Path
 
 from fastapi import FastAPI
+from svu_shared.runtime import ServiceRuntime, service_app
 
 from discharge.adapters.tables import messaging
 from discharge.entrypoints.api import router
 from discharge.settings import DischargeSettings
-from svu_shared.runtime import ServiceRuntime, service_app
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -15,7 +15,9 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 def bootstrap(settings: DischargeSettings | None = None) -> FastAPI:
     settings = settings or DischargeSettings()
     runtime = ServiceRuntime(name="discharge", settings=settings, messaging=messaging, migrations_dir=MIGRATIONS)
-    return service_app(runtime, title="SVU discharge service",
-                       description="Utskrivningsklar, återkallelse och utskrivning: what the ward records "
-                                   "on a patient's way out.",
-                       routers=[router])
+    return service_app(
+        runtime,
+        title="SVU discharge service",
+        description="Utskrivningsklar, återkallelse och utskrivning: what the ward records on a patient's way out.",
+        routers=[router],
+    )

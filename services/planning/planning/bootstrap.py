@@ -3,20 +3,29 @@
 from pathlib import Path
 
 from fastapi import FastAPI
+from svu_shared.runtime import ServiceRuntime, service_app
 
 from planning.adapters.tables import messaging
 from planning.entrypoints.api import router
 from planning.service_layer.handlers import HANDLERS
 from planning.settings import PlanningSettings
-from svu_shared.runtime import ServiceRuntime, service_app
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def bootstrap(settings: PlanningSettings | None = None) -> FastAPI:
     settings = settings or PlanningSettings()
-    runtime = ServiceRuntime(name="planning", settings=settings, messaging=messaging, migrations_dir=MIGRATIONS,
-                             consumes=("svu.admission", "svu.discharge"), handlers=HANDLERS)
-    return service_app(runtime, title="SVU planning service",
-                       description="Ärenden per mottagare: municipalities and primary care plan the way home.",
-                       routers=[router])
+    runtime = ServiceRuntime(
+        name="planning",
+        settings=settings,
+        messaging=messaging,
+        migrations_dir=MIGRATIONS,
+        consumes=("svu.admission", "svu.discharge"),
+        handlers=HANDLERS,
+    )
+    return service_app(
+        runtime,
+        title="SVU planning service",
+        description="Ärenden per mottagare: municipalities and primary care plan the way home.",
+        routers=[router],
+    )

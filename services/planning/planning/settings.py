@@ -1,5 +1,4 @@
 from pydantic_settings import SettingsConfigDict
-
 from svu_shared.settings import ServiceSettings
 
 

@@ -24,26 +24,52 @@ TOPIC_SUMMARIES = {
 # One example per event type: published in the AsyncAPI document and checked against the schemas by tests/contract.
 EXAMPLES: dict[str, dict[str, Any]] = {
     "se.svu.admission.notice_sent.v1": {
-        "stay_id": "SUS-2025-000123", "patient_id": "191212121212", "municipality": "1280",
-        "care_unit": "SE2321000016-MEDAVD3", "care_type": "somatic", "admitted_at": "2025-03-01T10:00:00+01:00",
-        "sent_at": "2025-03-01T14:10:00+01:00", "estimated_discharge_date": "2025-03-06"},
+        "stay_id": "SUS-2025-000123",
+        "patient_id": "191212121212",
+        "municipality": "1280",
+        "care_unit": "SE2321000016-MEDAVD3",
+        "care_type": "somatic",
+        "admitted_at": "2025-03-01T10:00:00+01:00",
+        "sent_at": "2025-03-01T14:10:00+01:00",
+        "estimated_discharge_date": "2025-03-06",
+    },
     "se.svu.planning.case_opened.v1": {
-        "stay_id": "SUS-2025-000123", "case_id": "SUS-2025-000123:municipality:1280",
-        "receiver_kind": "municipality", "receiver_id": "1280", "opened_at": "2025-03-01T14:10:01+01:00"},
+        "stay_id": "SUS-2025-000123",
+        "case_id": "SUS-2025-000123:municipality:1280",
+        "receiver_kind": "municipality",
+        "receiver_id": "1280",
+        "opened_at": "2025-03-01T14:10:01+01:00",
+    },
     "se.svu.discharge.ready_notified.v1": {
-        "stay_id": "SUS-2025-000123", "judged_at": "2025-03-03T08:40:00+01:00", "sent_at": "2025-03-03T09:00:00+01:00"},
+        "stay_id": "SUS-2025-000123",
+        "judged_at": "2025-03-03T08:40:00+01:00",
+        "sent_at": "2025-03-03T09:00:00+01:00",
+    },
     "se.svu.discharge.ready_withdrawn.v1": {
-        "stay_id": "SUS-2025-000123", "withdrawn_at": "2025-03-04T08:00:00+01:00", "reason": "feber"},
+        "stay_id": "SUS-2025-000123",
+        "withdrawn_at": "2025-03-04T08:00:00+01:00",
+        "reason": "feber",
+    },
     "se.svu.discharge.patient_discharged.v1": {
-        "stay_id": "SUS-2025-000123", "discharged_at": "2025-03-05T15:00:00+01:00", "destination": "home"},
+        "stay_id": "SUS-2025-000123",
+        "discharged_at": "2025-03-05T15:00:00+01:00",
+        "destination": "home",
+    },
 }
 
 
 def example_envelope(event: type[IntegrationEvent]) -> dict[str, Any]:
     data = dict(EXAMPLES[event.event_type])
-    return {"specversion": "1.0", "id": f"example-{event.event_type}", "source": event.source,
-            "type": event.event_type, "subject": data["stay_id"], "time": "2025-03-03T08:00:00Z",
-            "datacontenttype": "application/json", "data": data}
+    return {
+        "specversion": "1.0",
+        "id": f"example-{event.event_type}",
+        "source": event.source,
+        "type": event.event_type,
+        "subject": data["stay_id"],
+        "time": "2025-03-03T08:00:00Z",
+        "datacontenttype": "application/json",
+        "data": data,
+    }
 
 
 def schema_name(event: type[IntegrationEvent]) -> str:
@@ -83,19 +109,25 @@ def asyncapi(schemas: dict[str, dict[str, Any]]) -> dict[str, Any]:
             "title": name,
             "summary": (event.__doc__ or "").strip(),
             "contentType": "application/cloudevents+json",
-            "headers": {"type": "object", "properties": {
-                "traceparent": {"type": "string", "description": "W3C trace context of the producing request"}}},
+            "headers": {
+                "type": "object",
+                "properties": {
+                    "traceparent": {"type": "string", "description": "W3C trace context of the producing request"}
+                },
+            },
             "bindings": {"kafka": {"key": {"type": "string", "description": "The stay id"}}},
             "payload": {"$ref": f"./schemas/{schema_name(event)}.json"},
             "examples": [{"name": "example", "payload": example_envelope(event)}],
         }
-        channel = channels.setdefault(event.topic, {
-            "address": event.topic, "description": TOPIC_SUMMARIES[event.topic], "messages": {}})
+        channel = channels.setdefault(
+            event.topic, {"address": event.topic, "description": TOPIC_SUMMARIES[event.topic], "messages": {}}
+        )
         channel["messages"][name] = {"$ref": f"#/components/messages/{name}"}
     for topic in channels:
         op = topic.replace(".", "_")
         operations[f"receive_{op}"] = {
-            "action": "receive", "channel": {"$ref": f"#/channels/{topic}"},
+            "action": "receive",
+            "channel": {"$ref": f"#/channels/{topic}"},
             "summary": f"Consume {topic}: commit offsets after your own commit; dedup by CloudEvents id.",
         }
     return {
@@ -104,8 +136,8 @@ def asyncapi(schemas: dict[str, dict[str, Any]]) -> dict[str, Any]:
             "title": "SVU integration events",
             "version": "1.0.0",
             "description": "CloudEvents 1.0 in structured JSON mode on Kafka. `type` carries the major version; "
-                           "fields are only ever added (ignore unknown ones); a breaking change is a new v2 type. "
-                           "Poison messages go to `<topic>.dlq` with `svu.dlq.*` headers.",
+            "fields are only ever added (ignore unknown ones); a breaking change is a new v2 type. "
+            "Poison messages go to `<topic>.dlq` with `svu.dlq.*` headers.",
         },
         "defaultContentType": "application/cloudevents+json",
         "servers": {"local": {"host": "127.0.0.1:9092", "protocol": "kafka", "description": "make run / make up"}},
@@ -120,8 +152,9 @@ def render(out: Path) -> dict[Path, str]:
     schemas = {schema_name(e): event_schema(e) for e in ALL_EVENTS}
     for name, schema in schemas.items():
         files[out / "schemas" / f"{name}.json"] = json.dumps(schema, indent=2, sort_keys=True) + "\n"
-    files[out / "schemas" / "cloudevent-envelope.json"] = json.dumps(
-        CloudEvent.model_json_schema(), indent=2, sort_keys=True) + "\n"
+    files[out / "schemas" / "cloudevent-envelope.json"] = (
+        json.dumps(CloudEvent.model_json_schema(), indent=2, sort_keys=True) + "\n"
+    )
     files[out / "asyncapi.json"] = json.dumps(asyncapi(schemas), indent=2, sort_keys=True) + "\n"
     return files
 

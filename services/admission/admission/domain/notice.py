@@ -1,7 +1,7 @@
 """The admission notice (inskrivningsmeddelande) and its 24-hour deadline (domain §2)."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 # Domain §2: within 24 h of admission, or of the physician's later judgement that the patient will need support.
 NOTICE_DEADLINE = timedelta(hours=24)
@@ -31,9 +31,11 @@ class AdmissionNotice:
 
     @property
     def deadline(self) -> datetime:
+        # In UTC: Python adds a timedelta to a zoned datetime in wall-clock time, which across a DST
+        # change would give 23 or 25 elapsed hours instead of the law's 24.
         start = self.support_needed_judged_at or self.admitted_at
-        return start + NOTICE_DEADLINE
+        return start.astimezone(UTC) + NOTICE_DEADLINE
 
     @property
     def on_time(self) -> bool:
-        return self.sent_at <= self.deadline
+        return self.sent_at.astimezone(UTC) <= self.deadline

@@ -6,12 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from svu_shared.contracts.admission import CareType
+from svu_shared.runtime import ServiceRuntime
 
 from admission.domain.identity import InvalidPatientId, validate_patient_id
 from admission.domain.notice import AdmissionNotice, NoticeRuleBroken
 from admission.service_layer import handlers
-from svu_shared.contracts.admission import CareType
-from svu_shared.runtime import ServiceRuntime
 
 router = APIRouter(tags=["admission"])
 
@@ -28,16 +28,19 @@ class AdmissionNoticeIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    stay_id: str | None = Field(None, pattern=r"^[A-Za-z0-9_.:-]{1,64}$",
-                                description="Vårdtillfälle id; generated when absent")
+    stay_id: str | None = Field(
+        None, pattern=r"^[A-Za-z0-9_.:-]{1,64}$", description="Vårdtillfälle id; generated when absent"
+    )
     patient_id: Annotated[str, AfterValidator(_patient_id)] = Field(
-        description="Personnummer or samordningsnummer, 12 digits", examples=["191212121212"])
+        description="Personnummer or samordningsnummer, 12 digits", examples=["191212121212"]
+    )
     municipality: str = Field(pattern=r"^\d{4}$", description="Kommunkod where the patient is folkbokförd")
     care_unit: str = Field(min_length=1, max_length=64, description="HSA-id of the ward")
     care_type: CareType = "somatic"
     admitted_at: AwareDatetime
     support_needed_judged_at: AwareDatetime | None = Field(
-        None, description="When the physician judged that support will be needed, if later than admission")
+        None, description="When the physician judged that support will be needed, if later than admission"
+    )
     estimated_discharge_date: date | None = None
 
 
@@ -63,8 +66,12 @@ def _stay_out(row: dict) -> StayOut:
     return StayOut(**row, notice_on_time=row["notice_sent_at"] <= row["notice_deadline"])
 
 
-@router.post("/admission-notices", status_code=201, response_model=StayOut,
-             responses={409: {"description": "The stay already has an admission notice"}})
+@router.post(
+    "/admission-notices",
+    status_code=201,
+    response_model=StayOut,
+    responses={409: {"description": "The stay already has an admission notice"}},
+)
 async def post_admission_notice(body: AdmissionNoticeIn, request: Request) -> StayOut:
     try:
         notice = AdmissionNotice(

@@ -1,6 +1,5 @@
 """Integration events → billing facts: the one translation, used by the consumer and by the CLI's JSONL reader."""
 
-from billing.domain.facts import FactKind, StayFact
 from svu_shared.contracts import (
     AdmissionNoticeSent,
     DischargeReadyNotified,
@@ -9,11 +8,14 @@ from svu_shared.contracts import (
     PatientDischarged,
 )
 
+from billing.domain.facts import FactKind, StayFact
+
 
 def fact_from_event(event_id: str, event: IntegrationEvent) -> StayFact | None:
     if isinstance(event, AdmissionNoticeSent):
-        return StayFact(event.stay_id, FactKind.ADMISSION_NOTICE, event.sent_at, event_id,
-                        event.municipality, event.care_type)
+        return StayFact(
+            event.stay_id, FactKind.ADMISSION_NOTICE, event.sent_at, event_id, event.municipality, event.care_type
+        )
     if isinstance(event, DischargeReadyNotified):
         # Domain §2: the notice's send time starts the payment clock.
         return StayFact(event.stay_id, FactKind.DISCHARGE_READY, event.sent_at, event_id)

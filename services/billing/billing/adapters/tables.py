@@ -1,7 +1,6 @@
 """The billing service's own tables: the facts it took from the event log."""
 
 from sqlalchemy import Column, MetaData, String, Table
-
 from svu_shared.db import AwareDateTime
 from svu_shared.runtime import Messaging
 

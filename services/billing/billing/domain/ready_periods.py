@@ -74,5 +74,6 @@ def stay_timeline(stay_id: str, facts: Iterable[StayFact]) -> StayTimeline:
                 opened = None
     if opened is not None:
         periods.append(ReadyPeriod(opened.at, None, opened.event_id))
-    return StayTimeline(stay_id, municipality, care_type, admission, sip, discharged_at, discharged_by,
-                        tuple(periods), tuple(anomalies))
+    return StayTimeline(
+        stay_id, municipality, care_type, admission, sip, discharged_at, discharged_by, tuple(periods), tuple(anomalies)
+    )

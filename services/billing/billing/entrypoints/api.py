@@ -4,9 +4,9 @@ from datetime import datetime
 
 from fastapi import APIRouter, HTTPException, Path, Request
 from pydantic import BaseModel
+from svu_shared.runtime import ServiceRuntime
 
 from billing.service_layer import handlers
-from svu_shared.runtime import ServiceRuntime
 
 router = APIRouter(tags=["billing"])
 
@@ -28,17 +28,23 @@ class StayTimelineOut(BaseModel):
     event_ids: list[str]
 
 
-@router.get("/stays/{stay_id}/ready-periods", response_model=StayTimelineOut,
-            responses={404: {"description": "Billing has no event of this stay"}})
-async def ready_periods(request: Request,
-                        stay_id: str = Path(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")) -> StayTimelineOut:
+@router.get(
+    "/stays/{stay_id}/ready-periods",
+    response_model=StayTimelineOut,
+    responses={404: {"description": "Billing has no event of this stay"}},
+)
+async def ready_periods(request: Request, stay_id: str = Path(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")) -> StayTimelineOut:
     runtime: ServiceRuntime = request.app.state.runtime
     async with runtime.sessions() as session:
         timeline = await handlers.timeline_of(session, stay_id)
     if timeline is None:
         raise HTTPException(404, f"billing has no event of stay {stay_id}")
     return StayTimelineOut(
-        stay_id=timeline.stay_id, municipality=timeline.municipality, care_type=timeline.care_type,
-        discharged_at=timeline.discharged_at, periods=[ReadyPeriodOut(**p.__dict__) for p in timeline.periods],
-        anomalies=list(timeline.anomalies), event_ids=list(timeline.event_ids),
+        stay_id=timeline.stay_id,
+        municipality=timeline.municipality,
+        care_type=timeline.care_type,
+        discharged_at=timeline.discharged_at,
+        periods=[ReadyPeriodOut(**p.__dict__) for p in timeline.periods],
+        anomalies=list(timeline.anomalies),
+        event_ids=list(timeline.event_ids),
     )

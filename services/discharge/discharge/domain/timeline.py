@@ -29,7 +29,9 @@ class DischargeTimeline:
 
     def notify_ready(self, judged_at: datetime, sent_at: datetime) -> "DischargeTimeline":
         if self.status is Status.DISCHARGED:
-            raise DischargeRuleBroken("the patient is already discharged; a discharge-ready notice needs an admitted patient")
+            raise DischargeRuleBroken(
+                "the patient is already discharged; a discharge-ready notice needs an admitted patient"
+            )
         if judged_at > sent_at:
             raise DischargeRuleBroken("judged_at cannot be after the notice was sent")
         # Domain §3.1 rule 2: a repeated notice while ready does not restart the period.
@@ -37,7 +39,9 @@ class DischargeTimeline:
 
     def withdraw(self, withdrawn_at: datetime) -> "DischargeTimeline":
         if self.status is not Status.DISCHARGE_READY:
-            raise DischargeRuleBroken(f"only a discharge-ready patient can have the notice withdrawn (status: {self.status})")
+            raise DischargeRuleBroken(
+                f"only a discharge-ready patient can have the notice withdrawn (status: {self.status})"
+            )
         if self.ready_since and withdrawn_at < self.ready_since:
             raise DischargeRuleBroken("withdrawn_at cannot be before the discharge-ready notice")
         return replace(self, status=Status.ADMITTED, ready_since=None)

@@ -4,12 +4,12 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter, HTTPException, Path, Request
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
-
-from discharge.domain.timeline import DischargeRuleBroken, DischargeTimeline
-from discharge.service_layer import handlers
 from svu_shared.contracts import DischargeReadyNotified, DischargeReadyWithdrawn, PatientDischarged
 from svu_shared.contracts.discharge import Destination
 from svu_shared.runtime import ServiceRuntime
+
+from discharge.domain.timeline import DischargeRuleBroken, DischargeTimeline
+from discharge.service_layer import handlers
 
 router = APIRouter(tags=["discharge"])
 StayId = Path(pattern=r"^[A-Za-z0-9_.:-]{1,64}$", description="Vårdtillfälle id")
@@ -67,8 +67,9 @@ async def notify_discharge_ready(body: DischargeReadyIn, request: Request, stay_
     return await _record(request, stay_id, lambda t: t.notify_ready(body.judged_at, sent_at), event)
 
 
-@router.post("/stays/{stay_id}/discharge-ready/withdrawal", status_code=201, response_model=TimelineOut,
-             responses=CONFLICT)
+@router.post(
+    "/stays/{stay_id}/discharge-ready/withdrawal", status_code=201, response_model=TimelineOut, responses=CONFLICT
+)
 async def withdraw_discharge_ready(body: WithdrawalIn, request: Request, stay_id: str = StayId) -> TimelineOut:
     at = body.withdrawn_at or datetime.now(UTC)
     event = DischargeReadyWithdrawn(stay_id=stay_id, withdrawn_at=at, reason=body.reason)

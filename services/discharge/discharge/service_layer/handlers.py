@@ -5,24 +5,30 @@ from dataclasses import asdict
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from svu_shared.contracts import IntegrationEvent
+from svu_shared.outbox import add_to_outbox
 
 from discharge.adapters.tables import messaging, timelines
 from discharge.domain.timeline import DischargeTimeline, Status
-from svu_shared.contracts import IntegrationEvent
-from svu_shared.outbox import add_to_outbox
 
 
 async def load(session: AsyncSession, stay_id: str) -> DischargeTimeline | None:
     row = (
-        await session.execute(select(timelines).where(timelines.c.stay_id == stay_id).with_for_update())
-    ).mappings().first()
+        (await session.execute(select(timelines).where(timelines.c.stay_id == stay_id).with_for_update()))
+        .mappings()
+        .first()
+    )
     if row is None:
         return None
     return DischargeTimeline(**{**row, "status": Status(row["status"])})
 
 
-async def record(session: AsyncSession, stay_id: str,
-                 change: Callable[[DischargeTimeline], DischargeTimeline], event: IntegrationEvent) -> DischargeTimeline:
+async def record(
+    session: AsyncSession,
+    stay_id: str,
+    change: Callable[[DischargeTimeline], DischargeTimeline],
+    event: IntegrationEvent,
+) -> DischargeTimeline:
     """Apply `change` to the stay's timeline (a new stay starts admitted) and publish `event` with it."""
     current = await load(session, stay_id)
     updated = change(current or DischargeTimeline(stay_id))

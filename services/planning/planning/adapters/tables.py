@@ -1,7 +1,6 @@
 """The planning service's own tables."""
 
 from sqlalchemy import Column, LargeBinary, MetaData, String, Table
-
 from svu_shared.db import AwareDateTime
 from svu_shared.runtime import Messaging
 

@@ -5,9 +5,6 @@ from datetime import UTC, datetime
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-
-from planning.adapters.tables import cases, messaging, parked_events
-from planning.domain.case import Case, CaseStatus, municipality_case_id
 from svu_shared.consumer import Handler
 from svu_shared.contracts import (
     AdmissionNoticeSent,
@@ -20,6 +17,9 @@ from svu_shared.contracts import (
 )
 from svu_shared.envelope import CloudEvent
 from svu_shared.outbox import add_to_outbox
+
+from planning.adapters.tables import cases, messaging, parked_events
+from planning.domain.case import Case, CaseStatus, municipality_case_id
 
 
 async def cases_of_stay(session: AsyncSession, stay_id: str) -> list[Case]:
@@ -45,21 +45,42 @@ async def on_admission_notice(session: AsyncSession, envelope: CloudEvent, event
     assert isinstance(event, AdmissionNoticeSent)
     now = datetime.now(UTC)
     case = Case(
-        case_id=municipality_case_id(event.stay_id, event.municipality), stay_id=event.stay_id,
-        receiver_kind="municipality", receiver_id=event.municipality, patient_id=event.patient_id,
-        care_unit=event.care_unit, admitted_at=event.admitted_at, opened_at=now,
+        case_id=municipality_case_id(event.stay_id, event.municipality),
+        stay_id=event.stay_id,
+        receiver_kind="municipality",
+        receiver_id=event.municipality,
+        patient_id=event.patient_id,
+        care_unit=event.care_unit,
+        admitted_at=event.admitted_at,
+        opened_at=now,
     )
     await session.execute(insert(cases).values(**asdict(case)))
-    await add_to_outbox(session, messaging.outbox, CaseOpened(
-        stay_id=case.stay_id, case_id=case.case_id, receiver_kind="municipality",
-        receiver_id=case.receiver_id, opened_at=now))
+    await add_to_outbox(
+        session,
+        messaging.outbox,
+        CaseOpened(
+            stay_id=case.stay_id,
+            case_id=case.case_id,
+            receiver_kind="municipality",
+            receiver_id=case.receiver_id,
+            opened_at=now,
+        ),
+    )
     await _apply_parked(session, event.stay_id)
 
 
 async def _apply_parked(session: AsyncSession, stay_id: str) -> None:
-    rows = (await session.execute(
-        select(parked_events.c.envelope).where(parked_events.c.stay_id == stay_id).order_by(parked_events.c.parked_at)
-    )).scalars().all()
+    rows = (
+        (
+            await session.execute(
+                select(parked_events.c.envelope)
+                .where(parked_events.c.stay_id == stay_id)
+                .order_by(parked_events.c.parked_at)
+            )
+        )
+        .scalars()
+        .all()
+    )
     for raw in rows:
         parked = CloudEvent.from_bytes(raw)
         await on_stay_event(session, parked, event_model(parked.type).model_validate(parked.data))
@@ -69,8 +90,11 @@ async def _apply_parked(session: AsyncSession, stay_id: str) -> None:
 async def on_stay_event(session: AsyncSession, envelope: CloudEvent, event: IntegrationEvent) -> None:
     stay_cases = await cases_of_stay(session, event.stay_id)
     if not stay_cases:
-        await session.execute(insert(parked_events).values(
-            event_id=envelope.id, stay_id=event.stay_id, envelope=envelope.to_bytes(), parked_at=datetime.now(UTC)))
+        await session.execute(
+            insert(parked_events).values(
+                event_id=envelope.id, stay_id=event.stay_id, envelope=envelope.to_bytes(), parked_at=datetime.now(UTC)
+            )
+        )
         return
     for case in stay_cases:
         await save(session, _apply(case, event))
