@@ -23,8 +23,11 @@ def kafka() -> Iterator[Kafka]:
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[Postgres]:
     server = Postgres()
+    started_here = not server.running()
     server.start()
     yield server
+    if started_here:
+        server.stop()
 
 
 @pytest.fixture

@@ -57,6 +57,11 @@ class Postgres:
     def stop(self) -> None:
         _run("deploy/postgres/postgres.sh", "stop", env=self.env)
 
+    def running(self) -> bool:
+        status = subprocess.run([str(ROOT / "deploy/postgres/postgres.sh"), "status"], env={**os.environ, **self.env},
+                                capture_output=True)
+        return status.returncode == 0
+
     def fresh_database(self, name: str) -> str:
         """Drops and creates `name`; returns its async SQLAlchemy URL."""
         psql = ["psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-q", "-c"]
