@@ -58,8 +58,9 @@ class Postgres:
         _run("deploy/postgres/postgres.sh", "stop", env=self.env)
 
     def running(self) -> bool:
-        status = subprocess.run([str(ROOT / "deploy/postgres/postgres.sh"), "status"], env={**os.environ, **self.env},
-                                capture_output=True)
+        status = subprocess.run(
+            [str(ROOT / "deploy/postgres/postgres.sh"), "status"], env={**os.environ, **self.env}, capture_output=True
+        )
         return status.returncode == 0
 
     def fresh_database(self, name: str) -> str:

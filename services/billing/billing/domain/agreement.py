@@ -1,0 +1,85 @@
+"""An agreement on payment responsibility as data (domain §3.2): the engine has no rule constant of its own.
+
+Agreement files live in services/billing/agreements/; `adapters/agreement_files.py` reads them into these types.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, time
+from decimal import Decimal
+
+MODELS = ("average", "individual")
+BILLED_WHEN_OVER = ("days_above_threshold", "all_days")
+ROUNDINGS = ("none", "floor", "ceil")
+ELIGIBILITY = ("admission_notice", "discharge_ready", "sip_invitation")
+
+
+class AgreementError(ValueError):
+    """An agreement or day-amount table that cannot be used; the message names the field or year."""
+
+
+@dataclass(frozen=True)
+class LongStayRule:
+    """Stays with more ready days than `over_days` leave the average and are billed for their days beyond
+    `bill_from_day` (the long-stayer proposal, domain §3.2)."""
+
+    over_days: int
+    bill_from_day: int
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    model: str
+    day_boundary: time
+    counting: str = "boundary_crossings"
+    threshold_days: Decimal = Decimal("0")
+    billed_when_over: str = "days_above_threshold"
+    free_days: int = 0
+    long_stay: LongStayRule | None = None
+    eligibility: tuple[str, ...] = ("admission_notice", "discharge_ready")
+    rounding: str = "none"
+
+    def __post_init__(self) -> None:
+        for name, value, allowed in (
+            ("model", self.model, MODELS),
+            ("rounding", self.rounding, ROUNDINGS),
+            ("billed_when_over", self.billed_when_over, BILLED_WHEN_OVER),
+            ("counting", self.counting, ("boundary_crossings", "notice_cutoff")),
+        ):
+            if value not in allowed:
+                raise AgreementError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
+        unknown = set(self.eligibility) - set(ELIGIBILITY)
+        if unknown:
+            raise AgreementError(f"eligibility names unknown notices: {', '.join(sorted(unknown))}")
+
+
+@dataclass(frozen=True)
+class Agreement:
+    id: str
+    valid_from: date
+    valid_to: date | None
+    source: str
+    rules: RuleSet
+    care_types: dict[str, RuleSet] = field(default_factory=dict)
+
+    def rules_for(self, care_type: str) -> RuleSet:
+        return self.care_types.get(care_type, self.rules)
+
+    def covers(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+@dataclass(frozen=True)
+class DayAmounts:
+    """Socialstyrelsen's national amount per vårddygn, by year; only sourced amounts (domain §3.1 rule 6)."""
+
+    by_year: dict[int, Decimal]
+
+    def for_year(self, year: int) -> Decimal:
+        try:
+            return self.by_year[year]
+        except KeyError:
+            known = ", ".join(str(y) for y in sorted(self.by_year))
+            raise AgreementError(
+                f"no sourced day amount for {year}: add Socialstyrelsen's amount for {year} to the day-amount "
+                f"table (years with an amount: {known})"
+            ) from None

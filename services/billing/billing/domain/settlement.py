@@ -1,0 +1,214 @@
+"""The monthly settlement of payment responsibility (domain §3.1 rules 1, 4, 5 and 7; variants of §3.2).
+
+Pure: stay timelines, an agreement and the day amounts in; one line per municipality and the anomalies out.
+Every figure is Decimal; amounts are rounded half-up to öre once, per billed group or long stay.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+
+from billing.domain.agreement import Agreement, AgreementError, DayAmounts, RuleSet
+from billing.domain.calendar import Month
+from billing.domain.day_count import COUNTING_METHODS
+from billing.domain.ready_periods import StayTimeline
+
+ORE = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class CountedStay:
+    """A stay in the cohort with its ready days: the line of the invoice specification (underlag)."""
+
+    stay_id: str
+    municipality: str
+    care_type: str
+    ready_days: int
+    periods: tuple[tuple[str, str | None, int], ...]  # (opened_by, closed_by, days) per ready period
+    event_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LongStay:
+    stay_id: str
+    ready_days: int
+    billable_days: Decimal
+    amount_sek: Decimal
+
+
+@dataclass(frozen=True)
+class MunicipalityLine:
+    municipality: str
+    stays: int
+    ready_days: int
+    average_days: Decimal
+    billable_days: Decimal
+    day_amount_sek: Decimal
+    amount_sek: Decimal
+    long_stays: tuple[LongStay, ...] = ()
+
+
+@dataclass(frozen=True)
+class Anomaly:
+    stay_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Settlement:
+    agreement: str
+    period: Month
+    municipalities: tuple[MunicipalityLine, ...]
+    anomalies: tuple[Anomaly, ...]
+    stays: tuple[CountedStay, ...] = field(default=())
+
+
+def round_days(days: Decimal, rounding: str) -> Decimal:
+    # §3.2 "rounding of billable days": none (öre on the amount only), floor, ceil.
+    if rounding == "floor":
+        return days.to_integral_value(ROUND_FLOOR)
+    if rounding == "ceil":
+        return days.to_integral_value(ROUND_CEILING)
+    return days
+
+
+def money(days: Decimal, day_amount: Decimal) -> Decimal:
+    # §3.1 rule 5: billable days × day amount, rounded half-up to öre.
+    return (days * day_amount).quantize(ORE, ROUND_HALF_UP)
+
+
+def count_stay(timeline: StayTimeline, rules: RuleSet) -> CountedStay:
+    count = COUNTING_METHODS[rules.counting]
+    periods = []
+    for period in timeline.periods:
+        assert period.closed_at is not None  # a discharged stay has every period closed
+        periods.append(
+            (period.opened_by, period.closed_by, count(period.opened_at, period.closed_at, rules.day_boundary))
+        )
+    return CountedStay(
+        timeline.stay_id,
+        timeline.municipality or "",
+        timeline.care_type,
+        sum(days for _, _, days in periods),
+        tuple(periods),
+        timeline.event_ids,
+    )
+
+
+def eligible(timeline: StayTimeline, rules: RuleSet) -> bool:
+    """§3.1 rule 1 (and §3.2 eligibility): the notices the agreement requires were sent to the municipality."""
+    sent = {
+        "admission_notice": timeline.admission_notice is not None,
+        "discharge_ready": bool(timeline.periods),
+        "sip_invitation": timeline.sip_invitation is not None,
+    }
+    return all(sent[notice] for notice in rules.eligibility)
+
+
+def anomaly_in(timeline: StayTimeline, period: Month) -> Anomaly | None:
+    """§3.1 rule 7: contradictions are reported with the month they concern and left out of the sums."""
+    if timeline.discharged_at is None:
+        opened = [p.opened_at for p in timeline.periods]
+        if opened and Month.of(max(opened)) <= period:
+            return Anomaly(timeline.stay_id, "no discharge in the month: discharge-ready without a discharge")
+        return None
+    if Month.of(timeline.discharged_at) != period or not timeline.anomalies:
+        return None
+    return Anomaly(timeline.stay_id, "; ".join(timeline.anomalies))
+
+
+def settle(
+    agreement: Agreement, period: Month, timelines: Iterable[StayTimeline], day_amounts: DayAmounts
+) -> Settlement:
+    if not agreement.covers(date(period.year, period.month, 1)):
+        raise AgreementError(
+            f"agreement {agreement.id} is valid {agreement.valid_from}..{agreement.valid_to or ''}, not for {period}"
+        )
+    day_amount = day_amounts.for_year(period.year)
+    groups: dict[tuple[str, str], list[CountedStay]] = defaultdict(list)
+    anomalies: list[Anomaly] = []
+    counted: list[CountedStay] = []
+    for timeline in timelines:
+        if (anomaly := anomaly_in(timeline, period)) is not None:
+            anomalies.append(anomaly)
+            continue
+        if timeline.discharged_at is None or Month.of(timeline.discharged_at) != period:
+            continue
+        rules = agreement.rules_for(timeline.care_type)
+        if timeline.municipality is None or not eligible(timeline, rules):
+            continue
+        stay = count_stay(timeline, rules)
+        counted.append(stay)
+        groups[(stay.municipality, stay.care_type)].append(stay)
+    lines: dict[str, list[MunicipalityLine]] = defaultdict(list)
+    for (municipality, care_type), stays in sorted(groups.items()):
+        lines[municipality].append(settle_group(municipality, stays, agreement.rules_for(care_type), day_amount))
+    return Settlement(
+        agreement=agreement.id,
+        period=period,
+        municipalities=tuple(merge_lines(parts) for _, parts in sorted(lines.items())),
+        anomalies=tuple(sorted(anomalies, key=lambda a: a.stay_id)),
+        stays=tuple(sorted(counted, key=lambda s: (s.municipality, s.stay_id))),
+    )
+
+
+def settle_group(municipality: str, stays: list[CountedStay], rules: RuleSet, day_amount: Decimal) -> MunicipalityLine:
+    """One municipality's stays under one rule set (one care type)."""
+    long_stays: list[LongStay] = []
+    in_model = stays
+    if rules.long_stay is not None:
+        # §3.2 long-stayer proposal: these stays leave the average and are billed beyond the bill-from day.
+        long_rule = rules.long_stay
+        in_model = [s for s in stays if s.ready_days <= long_rule.over_days]
+        for stay in (s for s in stays if s.ready_days > long_rule.over_days):
+            days = round_days(Decimal(stay.ready_days - long_rule.bill_from_day), rules.rounding)
+            long_stays.append(LongStay(stay.stay_id, stay.ready_days, days, money(days, day_amount)))
+    n = len(in_model)
+    d = sum(s.ready_days for s in in_model)
+    average = Decimal(d) / n if n else Decimal(0)
+    if rules.model == "average":
+        # §3.1 rule 4: only when the average exceeds the threshold; then D − threshold × N (or all days).
+        over = average > rules.threshold_days
+        billable = Decimal(0)
+        if over:
+            billable = (
+                Decimal(d) - rules.threshold_days * n
+                if rules.billed_when_over == "days_above_threshold"
+                else Decimal(d)
+            )
+        billable = round_days(billable, rules.rounding)
+    else:
+        # §3.2 individual model: each stay pays for its days beyond the free days.
+        billable = sum(
+            (round_days(Decimal(max(0, s.ready_days - rules.free_days)), rules.rounding) for s in in_model), Decimal(0)
+        )
+    return MunicipalityLine(
+        municipality=municipality,
+        stays=len(stays),
+        ready_days=sum(s.ready_days for s in stays),
+        average_days=average,
+        billable_days=billable + sum((ls.billable_days for ls in long_stays), Decimal(0)),
+        day_amount_sek=day_amount,
+        amount_sek=money(billable, day_amount) + sum((ls.amount_sek for ls in long_stays), Decimal(0)),
+        long_stays=tuple(long_stays),
+    )
+
+
+def merge_lines(parts: list[MunicipalityLine]) -> MunicipalityLine:
+    """A municipality's care types (separate rule sets) added into one invoice line."""
+    if len(parts) == 1:
+        return parts[0]
+    stays = sum(p.stays for p in parts)
+    ready_days = sum(p.ready_days for p in parts)
+    return MunicipalityLine(
+        municipality=parts[0].municipality,
+        stays=stays,
+        ready_days=ready_days,
+        average_days=Decimal(ready_days) / stays,
+        billable_days=sum((p.billable_days for p in parts), Decimal(0)),
+        day_amount_sek=parts[0].day_amount_sek,
+        amount_sek=sum((p.amount_sek for p in parts), Decimal(0)),
+        long_stays=tuple(ls for p in parts for ls in p.long_stays),
+    )
