@@ -40,12 +40,12 @@ def _read_csv(path: Path, text: str) -> list[StayFact]:
     rows = csv.reader(text.splitlines())
     header = next(rows, None)
     if header != CSV_HEADER:
-        raise EventFileError(f"{path}:1: the header must be {','.join(CSV_HEADER)}, not {','.join(header or [])}")
+        raise EventFileError(f"{path}, line 1: the header must be {','.join(CSV_HEADER)}, not {','.join(header or [])}")
     facts = []
     for line_no, row in enumerate(rows, start=2):
         if not row:
             continue
-        where = f"{path}:{line_no}"
+        where = f"{path}, line {line_no}"
         if len(row) != len(CSV_HEADER):
             raise EventFileError(f"{where}: expected {len(CSV_HEADER)} columns, found {len(row)}")
         stay_id, municipality, care_type, event, at = (cell.strip() for cell in row)
@@ -80,7 +80,7 @@ def _read_jsonl(path: Path, text: str) -> list[StayFact]:
     for line_no, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        where = f"{path}:{line_no}"
+        where = f"{path}, line {line_no}"
         try:
             envelope = CloudEvent.model_validate_json(line)
             event = event_model(envelope.type).model_validate(envelope.data)
