@@ -1,7 +1,8 @@
 """The public contract: every integration event type, by its CloudEvents `type`."""
 
 from svu_shared.contracts.admission import AdmissionNoticeSent
-from svu_shared.contracts.base import IntegrationEvent, UnknownEventType
+from svu_shared.contracts.base import IntegrationEvent, StayEvent, UnknownEventType
+from svu_shared.contracts.billing import CorrectionIssued, InvoiceIssued, SettlementCalculated
 from svu_shared.contracts.discharge import DischargeReadyNotified, DischargeReadyWithdrawn, PatientDischarged
 from svu_shared.contracts.planning import CaseOpened
 
@@ -11,6 +12,9 @@ ALL_EVENTS: tuple[type[IntegrationEvent], ...] = (
     DischargeReadyNotified,
     DischargeReadyWithdrawn,
     PatientDischarged,
+    SettlementCalculated,
+    InvoiceIssued,
+    CorrectionIssued,
 )
 EVENTS_BY_TYPE: dict[str, type[IntegrationEvent]] = {e.event_type: e for e in ALL_EVENTS}
 
@@ -27,10 +31,14 @@ __all__ = [
     "EVENTS_BY_TYPE",
     "AdmissionNoticeSent",
     "CaseOpened",
+    "CorrectionIssued",
     "DischargeReadyNotified",
     "DischargeReadyWithdrawn",
     "IntegrationEvent",
+    "InvoiceIssued",
     "PatientDischarged",
+    "SettlementCalculated",
+    "StayEvent",
     "UnknownEventType",
     "event_model",
 ]

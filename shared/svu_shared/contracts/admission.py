@@ -5,7 +5,7 @@ from typing import ClassVar, Literal
 
 from pydantic import AwareDatetime, Field
 
-from svu_shared.contracts.base import IntegrationEvent
+from svu_shared.contracts.base import StayEvent
 
 TOPIC = "svu.admission"
 SOURCE = "/svu/admission"
@@ -13,7 +13,7 @@ SOURCE = "/svu/admission"
 CareType = Literal["somatic", "psychiatric"]
 
 
-class AdmissionNoticeSent(IntegrationEvent):
+class AdmissionNoticeSent(StayEvent):
     """Inskrivningsmeddelande: the ward told the home municipality and primary care of an admission."""
 
     event_type: ClassVar[str] = "se.svu.admission.notice_sent.v1"

@@ -19,8 +19,15 @@ class IntegrationEvent(BaseModel):
     topic: ClassVar[str]
     source: ClassVar[str]
 
+    def key(self) -> str:
+        """Kafka key and CloudEvents subject: what this event's order is kept by (one partition per key)."""
+        raise NotImplementedError
+
+
+class StayEvent(IntegrationEvent):
+    """An event about one stay (vårdtillfälle): keyed by the stay, so its events keep their order."""
+
     stay_id: str = STAY_ID
 
     def key(self) -> str:
-        """Kafka key and CloudEvents subject: the stay, so its events stay in order in one partition."""
         return self.stay_id

@@ -4,7 +4,7 @@ from typing import ClassVar, Literal
 
 from pydantic import AwareDatetime, Field
 
-from svu_shared.contracts.base import IntegrationEvent
+from svu_shared.contracts.base import StayEvent
 
 TOPIC = "svu.discharge"
 SOURCE = "/svu/discharge"
@@ -12,7 +12,7 @@ SOURCE = "/svu/discharge"
 Destination = Literal["home", "special_housing", "short_term_place", "other_region", "deceased"]
 
 
-class DischargeReadyNotified(IntegrationEvent):
+class DischargeReadyNotified(StayEvent):
     """Underrättelse om utskrivningsklar: its send time starts the payment clock (domain §2)."""
 
     event_type: ClassVar[str] = "se.svu.discharge.ready_notified.v1"
@@ -23,7 +23,7 @@ class DischargeReadyNotified(IntegrationEvent):
     sent_at: AwareDatetime = Field(description="When the notice was sent; ready periods open here")
 
 
-class DischargeReadyWithdrawn(IntegrationEvent):
+class DischargeReadyWithdrawn(StayEvent):
     """Återkallad utskrivningsklar: the patient's condition changed; the ready period closes."""
 
     event_type: ClassVar[str] = "se.svu.discharge.ready_withdrawn.v1"
@@ -34,7 +34,7 @@ class DischargeReadyWithdrawn(IntegrationEvent):
     reason: str = Field(min_length=1, max_length=500)
 
 
-class PatientDischarged(IntegrationEvent):
+class PatientDischarged(StayEvent):
     """Utskriven: the stay ends, with the patient's destination."""
 
     event_type: ClassVar[str] = "se.svu.discharge.patient_discharged.v1"

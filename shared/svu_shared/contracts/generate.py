@@ -17,8 +17,13 @@ TOPIC_SUMMARIES = {
     "svu.admission": "Admission notices (inskrivningsmeddelanden) from wards. Key and subject: the stay id.",
     "svu.planning": "Cases per receiver and the planning of the way home (SIP). Key and subject: the stay id.",
     "svu.discharge": "Discharge-ready notices, withdrawals and discharges from wards. Key and subject: the stay id.",
-    "svu.billing": "Settlements, invoices and corrections of payment responsibility.",
+    "svu.billing": "Settlements, invoices and corrections of payment responsibility. Key and subject: "
+    "<kommunkod>:<YYYY-MM>.",
 }
+KEY_DESCRIPTION = {
+    topic: "The stay id (also the Kafka key)" for topic in ("svu.admission", "svu.planning", "svu.discharge")
+}
+KEY_DESCRIPTION["svu.billing"] = "<kommunkod>:<YYYY-MM> (also the Kafka key)"
 
 
 # One example per event type: published in the AsyncAPI document and checked against the schemas by tests/contract.
@@ -55,6 +60,37 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "discharged_at": "2025-03-05T15:00:00+01:00",
         "destination": "home",
     },
+    "se.svu.billing.settlement_calculated.v1": {
+        "agreement": "skane-2018",
+        "period": "2023-03",
+        "municipality": "1280",
+        "run_id": "run-7f3a",
+        "stays": 10,
+        "ready_days": 32,
+        "billable_days": "4.00",
+        "amount_sek": "42000.00",
+        "calculated_at": "2023-04-03T06:00:00+02:00",
+    },
+    "se.svu.billing.invoice_issued.v1": {
+        "agreement": "skane-2018",
+        "period": "2023-03",
+        "municipality": "1280",
+        "invoice_id": "INV-2023-03-1280-1",
+        "run_id": "run-7f3a",
+        "amount_sek": "42000.00",
+        "issued_at": "2023-04-03T06:00:00+02:00",
+    },
+    "se.svu.billing.correction_issued.v1": {
+        "agreement": "skane-2018",
+        "period": "2023-03",
+        "municipality": "1280",
+        "invoice_id": "INV-2023-03-1280-2",
+        "corrects_invoice_id": "INV-2023-03-1280-1",
+        "kind": "credit",
+        "run_id": "run-8c21",
+        "amount_sek": "-10500.00",
+        "issued_at": "2023-05-02T06:00:00+02:00",
+    },
 }
 
 
@@ -65,7 +101,7 @@ def example_envelope(event: type[IntegrationEvent]) -> dict[str, Any]:
         "id": f"example-{event.event_type}",
         "source": event.source,
         "type": event.event_type,
-        "subject": data["stay_id"],
+        "subject": event.model_validate(data).key(),
         "time": "2025-03-03T08:00:00Z",
         "datacontenttype": "application/json",
         "data": data,
@@ -90,7 +126,7 @@ def event_schema(event: type[IntegrationEvent]) -> dict[str, Any]:
             "id": {"type": "string", "description": "Unique per event; the consumer's dedup key"},
             "source": {"const": event.source},
             "type": {"const": event.event_type},
-            "subject": {"type": "string", "description": "The stay id (also the Kafka key)"},
+            "subject": {"type": "string", "description": KEY_DESCRIPTION[event.topic]},
             "time": {"type": "string", "format": "date-time"},
             "datacontenttype": {"const": "application/json"},
             "data": data,
@@ -115,7 +151,7 @@ def asyncapi(schemas: dict[str, dict[str, Any]]) -> dict[str, Any]:
                     "traceparent": {"type": "string", "description": "W3C trace context of the producing request"}
                 },
             },
-            "bindings": {"kafka": {"key": {"type": "string", "description": "The stay id"}}},
+            "bindings": {"kafka": {"key": {"type": "string", "description": KEY_DESCRIPTION[event.topic]}}},
             "payload": {"$ref": f"./schemas/{schema_name(event)}.json"},
             "examples": [{"name": "example", "payload": example_envelope(event)}],
         }

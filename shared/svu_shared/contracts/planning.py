@@ -4,13 +4,13 @@ from typing import ClassVar, Literal
 
 from pydantic import AwareDatetime, Field
 
-from svu_shared.contracts.base import IntegrationEvent
+from svu_shared.contracts.base import StayEvent
 
 TOPIC = "svu.planning"
 SOURCE = "/svu/planning"
 
 
-class CaseOpened(IntegrationEvent):
+class CaseOpened(StayEvent):
     """A receiver (municipality or vårdcentral) got a case (ärende) for a stay."""
 
     event_type: ClassVar[str] = "se.svu.planning.case_opened.v1"
