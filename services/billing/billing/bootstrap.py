@@ -7,6 +7,7 @@ from svu_shared.runtime import ServiceRuntime, service_app
 
 from billing.adapters.tables import messaging
 from billing.entrypoints.api import router
+from billing.entrypoints.settlement_api import router as settlement_router
 from billing.service_layer.handlers import HANDLERS
 from billing.settings import BillingSettings
 
@@ -27,5 +28,5 @@ def bootstrap(settings: BillingSettings | None = None) -> FastAPI:
         runtime,
         title="SVU billing service",
         description="Betalningsansvar: ready periods, monthly settlement, invoices and follow-up.",
-        routers=[router],
+        routers=[router, settlement_router],
     )

@@ -7,7 +7,7 @@ Every figure is Decimal; amounts are rounded half-up to öre once, per billed gr
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from billing.domain.agreement import Agreement, AgreementError, DayAmounts, RuleSet
@@ -19,14 +19,23 @@ ORE = Decimal("0.01")
 
 
 @dataclass(frozen=True)
+class CountedPeriod:
+    opened_at: datetime
+    closed_at: datetime
+    opened_by: str
+    closed_by: str | None
+    days: int
+
+
+@dataclass(frozen=True)
 class CountedStay:
-    """A stay in the cohort with its ready days: the line of the invoice specification (underlag)."""
+    """A stay in the cohort with its ready days: a line of the invoice specification (underlag)."""
 
     stay_id: str
     municipality: str
     care_type: str
     ready_days: int
-    periods: tuple[tuple[str, str | None, int], ...]  # (opened_by, closed_by, days) per ready period
+    periods: tuple[CountedPeriod, ...]
     event_ids: tuple[str, ...]
 
 
@@ -82,16 +91,15 @@ def money(days: Decimal, day_amount: Decimal) -> Decimal:
 def count_stay(timeline: StayTimeline, rules: RuleSet) -> CountedStay:
     count = COUNTING_METHODS[rules.counting]
     periods = []
-    for period in timeline.periods:
-        assert period.closed_at is not None  # a discharged stay has every period closed
-        periods.append(
-            (period.opened_by, period.closed_by, count(period.opened_at, period.closed_at, rules.day_boundary))
-        )
+    for p in timeline.periods:
+        assert p.closed_at is not None  # a discharged stay has every period closed
+        days = count(p.opened_at, p.closed_at, rules.day_boundary)
+        periods.append(CountedPeriod(p.opened_at, p.closed_at, p.opened_by, p.closed_by, days))
     return CountedStay(
         timeline.stay_id,
         timeline.municipality or "",
         timeline.care_type,
-        sum(days for _, _, days in periods),
+        sum(p.days for p in periods),
         tuple(periods),
         timeline.event_ids,
     )

@@ -1,0 +1,90 @@
+"""The invoice specification (underlag): per stay, its ready periods, the days counted and the event ids
+behind them, so every öre can be traced to the event log. CSV for systems, PDF for people."""
+
+import csv
+import io
+from typing import Any
+
+from billing.domain.settlement import CountedStay
+
+SPEC_COLUMNS = [
+    "stay_id",
+    "municipality",
+    "care_type",
+    "ready_opened_at",
+    "ready_closed_at",
+    "days",
+    "opened_by_event",
+    "closed_by_event",
+    "stay_ready_days",
+    "stay_event_ids",
+]
+
+
+def specification_rows(stays: tuple[CountedStay, ...]) -> list[dict[str, Any]]:
+    rows = []
+    for stay in stays:
+        for period in stay.periods or ():
+            rows.append(
+                {
+                    "stay_id": stay.stay_id,
+                    "municipality": stay.municipality,
+                    "care_type": stay.care_type,
+                    "ready_opened_at": period.opened_at.isoformat(),
+                    "ready_closed_at": period.closed_at.isoformat(),
+                    "days": period.days,
+                    "opened_by_event": period.opened_by,
+                    "closed_by_event": period.closed_by or "",
+                    "stay_ready_days": stay.ready_days,
+                    "stay_event_ids": " ".join(stay.event_ids),
+                }
+            )
+    return rows
+
+
+def specification_csv(rows: list[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, SPEC_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def specification_pdf(title: str, summary: list[tuple[str, str]], rows: list[dict[str, Any]]) -> bytes:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    buffer = io.BytesIO()
+    # invariant=1: no timestamp or random id in the file, so the same underlag gives the same bytes.
+    doc = SimpleDocTemplate(buffer, pagesize=landscape(A4), title=title, invariant=1)
+    styles = getSampleStyleSheet()
+    story: list[Any] = [Paragraph(title, styles["Title"])]
+    story.append(Table([[k, v] for k, v in summary], hAlign="LEFT"))
+    story.append(Spacer(1, 12))
+    header = ["Stay", "Ready from", "Ready until", "Days", "Opened by event", "Closed by event"]
+    body = [
+        [
+            r["stay_id"],
+            r["ready_opened_at"],
+            r["ready_closed_at"],
+            str(r["days"]),
+            r["opened_by_event"],
+            r["closed_by_event"],
+        ]
+        for r in rows
+    ]
+    table = Table([header, *body], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTSIZE", (0, 0), (-1, -1), 7),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey),
+                ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+            ]
+        )
+    )
+    story.append(table)
+    doc.build(story)
+    return buffer.getvalue()
