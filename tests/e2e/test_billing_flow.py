@@ -138,6 +138,25 @@ def test_month_settled_from_the_broker_equals_the_cli_and_corrections_follow_lat
     pdf = httpx.get(f"{svc['billing']}/invoices/{invoice['invoice_id']}/specification.pdf", timeout=10)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 
+    follow_up = httpx.get(
+        f"{svc['billing']}/follow-up",
+        params={"agreement": "skane-2018", "from": "2022-03", "to": "2022-03"},
+        timeout=10,
+    ).json()
+    [march] = [m for m in follow_up["months"] if m["municipality"] == MUNICIPALITY]
+    assert (march["stays"], march["ready_days"], march["average_days"], march["over_threshold"]) == (
+        5,
+        18,
+        "3.600",
+        True,
+    )
+    chart = httpx.get(
+        f"{svc['billing']}/follow-up",
+        params={"agreement": "skane-2018", "from": "2022-01", "to": "2022-06", "format": "png"},
+        timeout=30,
+    )
+    assert chart.headers["content-type"] == "image/png" and chart.content.startswith(b"\x89PNG")
+
 
 def test_settlement_names_a_missing_day_amount_year(running_services):
     response = httpx.get(

@@ -5,7 +5,7 @@ import csv
 import io
 from typing import Any
 
-from billing.domain.settlement import CountedStay
+from billing.domain.cohort import CountedStay
 
 SPEC_COLUMNS = [
     "stay_id",

@@ -1,4 +1,4 @@
-"""The monthly settlement of payment responsibility (domain §3.1 rules 1, 4, 5 and 7; variants of §3.2).
+"""The monthly settlement of payment responsibility (domain §3.1 rules 4 and 5; variants of §3.2).
 
 Pure: stay timelines, an agreement and the day amounts in; one line per municipality and the anomalies out.
 Every figure is Decimal; amounts are rounded half-up to öre once, per billed group or long stay.
@@ -7,36 +7,15 @@ Every figure is Decimal; amounts are rounded half-up to öre once, per billed gr
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from billing.domain.agreement import Agreement, AgreementError, DayAmounts, RuleSet
 from billing.domain.calendar import Month
-from billing.domain.day_count import COUNTING_METHODS
+from billing.domain.cohort import Anomaly, CountedStay, cohort
 from billing.domain.ready_periods import StayTimeline
 
 ORE = Decimal("0.01")
-
-
-@dataclass(frozen=True)
-class CountedPeriod:
-    opened_at: datetime
-    closed_at: datetime
-    opened_by: str
-    closed_by: str | None
-    days: int
-
-
-@dataclass(frozen=True)
-class CountedStay:
-    """A stay in the cohort with its ready days: a line of the invoice specification (underlag)."""
-
-    stay_id: str
-    municipality: str
-    care_type: str
-    ready_days: int
-    periods: tuple[CountedPeriod, ...]
-    event_ids: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -57,12 +36,6 @@ class MunicipalityLine:
     day_amount_sek: Decimal
     amount_sek: Decimal
     long_stays: tuple[LongStay, ...] = ()
-
-
-@dataclass(frozen=True)
-class Anomaly:
-    stay_id: str
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -88,45 +61,6 @@ def money(days: Decimal, day_amount: Decimal) -> Decimal:
     return (days * day_amount).quantize(ORE, ROUND_HALF_UP)
 
 
-def count_stay(timeline: StayTimeline, rules: RuleSet) -> CountedStay:
-    count = COUNTING_METHODS[rules.counting]
-    periods = []
-    for p in timeline.periods:
-        assert p.closed_at is not None  # a discharged stay has every period closed
-        days = count(p.opened_at, p.closed_at, rules.day_boundary)
-        periods.append(CountedPeriod(p.opened_at, p.closed_at, p.opened_by, p.closed_by, days))
-    return CountedStay(
-        timeline.stay_id,
-        timeline.municipality or "",
-        timeline.care_type,
-        sum(p.days for p in periods),
-        tuple(periods),
-        timeline.event_ids,
-    )
-
-
-def eligible(timeline: StayTimeline, rules: RuleSet) -> bool:
-    """§3.1 rule 1 (and §3.2 eligibility): the notices the agreement requires were sent to the municipality."""
-    sent = {
-        "admission_notice": timeline.admission_notice is not None,
-        "discharge_ready": bool(timeline.periods),
-        "sip_invitation": timeline.sip_invitation is not None,
-    }
-    return all(sent[notice] for notice in rules.eligibility)
-
-
-def anomaly_in(timeline: StayTimeline, period: Month) -> Anomaly | None:
-    """§3.1 rule 7: contradictions are reported with the month they concern and left out of the sums."""
-    if timeline.discharged_at is None:
-        opened = [p.opened_at for p in timeline.periods]
-        if opened and Month.of(max(opened)) <= period:
-            return Anomaly(timeline.stay_id, "no discharge in the month: discharge-ready without a discharge")
-        return None
-    if Month.of(timeline.discharged_at) != period or not timeline.anomalies:
-        return None
-    return Anomaly(timeline.stay_id, "; ".join(timeline.anomalies))
-
-
 def settle(
     agreement: Agreement, period: Month, timelines: Iterable[StayTimeline], day_amounts: DayAmounts
 ) -> Settlement:
@@ -135,20 +69,9 @@ def settle(
             f"agreement {agreement.id} is valid {agreement.valid_from}..{agreement.valid_to or ''}, not for {period}"
         )
     day_amount = day_amounts.for_year(period.year)
+    counted, anomalies = cohort(agreement, period, timelines)
     groups: dict[tuple[str, str], list[CountedStay]] = defaultdict(list)
-    anomalies: list[Anomaly] = []
-    counted: list[CountedStay] = []
-    for timeline in timelines:
-        if (anomaly := anomaly_in(timeline, period)) is not None:
-            anomalies.append(anomaly)
-            continue
-        if timeline.discharged_at is None or Month.of(timeline.discharged_at) != period:
-            continue
-        rules = agreement.rules_for(timeline.care_type)
-        if timeline.municipality is None or not eligible(timeline, rules):
-            continue
-        stay = count_stay(timeline, rules)
-        counted.append(stay)
+    for stay in counted:
         groups[(stay.municipality, stay.care_type)].append(stay)
     lines: dict[str, list[MunicipalityLine]] = defaultdict(list)
     for (municipality, care_type), stays in sorted(groups.items()):
@@ -157,8 +80,8 @@ def settle(
         agreement=agreement.id,
         period=period,
         municipalities=tuple(merge_lines(parts) for _, parts in sorted(lines.items())),
-        anomalies=tuple(sorted(anomalies, key=lambda a: a.stay_id)),
-        stays=tuple(sorted(counted, key=lambda s: (s.municipality, s.stay_id))),
+        anomalies=tuple(anomalies),
+        stays=tuple(counted),
     )
 
 

@@ -1,5 +1,6 @@
 """HTTP API for finance: settle and compare on the consumed events, store runs, read invoices and their underlag."""
 
+import json
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
@@ -7,12 +8,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from svu_shared.runtime import ServiceRuntime
 
 from billing.adapters.agreement_files import load_agreement, load_day_amounts
+from billing.adapters.follow_up_report import follow_up_dict, follow_up_png
 from billing.adapters.settlement_report import comparison_dict, settlement_json
 from billing.adapters.specification import specification_csv, specification_pdf
 from billing.domain.agreement import Agreement, AgreementError
 from billing.domain.calendar import Month
+from billing.domain.follow_up import follow_up
 from billing.service_layer import runs
-from billing.service_layer.settling import compare, settle_facts
+from billing.service_layer.settling import compare, settle_facts, timelines
 
 router = APIRouter(tags=["settlement"])
 PERIOD = r"^\d{4}-(0[1-9]|1[0-2])$"
@@ -109,6 +112,27 @@ async def specification_as_pdf(invoice_id: str, request: Request) -> Response:
     ]
     pdf = specification_pdf(f"Underlag betalningsansvar {invoice['period']} – {invoice['municipality']}", summary, rows)
     return Response(pdf, media_type="application/pdf")
+
+
+@router.get(
+    "/follow-up",
+    responses={200: {"content": {"image/png": {}}}, **UNPROCESSABLE},
+    summary="Ready days per municipality and month, long-stayers, average vs threshold (JSON or PNG)",
+)
+async def get_follow_up(
+    request: Request,
+    agreement: AgreementId,
+    first: Annotated[str, Query(alias="from", pattern=PERIOD)],
+    last: Annotated[str, Query(alias="to", pattern=PERIOD)],
+    format: Annotated[str, Query(pattern="^(json|png)$")] = "json",
+) -> Response:
+    chosen = _agreement(agreement)
+    async with _runtime(request).sessions() as session:
+        facts = await runs.consumed_facts(session)
+    figures = follow_up(chosen, Month.parse(first), Month.parse(last), timelines(facts))
+    if format == "png":
+        return Response(follow_up_png(chosen.id, figures), media_type="image/png")
+    return Response(json.dumps(follow_up_dict(chosen.id, figures)), media_type="application/json")
 
 
 async def _invoice_rows(request: Request, invoice_id: str) -> tuple[dict, list[dict]]:

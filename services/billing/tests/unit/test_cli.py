@@ -165,3 +165,69 @@ def test_console_script_is_installed_in_the_project_venv(month_file):
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["municipalities"][0]["amount_sek"] == "37200.00"
+
+
+def test_follow_up_json_and_png(month_file, tmp_path, capsys):
+    with month_file.open("a") as f:
+        f.write(stay_rows("LONG", "1281", "2022-04-01T09:00:00+02:00", "2022-04-09T15:00:00+02:00"))
+    assert (
+        main(
+            [
+                "follow-up",
+                "--agreement",
+                "skane-2018",
+                "--from",
+                "2022-03",
+                "--to",
+                "2022-04",
+                "--events",
+                str(month_file),
+            ]
+        )
+        == 0
+    )
+    months = json.loads(capsys.readouterr().out)["months"]
+    assert months == [
+        {
+            "period": "2022-03",
+            "municipality": "1280",
+            "stays": 10,
+            "ready_days": 32,
+            "average_days": "3.200",
+            "threshold_days": "2.8",
+            "over_threshold": True,
+            "long_stays": [],
+        },
+        {
+            "period": "2022-04",
+            "municipality": "1281",
+            "stays": 1,
+            "ready_days": 9,
+            "average_days": "9.000",
+            "threshold_days": "2.8",
+            "over_threshold": True,
+            "long_stays": ["LONG"],
+        },
+    ]
+    chart = tmp_path / "follow-up.png"
+    assert (
+        main(
+            [
+                "follow-up",
+                "--agreement",
+                "skane-2018",
+                "--from",
+                "2022-03",
+                "--to",
+                "2022-04",
+                "--events",
+                str(month_file),
+                "--format",
+                "png",
+                "--output",
+                str(chart),
+            ]
+        )
+        == 0
+    )
+    assert chart.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")

@@ -7,10 +7,11 @@ from zoneinfo import ZoneInfo
 
 from billing.adapters.agreement_files import available_agreements, load_agreement, load_day_amounts
 from billing.domain.calendar import Month
+from billing.domain.cohort import Anomaly
 from billing.domain.day_count import notice_cutoff
 from billing.domain.facts import FactKind, StayFact
 from billing.domain.ready_periods import stay_timeline
-from billing.domain.settlement import Anomaly, settle
+from billing.domain.settlement import settle
 
 T = ZoneInfo("Europe/Stockholm")
 K = FactKind
