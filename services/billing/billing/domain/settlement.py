@@ -70,12 +70,14 @@ def settle(
         )
     day_amount = day_amounts.for_year(period.year)
     counted, anomalies = cohort(agreement, period, timelines)
-    groups: dict[tuple[str, str], list[CountedStay]] = defaultdict(list)
+    # Stays are averaged per municipality and rule set: care types share one average unless the agreement
+    # gives them separate parameter sets (§3.2 "care type").
+    groups: dict[tuple[str, RuleSet], list[CountedStay]] = defaultdict(list)
     for stay in counted:
-        groups[(stay.municipality, stay.care_type)].append(stay)
+        groups[(stay.municipality, agreement.rules_for(stay.care_type))].append(stay)
     lines: dict[str, list[MunicipalityLine]] = defaultdict(list)
-    for (municipality, care_type), stays in sorted(groups.items()):
-        lines[municipality].append(settle_group(municipality, stays, agreement.rules_for(care_type), day_amount))
+    for (municipality, rules), stays in groups.items():
+        lines[municipality].append(settle_group(municipality, stays, rules, day_amount))
     return Settlement(
         agreement=agreement.id,
         period=period,

@@ -124,3 +124,17 @@ def test_the_four_required_agreements_are_shipped():
         available_agreements()
     )
     assert load_agreement("skane-2018").rules.threshold_days == Decimal("2.8")
+
+
+def test_care_types_share_one_average_when_the_agreement_has_one_rule_set():
+    # skane-2018: same rules for somatic and psychiatric care. Somatic 4 days, psychiatric 1 day:
+    # pooled average 2.5 <= 2.8 -> nothing (separately the somatic stay alone would be billed 1.2 days).
+    facts = []
+    for stay, care_type, last_day in (("s1", "somatic", 4), ("p1", "psychiatric", 1)):
+        facts += [
+            StayFact(stay, K.ADMISSION_NOTICE, datetime(2022, 3, 1, 8, tzinfo=T), f"{stay}a", "1280", care_type),
+            StayFact(stay, K.DISCHARGE_READY, datetime(2022, 3, 1, 9, tzinfo=T), f"{stay}r"),
+            StayFact(stay, K.DISCHARGED, datetime(2022, 3, last_day, 15, tzinfo=T), f"{stay}d"),
+        ]
+    [line] = run(facts).municipalities
+    assert (line.stays, line.ready_days, line.average_days, line.billable_days) == (2, 5, Decimal("2.5"), Decimal(0))
