@@ -42,17 +42,20 @@ def _read_csv(path: Path, text: str) -> list[StayFact]:
     if header != CSV_HEADER:
         raise EventFileError(f"{path}, line 1: the header must be {','.join(CSV_HEADER)}, not {','.join(header or [])}")
     facts = []
+    seen_codes: set[str] = set()  # a year has ~290 codes and millions of rows: check each code once
     for line_no, row in enumerate(rows, start=2):
         if not row:
             continue
         where = f"{path}, line {line_no}"
         if len(row) != len(CSV_HEADER):
             raise EventFileError(f"{where}: expected {len(CSV_HEADER)} columns, found {len(row)}")
-        stay_id, municipality, care_type, event, at = (cell.strip() for cell in row)
+        stay_id, municipality, care_type, event, at = row
         if not stay_id:
             raise EventFileError(f"{where}: stay_id is empty")
-        if (problem := municipality_code_problem(municipality)) is not None:
-            raise EventFileError(f"{where}: {problem}")
+        if municipality not in seen_codes:
+            if (problem := municipality_code_problem(municipality)) is not None:
+                raise EventFileError(f"{where}: {problem}")
+            seen_codes.add(municipality)
         if care_type not in CARE_TYPES:
             raise EventFileError(f"{where}: care_type must be somatic or psychiatric, not {care_type!r}")
         try:
