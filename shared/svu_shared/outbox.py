@@ -10,14 +10,16 @@ import logging
 from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaProducer
+from opentelemetry import trace
 from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from svu_shared.contracts.base import IntegrationEvent
 from svu_shared.envelope import CloudEvent
-from svu_shared.telemetry import current_traceparent, traceparent_headers
+from svu_shared.telemetry import context_from_traceparent, current_traceparent
 
 log = logging.getLogger(__name__)
+tracer = trace.get_tracer(__name__)
 
 
 async def add_to_outbox(session: AsyncSession, outbox: Table, event: IntegrationEvent) -> CloudEvent:
@@ -66,15 +68,19 @@ class OutboxRelay:
             ).all()
             if not rows:
                 return 0
-            acks = [
-                await producer.send(
-                    r.topic, value=r.payload, key=r.key.encode(), headers=traceparent_headers(r.traceparent)
-                )
-                for r in rows
-            ]
+            acks = [await self._send(producer, r) for r in rows]
             await asyncio.gather(*acks)
             await session.execute(update(o).where(o.c.id.in_([r.id for r in rows])).values(sent_at=datetime.now(UTC)))
         return len(rows)
+
+    async def _send(self, producer: AIOKafkaProducer, row):  # type: ignore[no-untyped-def]
+        """A producer span, child of the request that wrote the row; its context travels in the header."""
+        with tracer.start_as_current_span(
+            f"publish {row.topic}", context=context_from_traceparent(row.traceparent), kind=trace.SpanKind.PRODUCER
+        ):
+            traceparent = current_traceparent()
+            headers = [("traceparent", traceparent.encode())] if traceparent else []
+            return await producer.send(row.topic, value=row.payload, key=row.key.encode(), headers=headers)
 
     async def run(self, producer_ready, stop: asyncio.Event, poll_seconds: float = 0.2) -> None:  # type: ignore[no-untyped-def]
         """Publish until `stop`; `producer_ready()` returns a started producer or None while the broker is away."""

@@ -32,6 +32,7 @@ from svu_shared.messaging_tables import dead_letter_table, inbox_table, outbox_t
 from svu_shared.migrations import upgrade_to_head
 from svu_shared.outbox import OutboxRelay
 from svu_shared.settings import ServiceSettings
+from svu_shared.telemetry import setup_telemetry
 
 log = logging.getLogger(__name__)
 HEALTH_TIMEOUT_SECONDS = 2.0
@@ -179,6 +180,8 @@ def service_app(runtime: ServiceRuntime, *, title: str, description: str, router
 
     for router in routers:
         app.include_router(router)
+    settings = runtime.settings
+    setup_telemetry(app, runtime.engine, runtime.name, settings.otel_exporter, settings.otel_endpoint)
     return app
 
 

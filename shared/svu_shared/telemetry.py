@@ -3,36 +3,33 @@
 from opentelemetry import propagate, trace
 from opentelemetry.context import Context
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
+from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter
 
 TRACEPARENT = "traceparent"
 
 
-def setup_telemetry(
-    service_name: str, exporter: str, endpoint: str | None = None, extra_processor: SpanProcessor | None = None
-) -> TracerProvider:
-    provider = TracerProvider(resource=Resource.create({"service.name": service_name}))
-    if exporter == "console":
-        provider.add_span_processor(BatchSpanProcessor(ConsoleSpanExporter()))
-    elif exporter == "otlp":
-        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
-
-        provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=endpoint)))
-    if extra_processor is not None:
-        provider.add_span_processor(extra_processor)
-    trace.set_tracer_provider(provider)
-    return provider
-
-
-def instrument(app, engine) -> None:  # type: ignore[no-untyped-def]
+def setup_telemetry(app, engine, service_name: str, exporter: str, endpoint: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    """The one telemetry call of a service: a tracer provider (unless the process has one already, as in tests
+    that install an in-memory exporter first) and instrumentation of FastAPI, SQLAlchemy and httpx. Kafka
+    spans are made by the outbox relay (producer) and the consumer (handler), linked by the traceparent header."""
     from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
     from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
     from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 
+    if not isinstance(trace.get_tracer_provider(), TracerProvider):
+        provider = TracerProvider(resource=Resource.create({"service.name": service_name}))
+        if exporter == "console":
+            provider.add_span_processor(BatchSpanProcessor(ConsoleSpanExporter()))
+        elif exporter == "otlp":
+            from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+            provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=endpoint)))
+        trace.set_tracer_provider(provider)
     FastAPIInstrumentor.instrument_app(app, excluded_urls="health")
     SQLAlchemyInstrumentor().instrument(engine=engine.sync_engine)
-    HTTPXClientInstrumentor().instrument()
+    if not HTTPXClientInstrumentor().is_instrumented_by_opentelemetry:
+        HTTPXClientInstrumentor().instrument()
 
 
 def current_traceparent() -> str | None:
@@ -41,8 +38,8 @@ def current_traceparent() -> str | None:
     return carrier.get(TRACEPARENT)
 
 
-def traceparent_headers(traceparent: str | None) -> list[tuple[str, bytes]]:
-    return [(TRACEPARENT, traceparent.encode())] if traceparent else []
+def context_from_traceparent(traceparent: str | None) -> Context:
+    return propagate.extract({TRACEPARENT: traceparent} if traceparent else {})
 
 
 def context_from_headers(headers) -> Context:  # type: ignore[no-untyped-def]

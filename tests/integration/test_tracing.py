@@ -1,0 +1,83 @@
+"""Issue 6 §2: one trace from a ward's HTTP request through the outbox relay, Kafka and the consuming
+service's handler, asserted parent by parent with the in-memory exporter."""
+
+import asyncio
+import uuid
+
+import httpx
+import pytest
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from sqlalchemy import select
+
+from admission.adapters.tables import messaging as admission_messaging
+from admission.bootstrap import bootstrap as admission_app
+from admission.settings import AdmissionSettings
+from planning.adapters.tables import cases
+from planning.bootstrap import bootstrap as planning_app
+from planning.settings import PlanningSettings
+
+
+@pytest.fixture(scope="session")
+def spans() -> InMemorySpanExporter:
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    trace.set_tracer_provider(provider)  # before the services' setup_telemetry, which then keeps it
+    return exporter
+
+
+async def poll(predicate, what: str, deadline: float = 30.0):  # type: ignore[no-untyped-def]
+    async with asyncio.timeout(deadline):
+        while not (result := await predicate()):
+            await asyncio.sleep(0.1)  # polling state another task writes
+        return result
+
+
+async def test_request_relay_kafka_and_handler_share_one_trace(spans, kafka, postgres):
+    admission = admission_app(AdmissionSettings(database_url=postgres.fresh_database("svu_trace_admission"),
+                                                kafka_bootstrap=kafka.bootstrap))
+    planning = planning_app(PlanningSettings(database_url=postgres.fresh_database("svu_trace_planning"),
+                                             kafka_bootstrap=kafka.bootstrap, consumer_group=f"trace-{uuid.uuid4()}"))
+    for app in (admission, planning):
+        await app.state.runtime.start()
+    try:
+        stay_id = f"trace-{uuid.uuid4().hex[:8]}"
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=admission), base_url="http://admission") as c:
+            response = await c.post("/admission-notices", json={
+                "stay_id": stay_id, "patient_id": "191212121212", "municipality": "1280", "care_unit": "W",
+                "admitted_at": "2025-03-01T10:00:00+01:00"})
+        assert response.status_code == 201
+
+        async def event_id():  # type: ignore[no-untyped-def]
+            async with admission.state.runtime.sessions() as s:
+                outbox = admission_messaging.outbox
+                return (await s.execute(select(outbox.c.event_id).where(outbox.c.key == stay_id))).scalar()
+
+        async def case_opened():  # type: ignore[no-untyped-def]
+            async with planning.state.runtime.sessions() as s:
+                return (await s.execute(select(cases.c.case_id).where(cases.c.stay_id == stay_id))).scalar()
+
+        admission_event = await poll(event_id, "the outbox row")
+        await poll(case_opened, "planning to open the case")
+
+        def handler_span():  # type: ignore[no-untyped-def]
+            return next((s for s in spans.get_finished_spans() if s.kind is trace.SpanKind.CONSUMER
+                         and s.attributes.get("messaging.message.id") == admission_event), None)
+
+        async def finished():  # type: ignore[no-untyped-def]
+            return handler_span()
+
+        handler = await poll(finished, "the planning handler span")
+        by_id = {s.context.span_id: s for s in spans.get_finished_spans()}
+        publish = by_id[handler.parent.span_id]
+        request = by_id[publish.parent.span_id]
+        assert publish.name == "publish svu.admission" and publish.kind is trace.SpanKind.PRODUCER
+        assert request.kind is trace.SpanKind.SERVER and request.attributes.get("http.route") == "/admission-notices"
+        assert handler.name == "planning handle se.svu.admission.notice_sent.v1"
+        assert len({handler.context.trace_id, publish.context.trace_id, request.context.trace_id}) == 1
+    finally:
+        for app in (admission, planning):
+            await app.state.runtime.stop()
