@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import MetaData, Table, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from svu_shared.consumer import EventConsumer, Handler, Inbox
@@ -170,6 +171,16 @@ def service_app(runtime: ServiceRuntime, *, title: str, description: str, router
 
     app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan)
     app.state.runtime = runtime
+
+    @app.exception_handler(DBAPIError)
+    @app.exception_handler(OSError)
+    @app.exception_handler(TimeoutError)
+    async def unavailable(_request: Request, exc: Exception) -> JSONResponse:
+        # The database is away (restart, failover): the request did not happen and can be retried.
+        log.warning("%s: answering 503: %s", runtime.name, exc)
+        return JSONResponse(
+            {"detail": "the service's database is unavailable; retry shortly"}, 503, headers={"Retry-After": "2"}
+        )
 
     @app.get("/health", tags=["operations"], summary="200 when the database and the broker are reachable")
     async def health() -> JSONResponse:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+
 from svu_shared.contracts import ALL_EVENTS, StayEvent, event_model
 from svu_shared.contracts.generate import EXAMPLES, example_envelope, render, schema_name
 from svu_shared.envelope import CloudEvent

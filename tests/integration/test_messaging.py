@@ -1,52 +1,20 @@
 """Architecture §3 on real PostgreSQL and Kafka: outbox atomicity, relay, inbox dedup, dead-letter topic."""
 
-import asyncio
 import json
 import uuid
 from datetime import UTC, datetime
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from sqlalchemy import func, select
+
 from billing.adapters.tables import messaging as billing_messaging
 from billing.adapters.tables import stay_facts
-from billing.bootstrap import MIGRATIONS as BILLING_MIGRATIONS
-from billing.service_layer.handlers import HANDLERS as BILLING_HANDLERS
-from billing.settings import BillingSettings
-from sqlalchemy import func, select
 from svu_shared.contracts import DischargeReadyNotified
 from svu_shared.envelope import CloudEvent
 from svu_shared.outbox import add_to_outbox
 from svu_shared.runtime import Messaging, ServiceRuntime
-
-
-async def eventually(predicate, deadline_seconds: float = 30.0, what: str = "condition"):  # type: ignore[no-untyped-def]
-    """Poll an async predicate until it is truthy; fails after the deadline (state lives in another task)."""
-    try:
-        async with asyncio.timeout(deadline_seconds):
-            while True:
-                if result := await predicate():
-                    return result
-                await asyncio.sleep(0.1)  # polling the database, which another task writes
-    except TimeoutError:
-        raise AssertionError(f"timed out after {deadline_seconds}s waiting for {what}") from None
-
-
-@pytest.fixture
-async def billing_runtime(kafka, database_url):
-    settings = BillingSettings(
-        database_url=database_url, kafka_bootstrap=kafka.bootstrap, consumer_group=f"it-{uuid.uuid4().hex[:8]}"
-    )
-    runtime = ServiceRuntime(
-        name="billing",
-        settings=settings,
-        messaging=billing_messaging,
-        migrations_dir=BILLING_MIGRATIONS,
-        consumes=("svu.discharge",),
-        handlers=BILLING_HANDLERS,
-    )
-    await runtime.start()
-    yield runtime
-    await runtime.stop()
+from tests.support.realparts import eventually
 
 
 def ready(stay_id: str) -> DischargeReadyNotified:

@@ -1,7 +1,6 @@
 """Issue 6 §2: one trace from a ward's HTTP request through the outbox relay, Kafka and the consuming
 service's handler, asserted parent by parent with the in-memory exporter."""
 
-import asyncio
 import uuid
 
 import httpx
@@ -18,6 +17,7 @@ from admission.settings import AdmissionSettings
 from planning.adapters.tables import cases
 from planning.bootstrap import bootstrap as planning_app
 from planning.settings import PlanningSettings
+from tests.support.realparts import eventually
 
 
 @pytest.fixture(scope="session")
@@ -29,26 +29,32 @@ def spans() -> InMemorySpanExporter:
     return exporter
 
 
-async def poll(predicate, what: str, deadline: float = 30.0):  # type: ignore[no-untyped-def]
-    async with asyncio.timeout(deadline):
-        while not (result := await predicate()):
-            await asyncio.sleep(0.1)  # polling state another task writes
-        return result
-
-
 async def test_request_relay_kafka_and_handler_share_one_trace(spans, kafka, postgres):
-    admission = admission_app(AdmissionSettings(database_url=postgres.fresh_database("svu_trace_admission"),
-                                                kafka_bootstrap=kafka.bootstrap))
-    planning = planning_app(PlanningSettings(database_url=postgres.fresh_database("svu_trace_planning"),
-                                             kafka_bootstrap=kafka.bootstrap, consumer_group=f"trace-{uuid.uuid4()}"))
+    admission = admission_app(
+        AdmissionSettings(database_url=postgres.fresh_database("svu_trace_admission"), kafka_bootstrap=kafka.bootstrap)
+    )
+    planning = planning_app(
+        PlanningSettings(
+            database_url=postgres.fresh_database("svu_trace_planning"),
+            kafka_bootstrap=kafka.bootstrap,
+            consumer_group=f"trace-{uuid.uuid4()}",
+        )
+    )
     for app in (admission, planning):
         await app.state.runtime.start()
     try:
         stay_id = f"trace-{uuid.uuid4().hex[:8]}"
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=admission), base_url="http://admission") as c:
-            response = await c.post("/admission-notices", json={
-                "stay_id": stay_id, "patient_id": "191212121212", "municipality": "1280", "care_unit": "W",
-                "admitted_at": "2025-03-01T10:00:00+01:00"})
+            response = await c.post(
+                "/admission-notices",
+                json={
+                    "stay_id": stay_id,
+                    "patient_id": "191212121212",
+                    "municipality": "1280",
+                    "care_unit": "W",
+                    "admitted_at": "2025-03-01T10:00:00+01:00",
+                },
+            )
         assert response.status_code == 201
 
         async def event_id():  # type: ignore[no-untyped-def]
@@ -60,17 +66,23 @@ async def test_request_relay_kafka_and_handler_share_one_trace(spans, kafka, pos
             async with planning.state.runtime.sessions() as s:
                 return (await s.execute(select(cases.c.case_id).where(cases.c.stay_id == stay_id))).scalar()
 
-        admission_event = await poll(event_id, "the outbox row")
-        await poll(case_opened, "planning to open the case")
+        admission_event = await eventually(event_id, what="the outbox row")
+        await eventually(case_opened, what="planning to open the case")
 
         def handler_span():  # type: ignore[no-untyped-def]
-            return next((s for s in spans.get_finished_spans() if s.kind is trace.SpanKind.CONSUMER
-                         and s.attributes.get("messaging.message.id") == admission_event), None)
+            return next(
+                (
+                    s
+                    for s in spans.get_finished_spans()
+                    if s.kind is trace.SpanKind.CONSUMER and s.attributes.get("messaging.message.id") == admission_event
+                ),
+                None,
+            )
 
         async def finished():  # type: ignore[no-untyped-def]
             return handler_span()
 
-        handler = await poll(finished, "the planning handler span")
+        handler = await eventually(finished, what="the planning handler span")
         by_id = {s.context.span_id: s for s in spans.get_finished_spans()}
         publish = by_id[handler.parent.span_id]
         request = by_id[publish.parent.span_id]

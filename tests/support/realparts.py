@@ -71,4 +71,19 @@ class Postgres:
         return f"postgresql+asyncpg://postgres@127.0.0.1:{self.port}/{name}"
 
 
-__all__ = ["ROOT", "Kafka", "Postgres", "wait_until"]
+__all__ = ["ROOT", "Kafka", "Postgres", "eventually", "wait_until"]
+
+
+async def eventually(predicate, deadline_seconds: float = 30.0, what: str = "condition"):  # type: ignore[no-untyped-def]
+    """Poll an async predicate until it is truthy; fails after the deadline. The state polled is written by
+    another task or process, so there is no event of ours to wait on."""
+    import asyncio
+
+    try:
+        async with asyncio.timeout(deadline_seconds):
+            while True:
+                if result := await predicate():
+                    return result
+                await asyncio.sleep(0.1)
+    except TimeoutError:
+        raise AssertionError(f"timed out after {deadline_seconds}s waiting for {what}") from None

@@ -1,7 +1,6 @@
-from svu_shared.runtime import serve
-
 from admission.bootstrap import bootstrap
 from admission.settings import AdmissionSettings
+from svu_shared.runtime import serve
 
 settings = AdmissionSettings()
 serve(bootstrap(settings), settings)

@@ -3,11 +3,11 @@
 from pathlib import Path
 
 from fastapi import FastAPI
-from svu_shared.runtime import ServiceRuntime, service_app
 
 from admission.adapters.tables import messaging
 from admission.entrypoints.api import router
 from admission.settings import AdmissionSettings
+from svu_shared.runtime import ServiceRuntime, service_app
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 

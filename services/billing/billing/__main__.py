@@ -1,7 +1,6 @@
-from svu_shared.runtime import serve
-
 from billing.bootstrap import bootstrap
 from billing.settings import BillingSettings
+from svu_shared.runtime import serve
 
 settings = BillingSettings()
 serve(bootstrap(settings), settings)

@@ -3,13 +3,13 @@
 from pathlib import Path
 
 from fastapi import FastAPI
-from svu_shared.runtime import ServiceRuntime, service_app
 
 from billing.adapters.tables import messaging
 from billing.entrypoints.api import router
 from billing.entrypoints.settlement_api import router as settlement_router
 from billing.service_layer.handlers import HANDLERS
 from billing.settings import BillingSettings
+from svu_shared.runtime import ServiceRuntime, service_app
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 

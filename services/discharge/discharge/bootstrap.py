@@ -3,11 +3,11 @@
 from pathlib import Path
 
 from fastapi import FastAPI
-from svu_shared.runtime import ServiceRuntime, service_app
 
 from discharge.adapters.tables import messaging
 from discharge.entrypoints.api import router
 from discharge.settings import DischargeSettings
+from svu_shared.runtime import ServiceRuntime, service_app
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 

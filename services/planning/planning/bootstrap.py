@@ -3,12 +3,12 @@
 from pathlib import Path
 
 from fastapi import FastAPI
-from svu_shared.runtime import ServiceRuntime, service_app
 
 from planning.adapters.tables import messaging
 from planning.entrypoints.api import router
 from planning.service_layer.handlers import HANDLERS
 from planning.settings import PlanningSettings
+from svu_shared.runtime import ServiceRuntime, service_app
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 

@@ -1,4 +1,5 @@
 from pydantic_settings import SettingsConfigDict
+
 from svu_shared.settings import ServiceSettings
 
 

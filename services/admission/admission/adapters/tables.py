@@ -1,6 +1,7 @@
 """The admission service's own tables (its database only; other services learn of stays through events)."""
 
 from sqlalchemy import Column, Date, MetaData, String, Table
+
 from svu_shared.db import AwareDateTime
 from svu_shared.runtime import Messaging
 

@@ -6,12 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
-from svu_shared.contracts.admission import CareType
-from svu_shared.runtime import ServiceRuntime
 
 from admission.domain.identity import InvalidPatientId, validate_patient_id
 from admission.domain.notice import AdmissionNotice, NoticeRuleBroken
 from admission.service_layer import handlers
+from svu_shared.contracts.admission import CareType
+from svu_shared.runtime import ServiceRuntime
 
 router = APIRouter(tags=["admission"])
 

@@ -4,11 +4,11 @@ from dataclasses import asdict
 
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from svu_shared.contracts import AdmissionNoticeSent
-from svu_shared.outbox import add_to_outbox
 
 from admission.adapters.tables import messaging, stays
 from admission.domain.notice import AdmissionNotice, NoticeRuleBroken
+from svu_shared.contracts import AdmissionNoticeSent
+from svu_shared.outbox import add_to_outbox
 
 
 async def send_admission_notice(session: AsyncSession, notice: AdmissionNotice) -> None:

@@ -5,6 +5,7 @@ Revision ID: 0001
 
 import sqlalchemy as sa
 from alembic import op
+
 from svu_shared.db import AwareDateTime
 from svu_shared.messaging_tables import create_messaging_tables
 

@@ -1,4 +1,5 @@
 import pytest
+
 from admission.domain.identity import InvalidPatientId, validate_patient_id
 
 

@@ -4,6 +4,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+
 from admission.domain.notice import AdmissionNotice, NoticeRuleBroken
 
 STHLM = ZoneInfo("Europe/Stockholm")

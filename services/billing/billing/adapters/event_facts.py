@@ -1,5 +1,6 @@
 """Integration events → billing facts: the one translation, used by the consumer and by the CLI's JSONL reader."""
 
+from billing.domain.facts import FactKind, StayFact
 from svu_shared.contracts import (
     AdmissionNoticeSent,
     DischargeReadyNotified,
@@ -7,8 +8,6 @@ from svu_shared.contracts import (
     IntegrationEvent,
     PatientDischarged,
 )
-
-from billing.domain.facts import FactKind, StayFact
 
 
 def fact_from_event(event_id: str, event: IntegrationEvent) -> StayFact | None:

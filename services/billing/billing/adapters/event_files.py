@@ -10,12 +10,12 @@ from datetime import datetime
 from pathlib import Path
 
 from pydantic import ValidationError
-from svu_shared.contracts import UnknownEventType, event_model
-from svu_shared.contracts.municipality import municipality_code_problem
-from svu_shared.envelope import CloudEvent
 
 from billing.adapters.event_facts import fact_from_event
 from billing.domain.facts import FactKind, StayFact
+from svu_shared.contracts import UnknownEventType, event_model
+from svu_shared.contracts.municipality import municipality_code_problem
+from svu_shared.envelope import CloudEvent
 
 CSV_HEADER = ["stay_id", "municipality", "care_type", "event", "at"]
 CARE_TYPES = ("somatic", "psychiatric")

@@ -1,6 +1,7 @@
 """The billing service's own tables: the facts it took from the event log."""
 
 from sqlalchemy import Column, Index, MetaData, String, Table, Text
+
 from svu_shared.db import AwareDateTime
 from svu_shared.runtime import Messaging
 

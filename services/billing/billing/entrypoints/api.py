@@ -4,9 +4,9 @@ from datetime import datetime
 
 from fastapi import APIRouter, HTTPException, Path, Request
 from pydantic import BaseModel
-from svu_shared.runtime import ServiceRuntime
 
 from billing.service_layer import handlers
+from svu_shared.runtime import ServiceRuntime
 
 router = APIRouter(tags=["billing"])
 

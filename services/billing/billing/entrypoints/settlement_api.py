@@ -5,7 +5,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
-from svu_shared.runtime import ServiceRuntime
 
 from billing.adapters.agreement_files import load_agreement, load_day_amounts
 from billing.adapters.follow_up_report import follow_up_dict, follow_up_png
@@ -16,6 +15,7 @@ from billing.domain.calendar import Month
 from billing.domain.follow_up import follow_up
 from billing.service_layer import runs
 from billing.service_layer.settling import compare, settle_facts, timelines
+from svu_shared.runtime import ServiceRuntime
 
 router = APIRouter(tags=["settlement"])
 PERIOD = r"^\d{4}-(0[1-9]|1[0-2])$"

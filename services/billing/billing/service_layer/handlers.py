@@ -4,14 +4,14 @@ from dataclasses import asdict
 
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from svu_shared.consumer import Handler
-from svu_shared.contracts import IntegrationEvent
-from svu_shared.envelope import CloudEvent
 
 from billing.adapters.event_facts import BILLED_EVENT_TYPES, fact_from_event
 from billing.adapters.tables import stay_facts
 from billing.domain.facts import FactKind, StayFact
 from billing.domain.ready_periods import StayTimeline, stay_timeline
+from svu_shared.consumer import Handler
+from svu_shared.contracts import IntegrationEvent
+from svu_shared.envelope import CloudEvent
 
 
 async def record_fact(session: AsyncSession, envelope: CloudEvent, event: IntegrationEvent) -> None:

@@ -8,8 +8,6 @@ from decimal import Decimal
 
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from svu_shared.contracts import CorrectionIssued, InvoiceIssued, SettlementCalculated
-from svu_shared.outbox import add_to_outbox
 
 from billing.adapters.settlement_report import sek, settlement_json
 from billing.adapters.specification import specification_rows
@@ -19,6 +17,8 @@ from billing.domain.calendar import Month
 from billing.domain.facts import FactKind, StayFact
 from billing.domain.invoicing import IssuedDocument, documents_to_issue
 from billing.service_layer.settling import settle_facts
+from svu_shared.contracts import CorrectionIssued, InvoiceIssued, SettlementCalculated
+from svu_shared.outbox import add_to_outbox
 
 
 async def consumed_facts(session: AsyncSession) -> list[StayFact]:

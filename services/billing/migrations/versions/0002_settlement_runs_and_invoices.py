@@ -6,6 +6,7 @@ Revises: 0001
 
 import sqlalchemy as sa
 from alembic import op
+
 from svu_shared.db import AwareDateTime
 
 revision = "0002"

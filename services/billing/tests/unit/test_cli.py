@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from billing.entrypoints.cli import main
 
 HEADER = "stay_id,municipality,care_type,event,at\n"

@@ -2,10 +2,11 @@
 
 from datetime import UTC, datetime, time, timedelta
 
-from billing.domain.calendar import STOCKHOLM, local_date
-from billing.domain.day_count import boundary_crossings
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+
+from billing.domain.calendar import STOCKHOLM, local_date
+from billing.domain.day_count import boundary_crossings
 
 START = datetime(2018, 1, 1, tzinfo=UTC)
 instants = st.integers(min_value=0, max_value=8 * 365 * 24 * 60).map(lambda m: START + timedelta(minutes=m))

@@ -5,6 +5,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+
 from billing.adapters.agreement_files import load_agreement, load_day_amounts
 from billing.domain.calendar import Month
 from billing.domain.day_count import boundary_crossings

@@ -1,6 +1,7 @@
 """The discharge service's own tables."""
 
 from sqlalchemy import Column, MetaData, String, Table
+
 from svu_shared.db import AwareDateTime
 from svu_shared.runtime import Messaging
 

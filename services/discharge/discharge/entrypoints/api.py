@@ -4,12 +4,12 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter, HTTPException, Path, Request
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
-from svu_shared.contracts import DischargeReadyNotified, DischargeReadyWithdrawn, PatientDischarged
-from svu_shared.contracts.discharge import Destination
-from svu_shared.runtime import ServiceRuntime
 
 from discharge.domain.timeline import DischargeRuleBroken, DischargeTimeline
 from discharge.service_layer import handlers
+from svu_shared.contracts import DischargeReadyNotified, DischargeReadyWithdrawn, PatientDischarged
+from svu_shared.contracts.discharge import Destination
+from svu_shared.runtime import ServiceRuntime
 
 router = APIRouter(tags=["discharge"])
 StayId = Path(pattern=r"^[A-Za-z0-9_.:-]{1,64}$", description="Vårdtillfälle id")

@@ -5,11 +5,11 @@ from dataclasses import asdict
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from svu_shared.contracts import IntegrationEvent
-from svu_shared.outbox import add_to_outbox
 
 from discharge.adapters.tables import messaging, timelines
 from discharge.domain.timeline import DischargeTimeline, Status
+from svu_shared.contracts import IntegrationEvent
+from svu_shared.outbox import add_to_outbox
 
 
 async def load(session: AsyncSession, stay_id: str) -> DischargeTimeline | None:

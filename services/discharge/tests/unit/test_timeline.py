@@ -2,6 +2,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+
 from discharge.domain.timeline import DischargeRuleBroken, DischargeTimeline, Status
 
 T = ZoneInfo("Europe/Stockholm")

@@ -1,6 +1,7 @@
 """The planning service's own tables."""
 
 from sqlalchemy import Column, LargeBinary, MetaData, String, Table
+
 from svu_shared.db import AwareDateTime
 from svu_shared.runtime import Messaging
 

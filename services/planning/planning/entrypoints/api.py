@@ -5,9 +5,9 @@ from datetime import datetime
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel
 from sqlalchemy import select
-from svu_shared.runtime import ServiceRuntime
 
 from planning.adapters.tables import cases
+from svu_shared.runtime import ServiceRuntime
 
 router = APIRouter(tags=["planning"])
 

@@ -5,6 +5,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from planning.adapters.tables import cases, messaging, parked_events
+from planning.domain.case import Case, CaseStatus, municipality_case_id
 from svu_shared.consumer import Handler
 from svu_shared.contracts import (
     AdmissionNoticeSent,
@@ -17,9 +20,6 @@ from svu_shared.contracts import (
 )
 from svu_shared.envelope import CloudEvent
 from svu_shared.outbox import add_to_outbox
-
-from planning.adapters.tables import cases, messaging, parked_events
-from planning.domain.case import Case, CaseStatus, municipality_case_id
 
 
 async def cases_of_stay(session: AsyncSession, stay_id: str) -> list[Case]:

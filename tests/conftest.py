@@ -1,0 +1,30 @@
+"""Fixtures shared by the integration and fault tests (the real parts themselves are in the root conftest)."""
+
+import uuid
+
+import pytest
+
+from billing.adapters.tables import messaging as billing_messaging
+from billing.bootstrap import MIGRATIONS as BILLING_MIGRATIONS
+from billing.service_layer.handlers import HANDLERS as BILLING_HANDLERS
+from billing.settings import BillingSettings
+from svu_shared.runtime import ServiceRuntime
+
+
+@pytest.fixture
+async def billing_runtime(kafka, database_url):  # type: ignore[no-untyped-def]
+    """The billing service's runtime in-process (migrations, relay, consumer of svu.discharge), own group."""
+    settings = BillingSettings(
+        database_url=database_url, kafka_bootstrap=kafka.bootstrap, consumer_group=f"it-{uuid.uuid4().hex[:8]}"
+    )
+    runtime = ServiceRuntime(
+        name="billing",
+        settings=settings,
+        messaging=billing_messaging,
+        migrations_dir=BILLING_MIGRATIONS,
+        consumes=("svu.discharge",),
+        handlers=BILLING_HANDLERS,
+    )
+    await runtime.start()
+    yield runtime
+    await runtime.stop()

@@ -1,0 +1,121 @@
+"""A small system for fault tests: admission and planning processes on their own databases and consumer group,
+posting notices for one municipality, and the reconciliation every fault test ends with."""
+
+import asyncio
+import subprocess
+import uuid
+from dataclasses import dataclass, field
+
+import httpx
+
+from deploy.local_system import ROOT, ServiceProcess
+from tests.support.realparts import Kafka, Postgres, wait_until
+
+
+@dataclass
+class FaultSystem:
+    kafka: Kafka
+    postgres: Postgres
+    municipality: str
+    name: str
+    processes: list[ServiceProcess] = field(default_factory=list)
+    stays: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.group = f"fault-{self.name}-{uuid.uuid4().hex[:6]}"
+        self.urls = {s: self.postgres.fresh_database(f"svu_fault_{self.name}_{s}") for s in ("admission", "planning")}
+
+    def process(self, service: str, port: int) -> ServiceProcess:
+        prefix = service.upper()
+        env = {
+            f"{prefix}_PORT": str(port),
+            f"{prefix}_KAFKA_BOOTSTRAP": self.kafka.bootstrap,
+            f"{prefix}_DATABASE_URL": self.urls[service],
+            f"{prefix}_CONSUMER_GROUP": self.group,
+        }
+        log = ROOT / ".local" / "test-run" / f"fault-{self.name}-{service}-{port}.log"
+        proc = ServiceProcess(service, port, env, log)
+        self.processes.append(proc)
+        return proc
+
+    async def post_notices(self, admission: ServiceProcess, count: int, retry_unavailable: bool = False) -> None:
+        """Wards post `count` admission notices, 20 at a time; with retry_unavailable a 503 is retried."""
+        stays = [f"{self.name}-{uuid.uuid4().hex[:10]}" for _ in range(count)]
+        limit = asyncio.Semaphore(20)
+        async with httpx.AsyncClient(base_url=admission.url, timeout=30) as client:
+
+            async def post(stay_id: str) -> None:
+                async with limit:
+                    while True:
+                        r = await client.post(
+                            "/admission-notices",
+                            json={
+                                "stay_id": stay_id,
+                                "patient_id": "191212121212",
+                                "municipality": self.municipality,
+                                "care_unit": "SE-FAULT",
+                                "admitted_at": "2025-03-01T10:00:00+01:00",
+                            },
+                        )
+                        if r.status_code == 503 and retry_unavailable:
+                            await asyncio.sleep(0.2)  # the ward's client retries after Retry-After
+                            continue
+                        assert r.status_code == 201, r.text
+                        return
+
+            await asyncio.gather(*(post(s) for s in stays))
+        self.stays += stays
+
+    def cases(self, planning: ServiceProcess) -> list[dict]:
+        try:
+            r = httpx.get(f"{planning.url}/cases", params={"receiver_id": self.municipality, "limit": 1000}, timeout=5)
+        except httpx.HTTPError:
+            return []
+        return r.json() if r.status_code == 200 else []
+
+    def our_cases(self, planning: ServiceProcess) -> list[str]:
+        mine = set(self.stays)
+        return [c["stay_id"] for c in self.cases(planning) if c["stay_id"] in mine]
+
+    def reconcile(self, planning: ServiceProcess, timeout: float = 90) -> None:
+        """Every notice applied exactly once: one case per stay, and one CaseOpened event id per stay.
+        (Earlier tests' stays of the same municipality may be there too: this test looks at its own.)"""
+        wait_until(
+            lambda: len(self.our_cases(planning)) >= len(self.stays),
+            timeout=timeout,
+            what=f"{len(self.stays)} cases for {self.municipality}",
+        )
+        assert sorted(self.our_cases(planning)) == sorted(self.stays)
+        # Applied once: planning published exactly one CaseOpened per stay (its outbox is part of its state;
+        # a second application would have written a second row with a new event id).
+        opened = self.planning_rows("select key, count(*) from outbox group by key")
+        assert {stay: opened.get(stay) for stay in self.stays} == {stay: "1" for stay in self.stays}
+
+    def planning_rows(self, sql: str) -> dict[str, str]:
+        database = self.urls["planning"].rsplit("/", 1)[1]
+        out = subprocess.run(
+            [
+                "psql",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.postgres.port),
+                "-U",
+                "postgres",
+                "-d",
+                database,
+                "-tA",
+                "-F",
+                ",",
+                "-c",
+                sql,
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return dict(line.split(",", 1) for line in out.stdout.splitlines() if line)
+
+    def stop(self) -> None:
+        for proc in self.processes:
+            proc.stop()

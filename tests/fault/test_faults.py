@@ -1,0 +1,165 @@
+"""Issue 6 §1 and §4: faults over the real broker and database, each ending in a reconciliation."""
+
+import asyncio
+import signal
+import uuid
+import zlib
+
+import httpx
+import pytest
+from aiokafka import AIOKafkaProducer
+
+from svu_shared import dlq_replay
+from svu_shared.contracts import DischargeReadyNotified
+from svu_shared.envelope import CloudEvent
+from tests.fault.system import FaultSystem
+from tests.support.realparts import wait_until
+
+
+@pytest.fixture
+def system(kafka, postgres, request):  # type: ignore[no-untyped-def]
+    # A municipality of its own per test (and per parameter), so each reconciliation reads only its own cases.
+    municipality = f"25{zlib.crc32(request.node.name.encode()) % 90 + 10}"
+    built = FaultSystem(kafka, postgres, municipality, request.node.name.split("[")[0][5:30].replace("_", ""))
+    yield built
+    built.stop()
+
+
+@pytest.mark.parametrize("kill", [signal.SIGKILL, signal.SIGTERM], ids=["sigkill", "sigterm"])
+async def test_consumer_stopped_mid_batch_then_restarted_applies_each_event_once(system, kill):
+    admission = system.process("admission", 18101)
+    admission.start()
+    admission.wait_healthy()
+    await system.post_notices(admission, 400)  # a backlog on the topic before planning starts
+    planning = system.process("planning", 18102)
+    planning.start()
+    wait_until(lambda: len(system.cases(planning)) >= 20, timeout=60, what="planning to be mid-backlog")
+    planning.stop(kill)
+    planning.start()
+    planning.wait_healthy()
+    system.reconcile(planning)
+
+
+async def test_broker_down_30_seconds_requests_succeed_and_everything_arrives(system, kafka):
+    admission = system.process("admission", 18111)
+    planning = system.process("planning", 18112)
+    for proc in (admission, planning):
+        proc.start()
+        proc.wait_healthy()
+    await system.post_notices(admission, 20)
+    kafka.stop()
+    try:
+        wait_until(
+            lambda: httpx.get(f"{admission.url}/health", timeout=5).status_code == 503,
+            timeout=30,
+            what="admission to report the broker away",
+        )
+        health = httpx.get(f"{admission.url}/health", timeout=5).json()
+        assert "broker" in health["problems"]
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 30
+        while loop.time() < deadline:  # wards keep posting for the 30 seconds the broker is down
+            await system.post_notices(admission, 5)
+            await asyncio.sleep(1)  # a ward's pace, not a wait for a result
+    finally:
+        kafka.start()
+    admission.wait_healthy(timeout=90)
+    system.reconcile(planning, timeout=120)
+
+
+async def test_postgres_restart_under_load_gives_503_then_recovers_by_itself(system, postgres):
+    admission = system.process("admission", 18121)
+    planning = system.process("planning", 18122)
+    for proc in (admission, planning):
+        proc.start()
+        proc.wait_healthy()
+    load = asyncio.create_task(system.post_notices(admission, 300, retry_unavailable=True))
+    await asyncio.sleep(0.5)  # let the load start before the database goes away
+    postgres.stop()
+    try:
+
+        def unavailable() -> bool:
+            r = httpx.get(f"{admission.url}/health", timeout=5)
+            return r.status_code == 503 and "database" in r.json()["problems"]
+
+        await asyncio.to_thread(wait_until, unavailable, 30, 0.1, "admission to report the database away")
+        during = httpx.post(
+            f"{admission.url}/admission-notices",
+            timeout=10,
+            json={
+                "stay_id": f"down-{uuid.uuid4().hex[:8]}",
+                "patient_id": "191212121212",
+                "municipality": "2580",
+                "care_unit": "W",
+                "admitted_at": "2025-03-01T10:00:00+01:00",
+            },
+        )
+        assert during.status_code == 503 and during.headers["Retry-After"] == "2"
+    finally:
+        postgres.start()
+    await asyncio.wait_for(load, timeout=120)
+    for proc in (admission, planning):
+        proc.wait_healthy(timeout=60)
+    system.reconcile(planning, timeout=120)
+
+
+async def test_two_consumers_in_one_group_split_partitions_and_apply_each_event_once(system):
+    admission = system.process("admission", 18131)
+    first, second = system.process("planning", 18132), system.process("planning", 18133)
+    for proc in (admission, first, second):
+        proc.start()
+        proc.wait_healthy()
+    await system.post_notices(admission, 300)
+    system.reconcile(first)
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=system.kafka.bootstrap)
+    await admin.start()
+    try:
+        [described] = await admin.describe_consumer_groups([system.group])
+    finally:
+        await admin.close()
+    [group] = described.to_object()["groups"]
+    assert group["group"] == system.group
+    assert len(group["members"]) == 2  # both instances hold partitions of the same group
+
+
+async def test_dead_letter_replay_after_a_fix_applies_the_event(kafka, billing_runtime):
+    runtime = billing_runtime
+    stay_id = f"replay-{uuid.uuid4().hex[:8]}"
+    event = DischargeReadyNotified(
+        stay_id=stay_id, judged_at="2022-03-01T09:00:00+01:00", sent_at="2022-03-01T09:00:00+01:00"
+    )
+    envelope = CloudEvent.wrap(event, event.source)
+    # As if billing had dead-lettered it earlier (say, a bug since fixed):
+    producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap)
+    await producer.start()
+    try:
+        await producer.send_and_wait(
+            "svu.discharge.dlq",
+            envelope.to_bytes(),
+            key=stay_id.encode(),
+            headers=[
+                ("svu.dlq.reason", b"handler failed: fixed since"),
+                ("svu.dlq.topic", b"svu.discharge"),
+                ("svu.dlq.partition", b"0"),
+                ("svu.dlq.offset", b"0"),
+                ("svu.dlq.consumer", b"billing"),
+            ],
+        )
+    finally:
+        await producer.stop()
+    replayed = await dlq_replay.replay(kafka.bootstrap, "svu.discharge.dlq", consumer_name="billing")
+    assert replayed >= 1
+
+    from billing.service_layer.handlers import timeline_of
+
+    async def applied():  # type: ignore[no-untyped-def]
+        async with runtime.sessions() as session:
+            return await timeline_of(session, stay_id)
+
+    from tests.support.realparts import eventually
+
+    timeline = await eventually(applied, what="the replayed event applied")
+    assert timeline.periods[0].opened_by == envelope.id
+    assert await dlq_replay.replay(kafka.bootstrap, "svu.discharge.dlq", consumer_name="billing") == 0
