@@ -2,7 +2,9 @@
 # A real Apache Kafka broker (KRaft, single node) without Docker.
 #   deploy/kafka/kafka.sh fetch|start|stop|status|restart
 # Environment: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (KAFKA_PORT+1),
-#              KAFKA_DATA_DIR (.local/kafka-<port>), KAFKA_HEAP (512m).
+#              KAFKA_DATA_DIR (.local/kafka-<port>), KAFKA_HEAP (512m);
+#              for a cluster (see cluster.sh): KAFKA_NODE_ID, KAFKA_VOTERS, KAFKA_CLUSTER_ID,
+#              KAFKA_REPLICATION, KAFKA_MIN_ISR.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -66,11 +68,14 @@ start() {
   done
   fetch; ensure_java
   mkdir -p "$data/logs"
-  sed -e "s#@PORT@#$port#g; s#@CPORT@#$cport#g; s#@DATA@#$data/logs#g" \
+  node="${KAFKA_NODE_ID:-1}"
+  sed -e "s#@PORT@#$port#g; s#@CPORT@#$cport#g; s#@DATA@#$data/logs#g; s#@NODE@#$node#g" \
+      -e "s#@VOTERS@#${KAFKA_VOTERS:-$node@127.0.0.1:$cport}#g" \
+      -e "s#@RF@#${KAFKA_REPLICATION:-1}#g; s#@MINISR@#${KAFKA_MIN_ISR:-1}#g" \
     "$here/server.properties.in" >"$data/server.properties"
   if [ ! -f "$data/logs/meta.properties" ]; then
-    java_cmd kafka.tools.StorageTool format --standalone --ignore-formatted \
-      --cluster-id "$(java_cmd kafka.tools.StorageTool random-uuid)" \
+    java_cmd kafka.tools.StorageTool format --ignore-formatted \
+      --cluster-id "${KAFKA_CLUSTER_ID:-$(java_cmd kafka.tools.StorageTool random-uuid)}" \
       --config "$data/server.properties" >>"$log" 2>&1 || die "formatting KRaft storage failed; see $log"
   fi
   nohup java "${java_args[@]}" kafka.Kafka "$data/server.properties" >>"$log" 2>&1 &
@@ -86,7 +91,7 @@ start() {
 
 stop() {
   pid=$(running_pid) || { echo "kafka.sh: not running"; return 0; }
-  kill "$pid"
+  kill -s "${KAFKA_STOP_SIGNAL:-TERM}" "$pid"
   deadline=$((SECONDS + 60))
   while kill -0 "$pid" 2>/dev/null; do
     [ $SECONDS -lt $deadline ] || { kill -9 "$pid"; break; }

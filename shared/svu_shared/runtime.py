@@ -115,7 +115,11 @@ class ServiceRuntime:
         while not self._stop.is_set():
             consumer = None
             try:
-                await ensure_topics(bootstrap, [*ALL_TOPICS, *(dlq_topic(t) for t in ALL_TOPICS)])
+                await ensure_topics(
+                    bootstrap,
+                    [*ALL_TOPICS, *(dlq_topic(t) for t in ALL_TOPICS)],
+                    self.settings.kafka_replication_factor,
+                )
                 consumer = await start_with_retry(make, f"{self.name} consumer", self._stop)
                 if consumer is not None:
                     await self.consumer.run(consumer, self.producer_ready, self._stop)

@@ -10,6 +10,9 @@ class ServiceSettings(BaseSettings):
 
     database_url: str
     kafka_bootstrap: str = "127.0.0.1:9092"
+    # Replication factor of the topics a service creates: 1 on the single development broker, 3 on a
+    # cluster (min.insync.replicas 2 is the broker's setting, so acks=all survives losing one broker).
+    kafka_replication_factor: int = 1
     host: str = "127.0.0.1"
     port: int
     consumer_group: str | None = None

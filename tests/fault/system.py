@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 import httpx
 
 from deploy.local_system import ROOT, ServiceProcess
-from tests.support.realparts import Kafka, Postgres, wait_until
+from tests.support.realparts import Kafka, KafkaCluster, Postgres, wait_until
 
 
 @dataclass
 class FaultSystem:
-    kafka: Kafka
+    kafka: Kafka | KafkaCluster
     postgres: Postgres
     municipality: str
     name: str
@@ -30,6 +30,7 @@ class FaultSystem:
         env = {
             f"{prefix}_PORT": str(port),
             f"{prefix}_KAFKA_BOOTSTRAP": self.kafka.bootstrap,
+            f"{prefix}_KAFKA_REPLICATION_FACTOR": str(self.kafka.replication_factor),
             f"{prefix}_DATABASE_URL": self.urls[service],
             f"{prefix}_CONSUMER_GROUP": self.group,
         }

@@ -14,6 +14,7 @@ import pytest
 from deploy.local_system import ROOT, wait_until
 
 KAFKA_PORT = int(os.environ.get("SVU_TEST_KAFKA_PORT", "19092"))
+CLUSTER_BASE_PORT = int(os.environ.get("SVU_TEST_KAFKA_CLUSTER_BASE_PORT", "29090"))
 PG_PORT = int(os.environ.get("SVU_TEST_PG_PORT", "55432"))
 
 
@@ -30,6 +31,8 @@ def _run(script: str, *args: str, env: dict[str, str]) -> str:
 
 
 class Kafka:
+    replication_factor = 1
+
     def __init__(self, port: int = KAFKA_PORT) -> None:
         self.port = port
         self.data = ROOT / ".local" / f"kafka-test-{port}"
@@ -44,6 +47,34 @@ class Kafka:
 
     def stop(self) -> None:
         _run("deploy/kafka/kafka.sh", "stop", env=self.env)
+
+
+class KafkaCluster:
+    """Three KRaft nodes on loopback (deploy/kafka/cluster.sh): replication factor 3, min.insync.replicas 2."""
+
+    replication_factor = 3
+    nodes = (1, 2, 3)
+
+    def __init__(self, base_port: int = CLUSTER_BASE_PORT) -> None:
+        self.env = {"KAFKA_CLUSTER_BASE_PORT": str(base_port)}
+        self.data = ROOT / ".local" / f"kafka-cluster-{base_port}"
+        self.ports = {n: base_port + n for n in self.nodes}
+        self.bootstrap = ",".join(f"127.0.0.1:{port}" for port in self.ports.values())
+
+    def start(self) -> None:
+        self.stop()
+        shutil.rmtree(self.data, ignore_errors=True)
+        _run("deploy/kafka/cluster.sh", "start", env=self.env)
+
+    def stop(self) -> None:
+        _run("deploy/kafka/cluster.sh", "stop", env=self.env)
+
+    def kill_node(self, node: int) -> None:
+        """Loses one node abruptly (SIGKILL): no controlled shutdown, no leadership handed over first."""
+        _run("deploy/kafka/cluster.sh", "stop-node", str(node), "KILL", env=self.env)
+
+    def start_node(self, node: int) -> None:
+        _run("deploy/kafka/cluster.sh", "start-node", str(node), env=self.env)
 
 
 class Postgres:
@@ -71,7 +102,7 @@ class Postgres:
         return f"postgresql+asyncpg://postgres@127.0.0.1:{self.port}/{name}"
 
 
-__all__ = ["ROOT", "Kafka", "Postgres", "eventually", "wait_until"]
+__all__ = ["ROOT", "Kafka", "KafkaCluster", "Postgres", "eventually", "wait_until"]
 
 
 async def eventually(predicate, deadline_seconds: float = 30.0, what: str = "condition"):  # type: ignore[no-untyped-def]

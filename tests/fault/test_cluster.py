@@ -1,0 +1,109 @@
+"""Issue 6 §1: a 3-node KRaft cluster on loopback (replication factor 3, min.insync.replicas 2) loses one broker
+under load without losing an acknowledged event.
+
+Two levels: our producer adapter (idempotent, acks=all) sending a steady stream while the leader of a partition
+is killed with SIGKILL, every acknowledged record read back exactly once; and the services themselves (admission
+posting through its outbox, planning consuming) reconciled after the same loss.
+"""
+
+import asyncio
+import uuid
+import zlib
+from collections import Counter
+from collections.abc import Iterator
+
+import pytest
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.errors import KafkaError
+
+from svu_shared.kafka import PARTITIONS, ensure_topics, new_producer
+from tests.fault.system import FaultSystem
+from tests.support.realparts import KafkaCluster
+
+RECORDS = 3000
+KILL_AFTER = 1000  # acknowledged records before one broker is lost
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[KafkaCluster]:
+    nodes = KafkaCluster()
+    nodes.start()
+    yield nodes
+    nodes.stop()
+
+
+async def test_losing_a_partition_leader_under_load_loses_no_acknowledged_record(cluster):
+    topic = f"cluster-probe-{uuid.uuid4().hex[:6]}"
+    await ensure_topics(cluster.bootstrap, [topic], replication_factor=3)
+    producer = new_producer(cluster.bootstrap)
+    await producer.start()
+    acked: list[str] = []
+    failed: list[str] = []
+    acked_after_kill = 0
+    killed: int | None = None
+    try:
+        await producer.partitions_for(topic)
+        leader = producer.client.cluster.leader_for_partition(TopicPartition(topic, 0))
+        for start in range(0, RECORDS, 50):
+            batch = [f"r{i:05d}" for i in range(start, start + 50)]
+            sends = [producer.send_and_wait(topic, value.encode(), key=value.encode()) for value in batch]
+            for value, outcome in zip(batch, await asyncio.gather(*sends, return_exceptions=True), strict=True):
+                if isinstance(outcome, KafkaError):
+                    failed.append(value)  # not acknowledged: the producer makes no promise about it
+                elif isinstance(outcome, BaseException):
+                    raise outcome
+                else:
+                    acked.append(value)
+                    acked_after_kill += killed is not None
+            if killed is None and len(acked) >= KILL_AFTER:
+                await asyncio.to_thread(cluster.kill_node, leader)
+                killed = leader
+    finally:
+        await producer.stop()
+
+    assert killed is not None
+    # min.insync.replicas 2 of 3: the two brokers left still accept acks=all writes, so the load went on.
+    assert acked_after_kill >= (RECORDS - KILL_AFTER) * 0.9, (acked_after_kill, len(failed))
+    survivors = ",".join(f"127.0.0.1:{port}" for node, port in cluster.ports.items() if node != killed)
+    read = await _read_all(survivors, topic)
+    counts = Counter(read)
+    assert [v for v in acked if counts[v] != 1] == []  # every acknowledged record is there, exactly once
+    assert set(read) <= set(acked) | set(failed)
+    await asyncio.to_thread(cluster.start_node, killed)
+
+
+async def _read_all(bootstrap: str, topic: str) -> list[str]:
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, isolation_level="read_committed")
+    await consumer.start()
+    try:
+        partitions = [TopicPartition(topic, p) for p in range(PARTITIONS)]
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        end = await consumer.end_offsets(partitions)
+        values: list[str] = []
+        async with asyncio.timeout(60):
+            while [tp for tp in partitions if await consumer.position(tp) < end[tp]]:
+                batches = await consumer.getmany(timeout_ms=1000)
+                values += [record.value.decode() for records in batches.values() for record in records]
+        return values
+    finally:
+        await consumer.stop()
+
+
+async def test_services_on_the_cluster_lose_a_broker_mid_posting_and_apply_every_notice_once(cluster, postgres):
+    municipality = f"26{zlib.crc32(b'cluster') % 90 + 10}"
+    system = FaultSystem(cluster, postgres, municipality, "cluster")
+    try:
+        admission = system.process("admission", 18121)
+        planning = system.process("planning", 18122)
+        for proc in (admission, planning):
+            proc.start()
+            proc.wait_healthy()
+        await system.post_notices(admission, 150)
+        posting = asyncio.create_task(system.post_notices(admission, 300, retry_unavailable=True))
+        await asyncio.to_thread(cluster.kill_node, 1)
+        await posting
+        system.reconcile(planning, timeout=120)
+    finally:
+        system.stop()
+        await asyncio.to_thread(cluster.start_node, 1)
