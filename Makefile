@@ -30,7 +30,7 @@ test: install ## The whole suite on a real Kafka broker and a real PostgreSQL (s
 	@$(VENV)/bin/pytest -q
 
 unit: install ## Only the tests that need no broker and no database
-	@$(VENV)/bin/pytest -q -m "not e2e" services
+	@$(VENV)/bin/pytest -q -m "not e2e" services shared/tests
 
 lint: install ## ruff, mypy, and import-linter (no service imports another; shared imports no service)
 	@$(VENV)/bin/ruff check .

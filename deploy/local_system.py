@@ -69,6 +69,9 @@ class ServiceProcess:
             self.process.wait(timeout=30)
 
 
+OTEL_KEYS = ("OTEL_EXPORTER", "OTEL_ENDPOINT")
+
+
 def service_processes(
     kafka_bootstrap: str, database_urls: dict[str, str], run_dir: Path, ports: dict[str, int] | None = None
 ) -> dict[str, ServiceProcess]:
@@ -80,6 +83,8 @@ def service_processes(
             f"{prefix}_PORT": str(ports[name]),
             f"{prefix}_KAFKA_BOOTSTRAP": kafka_bootstrap,
             f"{prefix}_DATABASE_URL": database_urls[name],
+            # One switch for all four services: SVU_OTEL_EXPORTER=console|otlp, SVU_OTEL_ENDPOINT=<OTLP/HTTP base>.
+            **{f"{prefix}_{key}": os.environ[f"SVU_{key}"] for key in OTEL_KEYS if f"SVU_{key}" in os.environ},
         }
         procs[name] = ServiceProcess(name, ports[name], env, run_dir / f"{name}.log")
     return procs

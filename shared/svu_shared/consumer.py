@@ -22,6 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from svu_shared.contracts import IntegrationEvent, UnknownEventType, event_model
 from svu_shared.envelope import CloudEvent
 from svu_shared.kafka import dlq_topic
+from svu_shared.metrics import MetricSource
+from svu_shared.metrics import dead_letters as dead_letters_metric
 from svu_shared.telemetry import context_from_headers
 
 log = logging.getLogger(__name__)
@@ -89,8 +91,17 @@ def _first_error(exc: Exception) -> str:
 
 
 class EventConsumer:
-    def __init__(self, *, service: str, inbox: Inbox, dead_letters: Table, max_attempts: int = 3) -> None:
+    def __init__(
+        self,
+        *,
+        service: str,
+        inbox: Inbox,
+        dead_letters: Table,
+        max_attempts: int = 3,
+        metrics: MetricSource | None = None,
+    ) -> None:
         self.service = service
+        self.metrics = metrics or MetricSource(service)
         self.inbox = inbox
         self._dead_letters = dead_letters
         self._max_attempts = max_attempts
@@ -107,6 +118,14 @@ class EventConsumer:
                         await consumer.commit({tp: record.offset + 1})
                         return
                 await consumer.commit({tp: records[-1].offset + 1})
+            await self._record_lag(consumer)
+
+    async def _record_lag(self, consumer: AIOKafkaConsumer) -> None:
+        # Every record returned so far is applied and committed here, so position is the committed offset.
+        for tp in consumer.assignment():
+            highwater = consumer.highwater(tp)
+            if highwater is not None:
+                self.metrics.consumer_lag[(tp.topic, tp.partition)] = highwater - await consumer.position(tp)
 
     async def handle(self, record: ConsumerRecord, producer_ready, stop: asyncio.Event) -> None:  # type: ignore[no-untyped-def]
         decoded = decode(record)
@@ -167,6 +186,7 @@ class EventConsumer:
             ("svu.dlq.offset", str(record.offset).encode()),
             ("svu.dlq.consumer", self.service.encode()),
         ]
+        dead_letters_metric.add(1, {"svu.service": self.service, "messaging.destination.name": record.topic})
         while True:
             producer: AIOKafkaProducer | None = await producer_ready()
             if producer is not None:

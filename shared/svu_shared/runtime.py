@@ -30,8 +30,9 @@ from svu_shared.kafka import (
     start_with_retry,
 )
 from svu_shared.messaging_tables import dead_letter_table, inbox_table, outbox_table
+from svu_shared.metrics import MetricSource, register, unregister
 from svu_shared.migrations import upgrade_to_head
-from svu_shared.outbox import OutboxRelay
+from svu_shared.outbox import OutboxRelay, outbox_backlog
 from svu_shared.settings import ServiceSettings
 from svu_shared.telemetry import setup_telemetry
 
@@ -75,7 +76,10 @@ class ServiceRuntime:
         self.relay = OutboxRelay(self.sessions, messaging.outbox, settings.relay_batch_size)
         self.inbox = Inbox(self.sessions, messaging.inbox, handlers or {})
         self.inbox.on_commit = self.relay.nudge
-        self.consumer = EventConsumer(service=name, inbox=self.inbox, dead_letters=messaging.dead_letters)
+        self.metrics = MetricSource(name)
+        self.consumer = EventConsumer(
+            service=name, inbox=self.inbox, dead_letters=messaging.dead_letters, metrics=self.metrics
+        )
         self._producer: AIOKafkaProducer | None = None
         self._producer_lock = asyncio.Lock()
         self._stop = asyncio.Event()
@@ -101,9 +105,23 @@ class ServiceRuntime:
     async def start(self) -> None:
         await asyncio.to_thread(upgrade_to_head, self.migrations_dir, self.settings.database_url)
         self._stop.clear()
-        self._tasks = [asyncio.create_task(self.relay.run(self.producer_ready, self._stop), name="relay")]
+        register(self.metrics)
+        self._tasks = [
+            asyncio.create_task(self.relay.run(self.producer_ready, self._stop), name="relay"),
+            asyncio.create_task(self._sample_backlog(), name="backlog"),
+        ]
         if self.consumes:
             self._tasks.append(asyncio.create_task(self._consume(), name="consumer"))
+
+    async def _sample_backlog(self) -> None:
+        """Counts the unsent outbox rows for the backlog gauge (its callback cannot query an async database)."""
+        while not self._stop.is_set():
+            try:
+                self.metrics.outbox_backlog = await outbox_backlog(self.sessions, self.messaging.outbox)
+            except Exception as exc:  # the database is away: /health says so; keep the last count
+                log.debug("%s: backlog not sampled: %s", self.name, exc)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), timeout=self.settings.metrics_interval_seconds)
 
     async def _consume(self) -> None:
         group = self.settings.consumer_group or f"svu-{self.name}"
@@ -136,6 +154,7 @@ class ServiceRuntime:
         """Graceful: the consumer finishes the event in hand and commits; the relay finishes its batch."""
         self._stop.set()
         self.relay.nudge()
+        unregister(self.metrics)
         if self._tasks:
             _done, pending = await asyncio.wait(self._tasks, timeout=15)
             for task in pending:

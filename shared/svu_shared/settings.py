@@ -16,7 +16,9 @@ class ServiceSettings(BaseSettings):
     host: str = "127.0.0.1"
     port: int
     consumer_group: str | None = None
-    # Telemetry: "console" prints spans, "otlp" sends them to otel_endpoint, "none" keeps them in-process.
+    # Telemetry: "console" prints spans and metrics, "otlp" sends them to otel_endpoint (the collector's
+    # OTLP/HTTP base URL, e.g. http://127.0.0.1:4318), "none" exports nothing.
     otel_exporter: Literal["none", "console", "otlp"] = "none"
     otel_endpoint: str | None = None
+    metrics_interval_seconds: float = 5.0
     relay_batch_size: int = 500

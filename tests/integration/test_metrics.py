@@ -1,0 +1,127 @@
+"""Issue 6 §2: metrics for outbox backlog, consumer lag, dead-letter count and request latency, read with the
+SDK's in-memory reader from services running in this process on the real broker and PostgreSQL."""
+
+import uuid
+
+import httpx
+import pytest
+from aiokafka import AIOKafkaProducer
+from opentelemetry import metrics
+from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+from sqlalchemy import func, select
+
+from admission.bootstrap import bootstrap as admission_app
+from admission.settings import AdmissionSettings
+from planning.adapters.tables import messaging as planning_messaging
+from planning.bootstrap import bootstrap as planning_app
+from planning.settings import PlanningSettings
+from tests.support.realparts import eventually
+
+CLOSED_PORT = "127.0.0.1:1"  # nothing listens: the broker is away for this service
+
+
+@pytest.fixture(scope="session")
+def reader() -> InMemoryMetricReader:
+    reader = InMemoryMetricReader()
+    metrics.set_meter_provider(MeterProvider(metric_readers=[reader]))  # the services' instruments bind to it
+    return reader
+
+
+def points(reader: InMemoryMetricReader, name: str) -> list:  # type: ignore[type-arg]
+    data = reader.get_metrics_data()
+    return [
+        point
+        for resource in (data.resource_metrics if data else [])
+        for scope in resource.scope_metrics
+        for metric in scope.metrics
+        if metric.name == name
+        for point in metric.data.data_points
+    ]
+
+
+def value(reader: InMemoryMetricReader, name: str, **attributes: object) -> int | None:
+    matching = [p for p in points(reader, name) if all(p.attributes.get(k) == v for k, v in attributes.items())]
+    return sum(p.value for p in matching) if matching else None
+
+
+def notice(stay_id: str) -> dict[str, str]:
+    return {
+        "stay_id": stay_id,
+        "patient_id": "191212121212",
+        "municipality": "1280",
+        "care_unit": "W",
+        "admitted_at": "2025-03-01T10:00:00+01:00",
+    }
+
+
+def latency_count(reader: InMemoryMetricReader) -> int:
+    return sum(
+        p.count
+        for p in points(reader, "http.server.duration")
+        if p.attributes.get("http.method") == "POST" and p.attributes.get("http.target") == "/admission-notices"
+    )
+
+
+async def test_backlog_counts_unsent_events_and_latency_counts_each_request(reader, postgres):
+    admission = admission_app(
+        AdmissionSettings(
+            database_url=postgres.fresh_database("svu_metrics_admission"),
+            kafka_bootstrap=CLOSED_PORT,
+            metrics_interval_seconds=0.1,
+        )
+    )
+    await admission.state.runtime.start()
+    try:
+        before = latency_count(reader)
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=admission), base_url="http://a") as client:
+            for _ in range(3):
+                assert (await client.post("/admission-notices", json=notice(uuid.uuid4().hex))).status_code == 201
+
+        async def backlog_of_three():  # type: ignore[no-untyped-def]
+            return value(reader, "svu.outbox.backlog", **{"svu.service": "admission"}) == 3
+
+        await eventually(backlog_of_three, what="the backlog gauge to show the 3 unsent events")
+        assert latency_count(reader) - before == 3
+    finally:
+        await admission.state.runtime.stop()
+    assert value(reader, "svu.outbox.backlog", **{"svu.service": "admission"}) is None  # stopped: not reported
+
+
+async def test_consumer_lag_drains_to_zero_and_dead_letters_are_counted(reader, kafka, postgres):
+    planning = planning_app(
+        PlanningSettings(
+            database_url=postgres.fresh_database("svu_metrics_planning"),
+            kafka_bootstrap=kafka.bootstrap,
+            consumer_group=f"metrics-{uuid.uuid4()}",
+        )
+    )
+    runtime = planning.state.runtime
+    producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap)
+    await producer.start()
+    try:
+        await producer.send_and_wait("svu.admission", b"not a cloudevent", key=b"metrics-poison")
+    finally:
+        await producer.stop()
+    await runtime.start()
+    try:
+
+        async def dead_lettered():  # type: ignore[no-untyped-def]
+            async with runtime.sessions() as s:
+                dl = planning_messaging.dead_letters
+                rows = await s.execute(select(func.count()).select_from(dl).where(dl.c.topic == "svu.admission"))
+                count = rows.scalar_one()
+                lag = [
+                    p.value
+                    for p in points(reader, "svu.consumer.lag")
+                    if p.attributes["svu.service"] == "planning"
+                    and p.attributes["messaging.destination.name"] == "svu.admission"
+                ]
+                return count if count and len(lag) == 3 and sum(lag) == 0 else None
+
+        rows = await eventually(dead_lettered, deadline_seconds=60, what="planning to drain svu.admission")
+        # Every poison on the topic so far (this test's and earlier tests') was dead-lettered once and counted.
+        counted = value(reader, "svu.dead_letters", **{"messaging.destination.name": "svu.admission"})
+        assert counted == rows
+    finally:
+        await runtime.stop()
