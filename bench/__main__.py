@@ -1,24 +1,36 @@
 """`make bench`: every benchmark prints its figures and writes them to bench/results/latest.json."""
 
 import json
+import os
 import platform
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import settle_year
+from bench import consumer, pipeline, producer_ceiling, settle_year
+from bench.realparts import real_parts
 
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
 
 
 def main() -> None:
-    figures = settle_year.main()
+    # BENCH_ONLY=messaging|billing runs one group; both by default.
+    only = os.environ.get("BENCH_ONLY", "")
+    figures: list[dict] = []
+    if only in ("", "messaging"):
+        with real_parts() as parts:
+            figures += producer_ceiling.main(parts)
+            figures += consumer.main(parts)
+            figures += pipeline.main(parts)
+    if only in ("", "billing"):
+        figures += settle_year.main()
+    # A partial run (BENCH_ONLY) replaces its own figures and keeps the others, each with its date.
+    measured_at = datetime.now(UTC).isoformat(timespec="seconds")
+    kept = json.loads(RESULTS.read_text())["results"] if RESULTS.exists() else []
+    new = {f["name"] for f in figures}
+    results = [f for f in kept if f["name"] not in new] + [{**f, "measured_at": measured_at} for f in figures]
     RESULTS.write_text(
         json.dumps(
-            {
-                "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "machine": f"{platform.machine()}, {__import__('os').cpu_count()} cores",
-                "results": figures,
-            },
+            {"machine": f"{platform.machine()}, {os.cpu_count()} cores", "results": results},
             indent=2,
         )
         + "\n"

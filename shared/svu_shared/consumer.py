@@ -15,7 +15,9 @@ from datetime import UTC, datetime
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
 from opentelemetry import trace
 from pydantic import ValidationError
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, insert
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -53,20 +55,46 @@ class Inbox:
 
     async def apply(self, envelope: CloudEvent, topic: str) -> bool:
         """Returns False when the event had been applied before."""
-        handler = self.handlers[envelope.type]
-        event = event_model(envelope.type).model_validate(envelope.data)
         async with self.sessions() as session, session.begin():
-            seen = await session.execute(select(self._inbox.c.event_id).where(self._inbox.c.event_id == envelope.id))
-            if seen.first() is not None:
+            if not await self._claim(session, [(envelope, topic)]):
                 return False
-            await session.execute(
-                insert(self._inbox).values(
-                    event_id=envelope.id, event_type=envelope.type, topic=topic, received_at=datetime.now(UTC)
-                )
-            )
-            await handler(session, envelope, event)
+            await self._handle(session, envelope)
         self.on_commit()
         return True
+
+    async def apply_all(self, records: list[tuple[ConsumerRecord, CloudEvent]], span) -> int:  # type: ignore[no-untyped-def]
+        """Applies a partition's batch in one transaction (one commit instead of one per event): all or none.
+        Returns how many were new; the caller falls back to `apply` one by one if this raises."""
+        async with self.sessions() as session, session.begin():
+            new = await self._claim(session, [(envelope, record.topic) for record, envelope in records])
+            applied = 0
+            for record, envelope in records:
+                if envelope.id in new:
+                    new.discard(envelope.id)  # the same event twice in one batch (a relay resend) applies once
+                    with span(record, envelope):
+                        await self._handle(session, envelope)
+                    applied += 1
+        if applied:
+            self.on_commit()
+        return applied
+
+    async def _claim(self, session: AsyncSession, events: list[tuple[CloudEvent, str]]) -> set[str]:
+        """Records the events' ids in the inbox in one statement; returns the ids it had not seen before."""
+        dialect_insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        now = datetime.now(UTC)
+        claimed = await session.execute(
+            dialect_insert(self._inbox)
+            .values(
+                [{"event_id": e.id, "event_type": e.type, "topic": topic, "received_at": now} for e, topic in events]
+            )
+            .on_conflict_do_nothing(index_elements=["event_id"])
+            .returning(self._inbox.c.event_id)
+        )
+        return set(claimed.scalars())
+
+    async def _handle(self, session: AsyncSession, envelope: CloudEvent) -> None:
+        event = event_model(envelope.type).model_validate(envelope.data)
+        await self.handlers[envelope.type](session, envelope, event)
 
 
 def decode(record: ConsumerRecord) -> CloudEvent | Poison:
@@ -111,14 +139,45 @@ class EventConsumer:
         while not stop.is_set():
             batches = await consumer.getmany(timeout_ms=200)
             for tp, records in batches.items():
-                for record in records:
-                    await self.handle(record, producer_ready, stop)
-                    if stop.is_set() and record is not records[-1]:
-                        # Shutdown mid-batch: commit what is applied, leave the rest for the next owner.
-                        await consumer.commit({tp: record.offset + 1})
-                        return
+                # A partition's batch is applied whole (one transaction) before its offset is committed, so a
+                # stop (SIGTERM) between batches leaves nothing half-applied and nothing applied uncommitted
+                # beyond what the inbox dedups on redelivery.
+                await self.handle_batch(records, producer_ready, stop)
                 await consumer.commit({tp: records[-1].offset + 1})
+                if stop.is_set():
+                    return
             await self._record_lag(consumer)
+
+    async def handle_batch(self, records: list[ConsumerRecord], producer_ready, stop: asyncio.Event) -> None:  # type: ignore[no-untyped-def]
+        """Dead-letters the undecodable, then applies the rest in one transaction; if that fails (a rejected
+        event, a handler error, the database away) it rolls back and applies them one by one, where each
+        failure gets its own verdict."""
+        wanted: list[tuple[ConsumerRecord, CloudEvent]] = []
+        for record in records:
+            decoded = decode(record)
+            if isinstance(decoded, Poison):
+                await self.dead_letter(record, decoded, producer_ready)
+            elif decoded.type in self.inbox.handlers:  # other types are valid events this service does not use
+                wanted.append((record, decoded))
+        if not wanted:
+            return
+        try:
+            self.applied += await self.inbox.apply_all(wanted, self._span)
+            return
+        except Exception as exc:
+            log.info("%s: batch of %d rolled back (%r); applying one by one", self.service, len(wanted), exc)
+        for record, envelope in wanted:
+            with self._span(record, envelope):
+                await self._apply_with_retries(record, envelope, producer_ready, stop)
+
+    def _span(self, record: ConsumerRecord, envelope: CloudEvent):  # type: ignore[no-untyped-def]
+        """The handler's span, child of the producer span whose context came in the traceparent header."""
+        return tracer.start_as_current_span(
+            f"{self.service} handle {envelope.type}",
+            context=context_from_headers(record.headers),
+            kind=trace.SpanKind.CONSUMER,
+            attributes={"messaging.message.id": envelope.id},
+        )
 
     async def _record_lag(self, consumer: AIOKafkaConsumer) -> None:
         # Every record returned so far is applied and committed here, so position is the committed offset.
@@ -126,21 +185,6 @@ class EventConsumer:
             highwater = consumer.highwater(tp)
             if highwater is not None:
                 self.metrics.consumer_lag[(tp.topic, tp.partition)] = highwater - await consumer.position(tp)
-
-    async def handle(self, record: ConsumerRecord, producer_ready, stop: asyncio.Event) -> None:  # type: ignore[no-untyped-def]
-        decoded = decode(record)
-        if isinstance(decoded, Poison):
-            await self.dead_letter(record, decoded, producer_ready)
-            return
-        if decoded.type not in self.inbox.handlers:
-            return  # a valid event of a type this service does not use
-        with tracer.start_as_current_span(
-            f"{self.service} handle {decoded.type}",
-            context=context_from_headers(record.headers),
-            kind=trace.SpanKind.CONSUMER,
-            attributes={"messaging.message.id": decoded.id},
-        ):
-            await self._apply_with_retries(record, decoded, producer_ready, stop)
 
     async def _apply_with_retries(self, record, envelope, producer_ready, stop) -> None:  # type: ignore[no-untyped-def]
         failures = 0

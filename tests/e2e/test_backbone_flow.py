@@ -6,7 +6,8 @@ import uuid
 import httpx
 from confluent_kafka import Consumer
 
-from tests.support.realparts import wait_until
+from tests.support.realparts import eventually, wait_until
+from tests.support.topics import read_topic
 
 
 def _post(url: str, body: dict) -> dict:
@@ -129,3 +130,28 @@ def test_an_invalid_field_is_a_422_naming_the_field(running_services):
     [error] = response.json()["detail"]
     assert error["loc"] == ["body", "patient_id"]
     assert "Luhn" in error["msg"]
+
+
+async def test_a_retried_notice_is_answered_200_without_a_second_event_and_other_content_is_a_409(
+    running_services, kafka
+):
+    url = running_services["admission"].url
+    stay_id = f"e2e-{uuid.uuid4().hex[:12]}"
+    notice = {
+        "stay_id": stay_id,
+        "patient_id": "191212121212",
+        "municipality": "1280",
+        "care_unit": "W",
+        "admitted_at": "2025-03-01T10:00:00+01:00",
+    }
+    async with httpx.AsyncClient(base_url=url, timeout=10) as client:
+        assert (await client.post("/admission-notices", json=notice)).status_code == 201
+        again = await client.post("/admission-notices", json=notice)  # the ward's client retries
+        assert again.status_code == 200 and again.json()["stay_id"] == stay_id
+        other = await client.post("/admission-notices", json={**notice, "care_unit": "OTHER"})
+        assert other.status_code == 409 and "other content" in other.json()["detail"]
+
+    async def published() -> list:
+        return [r for r in await read_topic(kafka.bootstrap, "svu.admission") if r.key == stay_id.encode()]
+
+    assert len(await eventually(published, what="the notice on svu.admission")) == 1

@@ -13,12 +13,13 @@ from collections import Counter
 from collections.abc import Iterator
 
 import pytest
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import TopicPartition
 from aiokafka.errors import KafkaError
 
-from svu_shared.kafka import PARTITIONS, ensure_topics, new_producer
+from svu_shared.kafka import ensure_topics, new_producer
 from tests.fault.system import FaultSystem
 from tests.support.realparts import KafkaCluster
+from tests.support.topics import read_topic
 
 RECORDS = 3000
 KILL_AFTER = 1000  # acknowledged records before one broker is lost
@@ -65,29 +66,11 @@ async def test_losing_a_partition_leader_under_load_loses_no_acknowledged_record
     # min.insync.replicas 2 of 3: the two brokers left still accept acks=all writes, so the load went on.
     assert acked_after_kill >= (RECORDS - KILL_AFTER) * 0.9, (acked_after_kill, len(failed))
     survivors = ",".join(f"127.0.0.1:{port}" for node, port in cluster.ports.items() if node != killed)
-    read = await _read_all(survivors, topic)
+    read = [record.value.decode() for record in await read_topic(survivors, topic)]
     counts = Counter(read)
     assert [v for v in acked if counts[v] != 1] == []  # every acknowledged record is there, exactly once
     assert set(read) <= set(acked) | set(failed)
     await asyncio.to_thread(cluster.start_node, killed)
-
-
-async def _read_all(bootstrap: str, topic: str) -> list[str]:
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, isolation_level="read_committed")
-    await consumer.start()
-    try:
-        partitions = [TopicPartition(topic, p) for p in range(PARTITIONS)]
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
-        end = await consumer.end_offsets(partitions)
-        values: list[str] = []
-        async with asyncio.timeout(60):
-            while [tp for tp in partitions if await consumer.position(tp) < end[tp]]:
-                batches = await consumer.getmany(timeout_ms=1000)
-                values += [record.value.decode() for records in batches.values() for record in records]
-        return values
-    finally:
-        await consumer.stop()
 
 
 async def test_services_on_the_cluster_lose_a_broker_mid_posting_and_apply_every_notice_once(cluster, postgres):

@@ -4,7 +4,7 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from admission.domain.identity import InvalidPatientId, validate_patient_id
@@ -70,9 +70,12 @@ def _stay_out(row: dict) -> StayOut:
     "/admission-notices",
     status_code=201,
     response_model=StayOut,
-    responses={409: {"description": "The stay already has an admission notice"}},
+    responses={
+        200: {"description": "The same notice was recorded before (a retry): the stay as it is, no new event"},
+        409: {"description": "The stay already has an admission notice with other content"},
+    },
 )
-async def post_admission_notice(body: AdmissionNoticeIn, request: Request) -> StayOut:
+async def post_admission_notice(body: AdmissionNoticeIn, request: Request, response: Response) -> StayOut:
     try:
         notice = AdmissionNotice(
             **body.model_dump(exclude={"stay_id"}),
@@ -83,9 +86,11 @@ async def post_admission_notice(body: AdmissionNoticeIn, request: Request) -> St
         raise HTTPException(422, str(exc)) from None
     try:
         async with _runtime(request).transaction() as session:
-            await handlers.send_admission_notice(session, notice)
+            created = await handlers.send_admission_notice(session, notice)
     except NoticeRuleBroken as exc:
         raise HTTPException(409, str(exc)) from None
+    if not created:
+        response.status_code = 200
     async with _runtime(request).sessions() as session:
         row = await handlers.get_stay(session, notice.stay_id)
     assert row is not None

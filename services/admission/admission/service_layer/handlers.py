@@ -11,14 +11,20 @@ from svu_shared.contracts import AdmissionNoticeSent
 from svu_shared.outbox import add_to_outbox
 
 
-async def send_admission_notice(session: AsyncSession, notice: AdmissionNotice) -> None:
-    existing = await session.execute(select(stays.c.stay_id).where(stays.c.stay_id == notice.stay_id))
-    if existing.first() is not None:
-        raise NoticeRuleBroken(f"stay {notice.stay_id} already has an admission notice")
+async def send_admission_notice(session: AsyncSession, notice: AdmissionNotice) -> bool:
+    """Records the notice and its event; False when this very notice was recorded before. A ward's client
+    that retries after a lost answer (a timeout, a 503 while the database restarted) sends the same notice
+    again: that is not a second notice, and it must not get an error or a second event."""
+    existing = await get_stay(session, notice.stay_id)
+    if existing is not None:
+        if all(existing[k] == v for k, v in asdict(notice).items() if k != "sent_at"):
+            return False
+        raise NoticeRuleBroken(f"stay {notice.stay_id} already has an admission notice with other content")
     row = asdict(notice)
     row["notice_sent_at"] = row.pop("sent_at")
     await session.execute(insert(stays).values(**row, notice_deadline=notice.deadline))
     await add_to_outbox(session, messaging.outbox, AdmissionNoticeSent(**asdict(notice)))
+    return True
 
 
 async def get_stay(session: AsyncSession, stay_id: str) -> dict | None:

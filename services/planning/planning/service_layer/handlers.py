@@ -70,21 +70,15 @@ async def on_admission_notice(session: AsyncSession, envelope: CloudEvent, event
 
 
 async def _apply_parked(session: AsyncSession, stay_id: str) -> None:
-    rows = (
-        (
-            await session.execute(
-                select(parked_events.c.envelope)
-                .where(parked_events.c.stay_id == stay_id)
-                .order_by(parked_events.c.parked_at)
-            )
-        )
-        .scalars()
-        .all()
+    """Applies, in the order they came, the stay's events that arrived before its admission notice."""
+    taken = await session.execute(
+        delete(parked_events)
+        .where(parked_events.c.stay_id == stay_id)
+        .returning(parked_events.c.parked_at, parked_events.c.envelope)
     )
-    for raw in rows:
+    for _parked_at, raw in sorted(taken.all()):
         parked = CloudEvent.from_bytes(raw)
         await on_stay_event(session, parked, event_model(parked.type).model_validate(parked.data))
-    await session.execute(delete(parked_events).where(parked_events.c.stay_id == stay_id))
 
 
 async def on_stay_event(session: AsyncSession, envelope: CloudEvent, event: IntegrationEvent) -> None:

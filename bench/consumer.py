@@ -1,0 +1,114 @@
+"""Benchmark: events per second through one of our consumers (receive, decode, inbox dedup, the planning handler
+opening a case and writing its outbox row, database commit, offset commit), next to a bare aiokafka consumer
+reading the same topic in the same run (receive only): the distance between the two is the cost of applying
+each event exactly once.
+"""
+
+import asyncio
+import os
+import time
+import uuid
+from datetime import UTC, datetime
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+from bench.realparts import Parts
+from planning.adapters.tables import messaging
+from planning.bootstrap import MIGRATIONS
+from planning.service_layer.handlers import HANDLERS
+from planning.settings import PlanningSettings
+from svu_shared.contracts import AdmissionNoticeSent
+from svu_shared.envelope import CloudEvent
+from svu_shared.kafka import ensure_topics
+from svu_shared.runtime import ServiceRuntime
+
+EVENTS = int(os.environ.get("BENCH_CONSUMER_EVENTS", "20000"))
+
+
+async def fill(bootstrap: str, topic: str, count: int) -> None:
+    await ensure_topics(bootstrap, [topic])
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, linger_ms=20, acks="all", enable_idempotence=True)
+    await producer.start()
+    try:
+        now = datetime.now(UTC)
+        for i in range(count):
+            event = AdmissionNoticeSent(
+                stay_id=f"bench-{i:07d}",
+                patient_id="191212121212",
+                municipality="1280",
+                care_unit="SE-BENCH",
+                admitted_at=now,
+                sent_at=now,
+            )
+            envelope = CloudEvent.wrap(event, event.source)
+            await producer.send(topic, envelope.to_bytes(), key=envelope.subject.encode())
+        await producer.flush()
+    finally:
+        await producer.stop()
+
+
+async def bare(bootstrap: str, topic: str, count: int) -> float:
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=bootstrap, group_id=f"bench-bare-{uuid.uuid4().hex[:6]}",
+        auto_offset_reset="earliest", enable_auto_commit=False, max_poll_records=500,
+    )  # fmt: skip
+    start = time.perf_counter()
+    await consumer.start()
+    try:
+        seen = 0
+        while seen < count:
+            batches = await consumer.getmany(timeout_ms=1000)
+            seen += sum(len(records) for records in batches.values())
+        return time.perf_counter() - start
+    finally:
+        await consumer.stop()
+
+
+async def ours(parts: Parts, topic: str, count: int) -> float:
+    settings = PlanningSettings(
+        database_url=parts.fresh_database("svu_bench_consumer"),
+        kafka_bootstrap=parts.bootstrap,
+        consumer_group=f"bench-ours-{uuid.uuid4().hex[:6]}",
+    )
+    runtime = ServiceRuntime(
+        name="planning",
+        settings=settings,
+        messaging=messaging,
+        migrations_dir=MIGRATIONS,
+        consumes=(topic,),
+        handlers=HANDLERS,
+    )
+    # Migrations are not part of the figure: start the clock when the consumer task starts.
+    await runtime.start()
+    start = time.perf_counter()
+    try:
+        while True:  # polling the counter: the consumer task does the work and signals nothing
+            if runtime.consumer.applied >= count:
+                return time.perf_counter() - start
+            await asyncio.sleep(0.05)
+    finally:
+        await runtime.stop()
+
+
+async def _run(parts: Parts) -> list[dict]:
+    topic = f"bench.admission.{uuid.uuid4().hex[:6]}"
+    await fill(parts.bootstrap, topic, EVENTS)
+    bare_seconds = await bare(parts.bootstrap, topic, EVENTS)
+    our_seconds = await ours(parts, topic, EVENTS)
+    print(
+        f"one consumer, {EVENTS} admission notices: {EVENTS / our_seconds:,.0f} events/s applied exactly once; "
+        f"bare aiokafka on the same topic: {EVENTS / bare_seconds:,.0f} events/s"
+    )
+    return [
+        {
+            "name": "consumer_events_applied",
+            "value": round(EVENTS / our_seconds),
+            "unit": "events/s",
+            "reference": {"name": "bare_aiokafka_consumer", "value": round(EVENTS / bare_seconds), "unit": "events/s"},
+            "events": EVENTS,
+        }
+    ]
+
+
+def main(parts: Parts) -> list[dict]:
+    return asyncio.run(_run(parts))

@@ -1,0 +1,167 @@
+"""Benchmark: admission notices over HTTP, and the time from a ward's request until planning has applied it.
+
+Admission and planning run as real processes (uvicorn) on PostgreSQL and the bench broker. A load generator in
+this process posts notices; the latency of one notice is the planning inbox row's `received_at` (written in the
+handler's transaction) minus the moment the request was sent, joined through admission's outbox (stay id ->
+event id). Two runs:
+
+- a fixed offered load (open loop: requests leave on schedule whatever the answers do), below saturation;
+- saturation (closed loop: a fixed number of clients, each sending its next request on the last answer).
+"""
+
+import asyncio
+import os
+import statistics
+import time
+import uuid
+from dataclasses import dataclass
+
+import httpx
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from bench.realparts import Parts
+from deploy.local_system import ROOT, ServiceProcess
+
+FIXED_RATE = float(os.environ.get("BENCH_FIXED_RATE", "40"))  # notices per second
+FIXED_SECONDS = float(os.environ.get("BENCH_FIXED_SECONDS", "15"))
+SATURATION_CLIENTS = int(os.environ.get("BENCH_SATURATION_CLIENTS", "32"))
+SATURATION_NOTICES = int(os.environ.get("BENCH_SATURATION_NOTICES", "2000"))
+
+
+@dataclass
+class Sent:
+    stay_id: str
+    sent_at: float  # wall clock, comparable with the database's timestamps on this host
+    answered_at: float
+    status: int
+
+
+def _notice(stay_id: str) -> dict[str, str]:
+    return {
+        "stay_id": stay_id,
+        "patient_id": "191212121212",
+        "municipality": "1280",
+        "care_unit": "SE-BENCH",
+        "admitted_at": "2025-03-01T10:00:00+01:00",
+    }
+
+
+async def _post(client: httpx.AsyncClient, stay_id: str) -> Sent:
+    sent_at = time.time()
+    response = await client.post("/admission-notices", json=_notice(stay_id))
+    return Sent(stay_id, sent_at, time.time(), response.status_code)
+
+
+async def fixed_load(client: httpx.AsyncClient, rate: float, seconds: float) -> list[Sent]:
+    start = time.monotonic()
+    tasks = []
+    for i in range(int(rate * seconds)):
+        await asyncio.sleep(max(0.0, start + i / rate - time.monotonic()))
+        tasks.append(asyncio.create_task(_post(client, f"fixed-{uuid.uuid4().hex[:12]}")))
+    return list(await asyncio.gather(*tasks))
+
+
+async def saturation(client: httpx.AsyncClient, clients: int, notices: int) -> list[Sent]:
+    queue = [f"sat-{uuid.uuid4().hex[:12]}" for _ in range(notices)]
+    results: list[Sent] = []
+
+    async def worker() -> None:
+        while queue:
+            results.append(await _post(client, queue.pop()))
+
+    await asyncio.gather(*(worker() for _ in range(clients)))
+    return results
+
+
+APPLIED_WITHIN_SECONDS = 300
+
+
+async def applied_latencies(admission_db: str, planning_db: str, sent: list[Sent]) -> list[float]:
+    """Seconds from request to planning's inbox row, per notice; waits (polling) until all are applied."""
+    admission, planning = create_async_engine(admission_db), create_async_engine(planning_db)
+    try:
+        async with admission.connect() as conn:
+            rows = await conn.execute(text("select key, event_id from outbox"))
+            event_of = {key: event_id for key, event_id in rows}
+        wanted = {event_of[s.stay_id]: s for s in sent}
+        deadline = time.monotonic() + APPLIED_WITHIN_SECONDS
+        while True:
+            async with planning.connect() as conn:
+                rows = await conn.execute(text("select event_id, received_at from inbox"))
+                applied = {event_id: at.timestamp() for event_id, at in rows if event_id in wanted}
+            if len(applied) == len(wanted) or time.monotonic() > deadline:
+                break
+            await asyncio.sleep(0.2)
+        if len(applied) != len(wanted):
+            missing = len(wanted) - len(applied)
+            raise SystemExit(f"bench: {missing} notices not applied within {APPLIED_WITHIN_SECONDS} s")
+        return [applied[event_id] - s.sent_at for event_id, s in wanted.items()]
+    finally:
+        await admission.dispose()
+        await planning.dispose()
+
+
+def _percentiles(values: list[float]) -> tuple[float, float]:
+    cuts = statistics.quantiles(values, n=100, method="inclusive")
+    return cuts[49], cuts[98]
+
+
+def _figures(label: str, sent: list[Sent], latencies: list[float], offered: float | None) -> dict:
+    failed = [s for s in sent if s.status != 201]
+    if failed:
+        raise SystemExit(f"bench: {len(failed)} notices were not accepted (first: HTTP {failed[0].status})")
+    seconds = max(s.answered_at for s in sent) - min(s.sent_at for s in sent)
+    p50, p99 = _percentiles(latencies)
+    http_p50, http_p99 = _percentiles([s.answered_at - s.sent_at for s in sent])
+    print(
+        f"{label}: {len(sent)} notices, {len(sent) / seconds:,.0f} accepted/s; "
+        f"request->planning applied p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms "
+        f"(HTTP answer p50 {http_p50 * 1000:.0f} ms, p99 {http_p99 * 1000:.0f} ms)"
+    )
+    return {
+        "name": f"admission_notices_{label}",
+        "value": round(len(sent) / seconds, 1),
+        "unit": "notices/s accepted over HTTP",
+        "offered_per_second": offered,
+        "notices": len(sent),
+        "applied_latency_ms": {"p50": round(p50 * 1000, 1), "p99": round(p99 * 1000, 1)},
+        "http_latency_ms": {"p50": round(http_p50 * 1000, 1), "p99": round(http_p99 * 1000, 1)},
+    }
+
+
+def main(parts: Parts) -> list[dict]:
+    dbs = {s: parts.fresh_database(f"svu_bench_{s}") for s in ("admission", "planning")}
+    processes = []
+    for service, port in (("admission", 38001), ("planning", 38002)):
+        prefix = service.upper()
+        env = {
+            f"{prefix}_PORT": str(port),
+            f"{prefix}_KAFKA_BOOTSTRAP": parts.bootstrap,
+            f"{prefix}_DATABASE_URL": dbs[service],
+        }
+        processes.append(ServiceProcess(service, port, env, ROOT / ".local" / "bench" / f"{service}.log"))
+    try:
+        for proc in processes:
+            proc.start()
+        for proc in processes:
+            proc.wait_healthy()
+        return asyncio.run(_run(processes[0].url, dbs))
+    finally:
+        for proc in processes:
+            proc.stop()
+
+
+async def _run(admission_url: str, dbs: dict[str, str]) -> list[dict]:
+    limits = httpx.Limits(max_connections=SATURATION_CLIENTS * 2)
+    async with httpx.AsyncClient(base_url=admission_url, timeout=60, limits=limits) as client:
+        warm_up = await saturation(client, 4, 100)  # connections, planning's consumer joining its group
+        await applied_latencies(dbs["admission"], dbs["planning"], warm_up)
+        fixed = await fixed_load(client, FIXED_RATE, FIXED_SECONDS)
+        fixed_latencies = await applied_latencies(dbs["admission"], dbs["planning"], fixed)
+        saturated = await saturation(client, SATURATION_CLIENTS, SATURATION_NOTICES)
+        saturated_latencies = await applied_latencies(dbs["admission"], dbs["planning"], saturated)
+    return [
+        _figures("fixed_load", fixed, fixed_latencies, FIXED_RATE),
+        _figures("saturation", saturated, saturated_latencies, None),
+    ]

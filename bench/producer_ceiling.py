@@ -1,0 +1,42 @@
+"""Benchmark: the producer ceiling of the same broker, measured with Kafka's own
+`org.apache.kafka.tools.ProducerPerformance` from the broker jars: the physical reference for the figures above.
+
+Records of about the size of one of our CloudEvents (~600 bytes), acks=all and idempotence as our relay sends.
+"""
+
+import os
+import re
+import subprocess
+
+from bench.realparts import Parts
+from deploy.local_system import ROOT
+
+RECORDS = int(os.environ.get("BENCH_PERF_RECORDS", "500000"))
+RECORD_SIZE = 600
+
+
+def main(parts: Parts) -> list[dict]:
+    command = [
+        "java", "-Xmx512m", "-cp", str(ROOT / ".local" / "kafka" / "libs" / "*"),
+        "org.apache.kafka.tools.ProducerPerformance",
+        "--topic", "bench.producer-ceiling", "--num-records", str(RECORDS), "--record-size", str(RECORD_SIZE),
+        "--throughput", "-1",
+        "--producer-props", f"bootstrap.servers={parts.bootstrap}", "acks=all", "enable.idempotence=true",
+        "linger.ms=5",
+    ]  # fmt: skip
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
+    # "500000 records sent, 81234.5 records/sec (46.48 MB/sec), 310.2 ms avg latency, ... 99th ..."
+    rate = float(re.search(r"([\d.]+) records/sec", out).group(1))  # type: ignore[union-attr]
+    mb = float(re.search(r"\(([\d.]+) MB/sec\)", out).group(1))  # type: ignore[union-attr]
+    print(f"Kafka ProducerPerformance, {RECORDS} x {RECORD_SIZE} B, acks=all: {rate:,.0f} records/s ({mb} MB/s)")
+    return [
+        {
+            "name": "broker_producer_ceiling",
+            "value": round(rate),
+            "unit": "records/s",
+            "record_bytes": RECORD_SIZE,
+            "megabytes_per_second": mb,
+            "tool": "org.apache.kafka.tools.ProducerPerformance (Kafka 4.1.0)",
+            "summary": out,
+        }
+    ]
