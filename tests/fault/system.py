@@ -39,6 +39,15 @@ class FaultSystem:
         self.processes.append(proc)
         return proc
 
+    def notice(self, stay_id: str) -> dict[str, str]:
+        return {
+            "stay_id": stay_id,
+            "patient_id": "191212121212",
+            "municipality": self.municipality,
+            "care_unit": "SE-FAULT",
+            "admitted_at": "2025-03-01T10:00:00+01:00",
+        }
+
     async def post_notices(self, admission: ServiceProcess, count: int, retry_unavailable: bool = False) -> None:
         """Wards post `count` admission notices, 20 at a time; with retry_unavailable a 503 is retried."""
         stays = [f"{self.name}-{uuid.uuid4().hex[:10]}" for _ in range(count)]
@@ -48,16 +57,7 @@ class FaultSystem:
             async def post(stay_id: str) -> None:
                 async with limit:
                     while True:
-                        r = await client.post(
-                            "/admission-notices",
-                            json={
-                                "stay_id": stay_id,
-                                "patient_id": "191212121212",
-                                "municipality": self.municipality,
-                                "care_unit": "SE-FAULT",
-                                "admitted_at": "2025-03-01T10:00:00+01:00",
-                            },
-                        )
+                        r = await client.post("/admission-notices", json=self.notice(stay_id))
                         if r.status_code == 503 and retry_unavailable:
                             await asyncio.sleep(0.2)  # the ward's client retries after Retry-After
                             continue

@@ -41,6 +41,49 @@ async def test_consumer_stopped_mid_batch_then_restarted_applies_each_event_once
     system.reconcile(planning)
 
 
+async def test_sigterm_drains_in_flight_requests_and_every_accepted_notice_arrives(system):
+    admission = system.process("admission", 18141)
+    planning = system.process("planning", 18142)
+    for proc in (admission, planning):
+        proc.start()
+        proc.wait_healthy()
+    answered: dict[str, int] = {}
+    unanswered: list[str] = []
+    limit = asyncio.Semaphore(20)
+    # A connection per request, so no request waits on a keep-alive connection the server is closing.
+    no_keepalive = httpx.Limits(max_keepalive_connections=0)
+    async with httpx.AsyncClient(base_url=admission.url, timeout=30, limits=no_keepalive) as client:
+
+        async def post(stay_id: str) -> None:
+            async with limit:
+                try:
+                    answered[stay_id] = (
+                        await client.post("/admission-notices", json=system.notice(stay_id))
+                    ).status_code
+                except httpx.TransportError:  # refused, or reset while still in the listen backlog
+                    unanswered.append(stay_id)
+
+        posting = asyncio.gather(*(post(f"{system.name}-{uuid.uuid4().hex[:10]}") for _ in range(400)))
+        await asyncio.to_thread(wait_until, lambda: len(answered) >= 40, 30, 0.01, "the load to be under way")
+        assert admission.process is not None
+        log_before = admission.log.stat().st_size
+        admission.process.send_signal(signal.SIGTERM)
+        await posting
+    # A clean exit after draining (uvicorn re-raises the signal once shut down, hence -SIGTERM).
+    assert admission.process.wait(timeout=30) == -signal.SIGTERM
+    assert "Application shutdown complete" in admission.log.read_bytes()[log_before:].decode()
+    assert set(answered.values()) == {201} and unanswered  # the shutdown came mid-load
+    admission.start()  # events still in its outbox go out after the restart
+    admission.wait_healthy()
+    # Drained: every request the service took up was answered, and none it answered is missing; a request
+    # that got no answer never reached it (no notice recorded without its answer).
+    async with httpx.AsyncClient(base_url=admission.url, timeout=10) as client:
+        recorded = [s for s in [*answered, *unanswered] if (await client.get(f"/stays/{s}")).status_code == 200]
+    assert sorted(recorded) == sorted(answered)
+    system.stays += recorded
+    system.reconcile(planning)
+
+
 async def test_broker_down_30_seconds_requests_succeed_and_everything_arrives(system, kafka):
     admission = system.process("admission", 18111)
     planning = system.process("planning", 18112)
