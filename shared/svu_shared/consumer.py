@@ -103,11 +103,17 @@ def decode(record: ConsumerRecord) -> CloudEvent | Poison:
     except (ValidationError, ValueError) as exc:
         return Poison(f"not a CloudEvents JSON envelope: {_first_error(exc)}")
     try:
-        event_model(envelope.type).model_validate(envelope.data)
+        model = event_model(envelope.type)
+        model.model_validate(envelope.data)
     except UnknownEventType as exc:
         return Poison(str(exc), envelope.id)
     except ValidationError as exc:
         return Poison(f"data does not match {envelope.type}: {_first_error(exc)}", envelope.id)
+    if envelope.source != model.source:
+        # Each event type has one owner (issue 5 §7): an event claiming another producer is not applied.
+        return Poison(
+            f"source {envelope.source} does not own {envelope.type} (its owner is {model.source})", envelope.id
+        )
     return envelope
 
 

@@ -92,7 +92,22 @@ async def test_inbox_applies_a_redelivered_event_once(billing_runtime):
             ).encode(),
             "data does not match",
         ),
+        (
+            json.dumps(
+                {
+                    "specversion": "1.0",
+                    "id": "x3",
+                    "source": "/svu/admission",
+                    "type": "se.svu.discharge.ready_notified.v1",
+                    "subject": "S",
+                    "time": "2025-03-03T08:00:00Z",
+                    "data": {"stay_id": "S", "judged_at": "2025-03-03T08:00:00Z", "sent_at": "2025-03-03T08:00:00Z"},
+                }
+            ).encode(),
+            "source /svu/admission does not own se.svu.discharge.ready_notified.v1",
+        ),
     ],
+    ids=["unparseable", "unknown-type", "wrong-schema", "not-the-owner"],
 )
 async def test_poison_message_goes_to_the_dead_letter_topic_and_the_consumer_goes_on(
     billing_runtime, kafka, payload, reason
