@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
+from bench.figures import figure
 from bench.realparts import Parts
 from planning.adapters.tables import messaging
 from planning.bootstrap import MIGRATIONS
@@ -99,15 +100,8 @@ async def _run(parts: Parts) -> list[dict]:
         f"one consumer, {EVENTS} admission notices: {EVENTS / our_seconds:,.0f} events/s applied exactly once; "
         f"bare aiokafka on the same topic: {EVENTS / bare_seconds:,.0f} events/s"
     )
-    return [
-        {
-            "name": "consumer_events_applied",
-            "value": round(EVENTS / our_seconds),
-            "unit": "events/s",
-            "reference": {"name": "bare_aiokafka_consumer", "value": round(EVENTS / bare_seconds), "unit": "events/s"},
-            "events": EVENTS,
-        }
-    ]
+    reference = ("bare_aiokafka_consumer", round(EVENTS / bare_seconds))
+    return [figure("consumer_events_applied", round(EVENTS / our_seconds), "events/s", reference, events=EVENTS)]
 
 
 def main(parts: Parts) -> list[dict]:

@@ -20,6 +20,7 @@ import httpx
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from bench.figures import figure
 from bench.realparts import Parts
 from deploy.local_system import ROOT, ServiceProcess
 
@@ -119,15 +120,15 @@ def _figures(label: str, sent: list[Sent], latencies: list[float], offered: floa
         f"request->planning applied p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms "
         f"(HTTP answer p50 {http_p50 * 1000:.0f} ms, p99 {http_p99 * 1000:.0f} ms)"
     )
-    return {
-        "name": f"admission_notices_{label}",
-        "value": round(len(sent) / seconds, 1),
-        "unit": "notices/s accepted over HTTP",
-        "offered_per_second": offered,
-        "notices": len(sent),
-        "applied_latency_ms": {"p50": round(p50 * 1000, 1), "p99": round(p99 * 1000, 1)},
-        "http_latency_ms": {"p50": round(http_p50 * 1000, 1), "p99": round(http_p99 * 1000, 1)},
-    }
+    return figure(
+        f"admission_notices_{label}",
+        round(len(sent) / seconds, 1),
+        "notices/s accepted over HTTP",
+        offered_per_second=offered,
+        notices=len(sent),
+        applied_latency_ms={"p50": round(p50 * 1000, 1), "p99": round(p99 * 1000, 1)},
+        http_latency_ms={"p50": round(http_p50 * 1000, 1), "p99": round(http_p99 * 1000, 1)},
+    )
 
 
 def main(parts: Parts) -> list[dict]:

@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 
+from bench.figures import figure
 from bench.realparts import Parts
 from deploy.local_system import ROOT
 
@@ -30,13 +31,13 @@ def main(parts: Parts) -> list[dict]:
     mb = float(re.search(r"\(([\d.]+) MB/sec\)", out).group(1))  # type: ignore[union-attr]
     print(f"Kafka ProducerPerformance, {RECORDS} x {RECORD_SIZE} B, acks=all: {rate:,.0f} records/s ({mb} MB/s)")
     return [
-        {
-            "name": "broker_producer_ceiling",
-            "value": round(rate),
-            "unit": "records/s",
-            "record_bytes": RECORD_SIZE,
-            "megabytes_per_second": mb,
-            "tool": "org.apache.kafka.tools.ProducerPerformance (Kafka 4.1.0)",
-            "summary": out,
-        }
+        figure(
+            "broker_producer_ceiling",
+            round(rate),
+            "records/s",
+            record_bytes=RECORD_SIZE,
+            megabytes_per_second=mb,
+            tool="org.apache.kafka.tools.ProducerPerformance (Kafka 4.1.0)",
+            summary=out,
+        )
     ]

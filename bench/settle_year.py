@@ -13,6 +13,7 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+from bench.figures import figure
 from bench.synthetic_year import write_year
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -110,13 +111,13 @@ def main() -> list[dict]:
         + (f"; first mismatches: {mismatches[:3]}" if mismatches else "")
     )
     return [
-        {
-            "name": "billing_settle_year",
-            "value": round(total / cli_seconds),
-            "unit": "stays/s",
-            "reference": {"name": "duckdb_sql_same_rule", "value": round(total / ref_seconds), "unit": "stays/s"},
-            "stays": total,
-            "municipality_months_agreeing": len(cli) - len(mismatches),
-            "municipality_months": len(set(cli) | set(ref)),
-        }
+        figure(
+            "billing_settle_year",
+            round(total / cli_seconds),
+            "stays/s",
+            ("duckdb_sql_same_rule", round(total / ref_seconds)),
+            stays=total,
+            municipality_months_agreeing=len(cli) - len(mismatches),
+            municipality_months=len(set(cli) | set(ref)),
+        )
     ]

@@ -6,6 +6,7 @@ import uuid
 import httpx
 from confluent_kafka import Consumer
 
+from tests.support.notices import admission_notice
 from tests.support.realparts import eventually, wait_until
 from tests.support.topics import read_topic
 
@@ -27,13 +28,7 @@ def test_admission_reaches_planning_and_discharge_ready_reaches_planning_and_bil
 
     _post(
         f"{svc['admission']}/admission-notices",
-        {
-            "stay_id": stay_id,
-            "patient_id": "191212121212",
-            "municipality": "1281",
-            "care_unit": "SE2321000016-WARD1",
-            "admitted_at": "2025-03-01T10:00:00+01:00",
-        },
+        admission_notice(stay_id, "1281", "SE2321000016-WARD1"),
     )
     cases = wait_until(lambda: _get_json(f"{svc['planning']}/cases?stay_id={stay_id}"), what="planning case")
     assert [(c["receiver_kind"], c["receiver_id"], c["status"]) for c in cases] == [("municipality", "1281", "open")]
@@ -137,13 +132,7 @@ async def test_a_retried_notice_is_answered_200_without_a_second_event_and_other
 ):
     url = running_services["admission"].url
     stay_id = f"e2e-{uuid.uuid4().hex[:12]}"
-    notice = {
-        "stay_id": stay_id,
-        "patient_id": "191212121212",
-        "municipality": "1280",
-        "care_unit": "W",
-        "admitted_at": "2025-03-01T10:00:00+01:00",
-    }
+    notice = admission_notice(stay_id)
     async with httpx.AsyncClient(base_url=url, timeout=10) as client:
         assert (await client.post("/admission-notices", json=notice)).status_code == 201
         again = await client.post("/admission-notices", json=notice)  # the ward's client retries

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from deploy.local_system import ROOT, ServiceProcess
+from tests.support.notices import admission_notice
 from tests.support.realparts import Kafka, KafkaCluster, Postgres, wait_until
 
 
@@ -39,14 +40,17 @@ class FaultSystem:
         self.processes.append(proc)
         return proc
 
+    def running(self, *services: tuple[str, int]) -> list[ServiceProcess]:
+        """Starts each (service, port) and returns them once every one is healthy."""
+        procs = [self.process(service, port) for service, port in services]
+        for proc in procs:
+            proc.start()
+        for proc in procs:
+            proc.wait_healthy()
+        return procs
+
     def notice(self, stay_id: str) -> dict[str, str]:
-        return {
-            "stay_id": stay_id,
-            "patient_id": "191212121212",
-            "municipality": self.municipality,
-            "care_unit": "SE-FAULT",
-            "admitted_at": "2025-03-01T10:00:00+01:00",
-        }
+        return admission_notice(stay_id, self.municipality, "SE-FAULT")
 
     async def post_notices(self, admission: ServiceProcess, count: int, retry_unavailable: bool = False) -> None:
         """Wards post `count` admission notices, 20 at a time; with retry_unavailable a 503 is retried."""

@@ -77,11 +77,7 @@ async def test_services_on_the_cluster_lose_a_broker_mid_posting_and_apply_every
     municipality = f"26{zlib.crc32(b'cluster') % 90 + 10}"
     system = FaultSystem(cluster, postgres, municipality, "cluster")
     try:
-        admission = system.process("admission", 18121)
-        planning = system.process("planning", 18122)
-        for proc in (admission, planning):
-            proc.start()
-            proc.wait_healthy()
+        admission, planning = system.running(("admission", 18151), ("planning", 18152))
         await system.post_notices(admission, 150)
         posting = asyncio.create_task(system.post_notices(admission, 300, retry_unavailable=True))
         await asyncio.to_thread(cluster.kill_node, 1)

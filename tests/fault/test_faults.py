@@ -13,6 +13,7 @@ from svu_shared import dlq_replay
 from svu_shared.contracts import DischargeReadyNotified
 from svu_shared.envelope import CloudEvent
 from tests.fault.system import FaultSystem
+from tests.support.notices import admission_notice
 from tests.support.realparts import eventually, wait_until
 from tests.support.topics import read_topic
 
@@ -42,11 +43,7 @@ async def test_consumer_stopped_mid_batch_then_restarted_applies_each_event_once
 
 
 async def test_sigterm_drains_in_flight_requests_and_every_accepted_notice_arrives(system):
-    admission = system.process("admission", 18141)
-    planning = system.process("planning", 18142)
-    for proc in (admission, planning):
-        proc.start()
-        proc.wait_healthy()
+    admission, planning = system.running(("admission", 18141), ("planning", 18142))
     answered: dict[str, int] = {}
     unanswered: list[str] = []
     limit = asyncio.Semaphore(20)
@@ -85,11 +82,7 @@ async def test_sigterm_drains_in_flight_requests_and_every_accepted_notice_arriv
 
 
 async def test_broker_down_30_seconds_requests_succeed_and_everything_arrives(system, kafka):
-    admission = system.process("admission", 18111)
-    planning = system.process("planning", 18112)
-    for proc in (admission, planning):
-        proc.start()
-        proc.wait_healthy()
+    admission, planning = system.running(("admission", 18111), ("planning", 18112))
     await system.post_notices(admission, 20)
     kafka.stop()
     try:
@@ -112,11 +105,7 @@ async def test_broker_down_30_seconds_requests_succeed_and_everything_arrives(sy
 
 
 async def test_postgres_restart_under_load_gives_503_then_recovers_by_itself(system, postgres):
-    admission = system.process("admission", 18121)
-    planning = system.process("planning", 18122)
-    for proc in (admission, planning):
-        proc.start()
-        proc.wait_healthy()
+    admission, planning = system.running(("admission", 18121), ("planning", 18122))
     load = asyncio.create_task(system.post_notices(admission, 300, retry_unavailable=True))
     await asyncio.sleep(0.5)  # let the load start before the database goes away
     postgres.stop()
@@ -130,13 +119,7 @@ async def test_postgres_restart_under_load_gives_503_then_recovers_by_itself(sys
         during = httpx.post(
             f"{admission.url}/admission-notices",
             timeout=10,
-            json={
-                "stay_id": f"down-{uuid.uuid4().hex[:8]}",
-                "patient_id": "191212121212",
-                "municipality": "2580",
-                "care_unit": "W",
-                "admitted_at": "2025-03-01T10:00:00+01:00",
-            },
+            json=admission_notice(f"down-{uuid.uuid4().hex[:8]}", "2580"),
         )
         assert during.status_code == 503 and during.headers["Retry-After"] == "2"
     finally:
@@ -148,11 +131,7 @@ async def test_postgres_restart_under_load_gives_503_then_recovers_by_itself(sys
 
 
 async def test_two_consumers_in_one_group_split_partitions_and_apply_each_event_once(system):
-    admission = system.process("admission", 18131)
-    first, second = system.process("planning", 18132), system.process("planning", 18133)
-    for proc in (admission, first, second):
-        proc.start()
-        proc.wait_healthy()
+    admission, first, _second = system.running(("admission", 18131), ("planning", 18132), ("planning", 18133))
     await system.post_notices(admission, 300)
     system.reconcile(first)
     from aiokafka.admin import AIOKafkaAdminClient

@@ -16,6 +16,7 @@ from admission.settings import AdmissionSettings
 from planning.adapters.tables import messaging as planning_messaging
 from planning.bootstrap import bootstrap as planning_app
 from planning.settings import PlanningSettings
+from tests.support.notices import admission_notice
 from tests.support.realparts import eventually
 
 CLOSED_PORT = "127.0.0.1:1"  # nothing listens: the broker is away for this service
@@ -45,16 +46,6 @@ def value(reader: InMemoryMetricReader, name: str, **attributes: object) -> int 
     return sum(p.value for p in matching) if matching else None
 
 
-def notice(stay_id: str) -> dict[str, str]:
-    return {
-        "stay_id": stay_id,
-        "patient_id": "191212121212",
-        "municipality": "1280",
-        "care_unit": "W",
-        "admitted_at": "2025-03-01T10:00:00+01:00",
-    }
-
-
 def latency_count(reader: InMemoryMetricReader) -> int:
     return sum(
         p.count
@@ -76,7 +67,9 @@ async def test_backlog_counts_unsent_events_and_latency_counts_each_request(read
         before = latency_count(reader)
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=admission), base_url="http://a") as client:
             for _ in range(3):
-                assert (await client.post("/admission-notices", json=notice(uuid.uuid4().hex))).status_code == 201
+                assert (
+                    await client.post("/admission-notices", json=admission_notice(uuid.uuid4().hex))
+                ).status_code == 201
 
         async def backlog_of_three():  # type: ignore[no-untyped-def]
             return value(reader, "svu.outbox.backlog", **{"svu.service": "admission"}) == 3

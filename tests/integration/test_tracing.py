@@ -17,6 +17,7 @@ from admission.settings import AdmissionSettings
 from planning.adapters.tables import cases
 from planning.bootstrap import bootstrap as planning_app
 from planning.settings import PlanningSettings
+from tests.support.notices import admission_notice
 from tests.support.realparts import eventually
 
 
@@ -47,13 +48,7 @@ async def test_request_relay_kafka_and_handler_share_one_trace(spans, kafka, pos
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=admission), base_url="http://admission") as c:
             response = await c.post(
                 "/admission-notices",
-                json={
-                    "stay_id": stay_id,
-                    "patient_id": "191212121212",
-                    "municipality": "1280",
-                    "care_unit": "W",
-                    "admitted_at": "2025-03-01T10:00:00+01:00",
-                },
+                json=admission_notice(stay_id),
             )
         assert response.status_code == 201
 
