@@ -18,10 +18,11 @@ from pydantic import ValidationError
 from sqlalchemy import Table, insert
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from svu_shared.contracts import IntegrationEvent, UnknownEventType, event_model
+from svu_shared.db import DATABASE_UNAVAILABLE
 from svu_shared.envelope import CloudEvent
 from svu_shared.kafka import dlq_topic
 from svu_shared.metrics import MetricSource
@@ -205,7 +206,7 @@ class EventConsumer:
                 return
             except IntegrityError:
                 failures += 1  # a concurrent consumer applied it first; the retry finds it in the inbox
-            except (DBAPIError, OSError) as exc:
+            except DATABASE_UNAVAILABLE as exc:
                 # The database is away: wait for it, never dead-letter a good event for that.
                 log.warning("%s: database unavailable (%s); retrying %s", self.service, exc, envelope.id)
                 if stop.is_set():

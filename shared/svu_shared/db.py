@@ -3,9 +3,22 @@
 from datetime import UTC
 from pathlib import Path
 
+from asyncpg.exceptions import OperatorInterventionError, PostgresConnectionError
 from sqlalchemy import DateTime, TypeDecorator, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+
+# What "the database is away" looks like (a restart, a failover): SQLAlchemy's wrapped DBAPI errors, socket
+# errors, timeouts, and the asyncpg errors a connection attempt raises unwrapped while the server shuts down
+# or starts ("the database system is shutting down", 57P03). Requests answer 503; consumers wait and retry.
+DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
+    DBAPIError,
+    OSError,
+    TimeoutError,
+    OperatorInterventionError,
+    PostgresConnectionError,
+)
 
 
 def make_engine(database_url: str) -> AsyncEngine:

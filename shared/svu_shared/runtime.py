@@ -16,11 +16,10 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import MetaData, Table, text
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from svu_shared.consumer import EventConsumer, Handler, Inbox
-from svu_shared.db import make_engine, make_sessions
+from svu_shared.db import DATABASE_UNAVAILABLE, make_engine, make_sessions
 from svu_shared.kafka import (
     ALL_TOPICS,
     dlq_topic,
@@ -195,15 +194,16 @@ def service_app(runtime: ServiceRuntime, *, title: str, description: str, router
     app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan)
     app.state.runtime = runtime
 
-    @app.exception_handler(DBAPIError)
-    @app.exception_handler(OSError)
-    @app.exception_handler(TimeoutError)
     async def unavailable(_request: Request, exc: Exception) -> JSONResponse:
-        # The database is away (restart, failover): the request did not happen and can be retried.
+        # The database is away (restart, failover): the client retries; a retry of a request whose commit
+        # did happen before the failure is recognised as the same request (ADR 0006).
         log.warning("%s: answering 503: %s", runtime.name, exc)
         return JSONResponse(
             {"detail": "the service's database is unavailable; retry shortly"}, 503, headers={"Retry-After": "2"}
         )
+
+    for unavailable_error in DATABASE_UNAVAILABLE:
+        app.add_exception_handler(unavailable_error, unavailable)
 
     @app.get("/health", tags=["operations"], summary="200 when the database and the broker are reachable")
     async def health() -> JSONResponse:
