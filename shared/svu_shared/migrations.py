@@ -5,8 +5,10 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import MetaData, pool
+from sqlalchemy import MetaData, pool, text
 from sqlalchemy.ext.asyncio import create_async_engine
+
+MIGRATION_LOCK = 0x5356552D4D4947  # "SVU-MIG": one advisory lock key for every service's migrations
 
 
 def alembic_config(migrations_dir: Path, database_url: str) -> Config:
@@ -34,6 +36,11 @@ def run_env(target_metadata: MetaData, default_url: str) -> None:
     def migrate(connection) -> None:  # type: ignore[no-untyped-def]
         context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                # Two replicas starting at once would both create alembic_version: the second waits here
+                # until the first has committed, then finds the database at head. (DDL is transactional
+                # in PostgreSQL, so the lock held to the end of the transaction covers the whole upgrade.)
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
             context.run_migrations()
 
     async def run() -> None:
