@@ -87,12 +87,13 @@ async def post_admission_notice(body: AdmissionNoticeIn, request: Request, respo
     try:
         async with _runtime(request).transaction() as session:
             created = await handlers.send_admission_notice(session, notice)
+            # Read back in the same transaction: the answer is the stay as committed, with no second
+            # round trip after the commit that could fail on its own.
+            row = await handlers.get_stay(session, notice.stay_id)
     except NoticeRuleBroken as exc:
         raise HTTPException(409, str(exc)) from None
     if not created:
         response.status_code = 200
-    async with _runtime(request).sessions() as session:
-        row = await handlers.get_stay(session, notice.stay_id)
     assert row is not None
     return _stay_out(row)
 
