@@ -92,7 +92,7 @@ def run_reference(paths: list[Path]) -> tuple[float, dict[str, dict[str, str]]]:
 
 def main() -> list[dict]:
     stays = int(os.environ.get("BENCH_STAYS", "1000000"))
-    marker = DATA / f".{stays}"
+    marker = DATA / f".{stays}-scb"  # the data set's version: SCB's real codes
     if not marker.exists():
         print(f"generating a synthetic year: {stays} stays, 290 municipalities -> {DATA}")
         for old in DATA.glob("*"):

@@ -10,22 +10,15 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from svu_shared.contracts.municipality import COUNTY_CODES
+from svu_shared.contracts.municipality import MUNICIPALITIES
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 HEADER = ["stay_id", "municipality", "care_type", "event", "at"]
 
 
-def municipalities(count: int = 290) -> list[str]:
-    """290 codes of kommunkod form (county prefix + two digits); synthetic, not SCB's list."""
-    codes = []
-    number = 1
-    while len(codes) < count:
-        for county in sorted(COUNTY_CODES):
-            if len(codes) < count:
-                codes.append(f"{county}{number:02d}")
-        number += 1
-    return codes
+def municipalities() -> list[str]:
+    """SCB's 290 kommunkoder, in code order."""
+    return sorted(MUNICIPALITIES)
 
 
 def write_year(directory: Path, year: int, stays: int, seed: int = 2026) -> list[Path]:

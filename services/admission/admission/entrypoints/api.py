@@ -11,6 +11,7 @@ from admission.domain.identity import InvalidPatientId, validate_patient_id
 from admission.domain.notice import AdmissionNotice, NoticeRuleBroken
 from admission.service_layer import handlers
 from svu_shared.contracts.admission import CareType
+from svu_shared.contracts.municipality import municipality_code_problem
 from svu_shared.runtime import ServiceRuntime
 
 router = APIRouter(tags=["admission"])
@@ -21,6 +22,12 @@ def _patient_id(value: str) -> str:
         return validate_patient_id(value)
     except InvalidPatientId as exc:
         raise ValueError(str(exc)) from None
+
+
+def _kommunkod(value: str) -> str:
+    if (problem := municipality_code_problem(value)) is not None:
+        raise ValueError(problem)
+    return value
 
 
 class AdmissionNoticeIn(BaseModel):
@@ -34,7 +41,9 @@ class AdmissionNoticeIn(BaseModel):
     patient_id: Annotated[str, AfterValidator(_patient_id)] = Field(
         description="Personnummer or samordningsnummer, 12 digits", examples=["191212121212"]
     )
-    municipality: str = Field(pattern=r"^\d{4}$", description="Kommunkod where the patient is folkbokförd")
+    municipality: Annotated[str, AfterValidator(_kommunkod)] = Field(
+        pattern=r"^\d{4}$", description="Kommunkod (one of SCB's 290) where the patient is folkbokförd"
+    )
     care_unit: str = Field(min_length=1, max_length=64, description="HSA-id of the ward")
     care_type: CareType = "somatic"
     admitted_at: AwareDatetime

@@ -121,7 +121,8 @@ def test_compare_shows_each_agreement_and_the_difference(month_file, capsys):
         ("X,1280,somatic,admitted,2022-03-01T08:00:00+01:00", "line 2: unknown event 'admitted'"),
         ("X,1280,somatic,discharged,2022-03-01T08:00:00", "line 2: at '2022-03-01T08:00:00' has no UTC offset"),
         ("X,128,somatic,discharged,2022-03-01T08:00:00+01:00", "line 2: municipality '128' must be a four-digit"),
-        ("X,1180,somatic,discharged,2022-03-01T08:00:00+01:00", "line 2: municipality '1180': 11 is not a county"),
+        ("X,1180,somatic,discharged,2022-03-01T08:00:00+01:00", "line 2: municipality '1180' is not one of SCB's 290"),
+        ("X,1289,somatic,discharged,2022-03-01T08:00:00+01:00", "line 2: municipality '1289' is not one of SCB's 290"),
         ("X,1280,dental,discharged,2022-03-01T08:00:00+01:00", "line 2: care_type must be somatic or psychiatric"),
     ],
 )
