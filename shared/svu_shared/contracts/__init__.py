@@ -1,6 +1,6 @@
 """The public contract: every integration event type, by its CloudEvents `type`."""
 
-from svu_shared.contracts.admission import AdmissionNoticeSent
+from svu_shared.contracts.admission import AdmissionNoticeCancelled, AdmissionNoticeSent, PatientTransferred
 from svu_shared.contracts.base import IntegrationEvent, StayEvent, UnknownEventType
 from svu_shared.contracts.billing import CorrectionIssued, InvoiceIssued, SettlementCalculated
 from svu_shared.contracts.discharge import DischargeReadyNotified, DischargeReadyWithdrawn, PatientDischarged
@@ -8,6 +8,8 @@ from svu_shared.contracts.planning import CaseOpened
 
 ALL_EVENTS: tuple[type[IntegrationEvent], ...] = (
     AdmissionNoticeSent,
+    AdmissionNoticeCancelled,
+    PatientTransferred,
     CaseOpened,
     DischargeReadyNotified,
     DischargeReadyWithdrawn,
@@ -29,6 +31,7 @@ def event_model(event_type: str) -> type[IntegrationEvent]:
 __all__ = [
     "ALL_EVENTS",
     "EVENTS_BY_TYPE",
+    "AdmissionNoticeCancelled",
     "AdmissionNoticeSent",
     "CaseOpened",
     "CorrectionIssued",
@@ -37,6 +40,7 @@ __all__ = [
     "IntegrationEvent",
     "InvoiceIssued",
     "PatientDischarged",
+    "PatientTransferred",
     "SettlementCalculated",
     "StayEvent",
     "UnknownEventType",

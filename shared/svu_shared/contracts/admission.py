@@ -27,3 +27,26 @@ class AdmissionNoticeSent(StayEvent):
     admitted_at: AwareDatetime
     sent_at: AwareDatetime
     estimated_discharge_date: date | None = None
+
+
+class AdmissionNoticeCancelled(StayEvent):
+    """Makulering: the ward withdrew the notice as sent in error; the stay's SVU process ends here."""
+
+    event_type: ClassVar[str] = "se.svu.admission.notice_cancelled.v1"
+    topic: ClassVar[str] = TOPIC
+    source: ClassVar[str] = SOURCE
+
+    reason: str = Field(min_length=1, max_length=500, description="Why the notice was cancelled")
+    cancelled_at: AwareDatetime
+
+
+class PatientTransferred(StayEvent):
+    """The patient moved to another ward of the region: the same stay and the same cases (domain §2)."""
+
+    event_type: ClassVar[str] = "se.svu.admission.patient_transferred.v1"
+    topic: ClassVar[str] = TOPIC
+    source: ClassVar[str] = SOURCE
+
+    from_care_unit: str = Field(min_length=1, max_length=64, description="HSA-id of the ward left")
+    to_care_unit: str = Field(min_length=1, max_length=64, description="HSA-id of the receiving ward")
+    transferred_at: AwareDatetime

@@ -38,6 +38,17 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "sent_at": "2025-03-01T14:10:00+01:00",
         "estimated_discharge_date": "2025-03-06",
     },
+    "se.svu.admission.notice_cancelled.v1": {
+        "stay_id": "SUS-2025-000123",
+        "reason": "sent for the wrong patient",
+        "cancelled_at": "2025-03-01T15:02:00+01:00",
+    },
+    "se.svu.admission.patient_transferred.v1": {
+        "stay_id": "SUS-2025-000123",
+        "from_care_unit": "SE2321000016-MEDAVD3",
+        "to_care_unit": "SE2321000016-GERIATRIK1",
+        "transferred_at": "2025-03-03T09:30:00+01:00",
+    },
     "se.svu.planning.case_opened.v1": {
         "stay_id": "SUS-2025-000123",
         "case_id": "SUS-2025-000123:municipality:1280",

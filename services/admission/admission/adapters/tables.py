@@ -1,6 +1,6 @@
 """The admission service's own tables (its database only; other services learn of stays through events)."""
 
-from sqlalchemy import Column, Date, MetaData, String, Table
+from sqlalchemy import Column, Date, MetaData, String, Table, Text
 
 from svu_shared.db import AwareDateTime
 from svu_shared.runtime import Messaging
@@ -21,4 +21,6 @@ stays = Table(
     Column("estimated_discharge_date", Date, nullable=True),
     Column("notice_sent_at", AwareDateTime(), nullable=False),
     Column("notice_deadline", AwareDateTime(), nullable=False),
+    Column("cancelled_at", AwareDateTime(), nullable=True),
+    Column("cancel_reason", Text, nullable=True),
 )

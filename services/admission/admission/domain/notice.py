@@ -39,3 +39,17 @@ class AdmissionNotice:
     @property
     def on_time(self) -> bool:
         return self.sent_at.astimezone(UTC) <= self.deadline
+
+
+def check_can_cancel(stay_id: str, cancelled_at: datetime | None) -> None:
+    """Makulering ends the stay's SVU process; it happens once."""
+    if cancelled_at is not None:
+        raise NoticeRuleBroken(f"stay {stay_id} was cancelled (makulerad) at {cancelled_at.isoformat()}; it stays so")
+
+
+def check_can_transfer(stay_id: str, cancelled_at: datetime | None, from_unit: str, to_unit: str) -> None:
+    """Domain §2: a transfer inside the region keeps the stay and its cases; a cancelled stay has none."""
+    if cancelled_at is not None:
+        raise NoticeRuleBroken(f"stay {stay_id} was cancelled (makulerad): a cancelled stay cannot be transferred")
+    if from_unit == to_unit:
+        raise NoticeRuleBroken(f"the patient of stay {stay_id} is already on ward {to_unit}")

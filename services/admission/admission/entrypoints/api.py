@@ -2,7 +2,7 @@
 
 import uuid
 from datetime import UTC, date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
@@ -65,6 +65,8 @@ class StayOut(BaseModel):
     notice_sent_at: datetime
     notice_deadline: datetime
     notice_on_time: bool
+    cancelled_at: datetime | None = None
+    cancel_reason: str | None = None
 
 
 def _runtime(request: Request) -> ServiceRuntime:
@@ -114,3 +116,47 @@ async def get_stay(stay_id: str, request: Request) -> StayOut:
     if row is None:
         raise HTTPException(404, f"no stay {stay_id}")
     return _stay_out(row)
+
+
+class CancellationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(min_length=1, max_length=500, description="Why the notice is cancelled (makulerad)")
+
+
+class TransferIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    to_care_unit: str = Field(min_length=1, max_length=64, description="HSA-id of the receiving ward")
+    transferred_at: AwareDatetime | None = Field(None, description="When the patient moved; now when absent")
+
+
+STAY_ACTION_RESPONSES: dict[int | str, dict[str, Any]] = {
+    404: {"description": "No such stay"},
+    409: {"description": "The process does not allow it; the message names the rule"},
+}
+
+
+async def _stay_action(request: Request, stay_id: str, action) -> StayOut:  # type: ignore[no-untyped-def]
+    """Runs `action(session)` in one transaction with its event; 404 for an unknown stay, 409 for a rule."""
+    try:
+        async with _runtime(request).transaction() as session:
+            if not await action(session):
+                raise HTTPException(404, f"no stay {stay_id}")
+            row = await handlers.get_stay(session, stay_id)
+    except NoticeRuleBroken as exc:
+        raise HTTPException(409, str(exc)) from None
+    assert row is not None
+    return _stay_out(row)
+
+
+@router.post("/stays/{stay_id}/cancellation", response_model=StayOut, responses=STAY_ACTION_RESPONSES)
+async def cancel_notice(stay_id: str, body: CancellationIn, request: Request) -> StayOut:
+    """Makulering: the notice was sent in error. Receivers' cases close; the stay cannot be changed after."""
+    now = datetime.now(UTC)
+    return await _stay_action(request, stay_id, lambda s: handlers.cancel_notice(s, stay_id, body.reason, now))
+
+
+@router.post("/stays/{stay_id}/transfers", response_model=StayOut, responses=STAY_ACTION_RESPONSES)
+async def transfer_patient(stay_id: str, body: TransferIn, request: Request) -> StayOut:
+    """The patient moves to another ward: the same stay and cases, the receiving ward takes over."""
+    at = body.transferred_at or datetime.now(UTC)
+    return await _stay_action(request, stay_id, lambda s: handlers.transfer_patient(s, stay_id, body.to_care_unit, at))

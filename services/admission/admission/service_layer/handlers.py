@@ -1,13 +1,14 @@
 """Use cases of the admission service: each runs in one transaction with its outbox rows."""
 
 from dataclasses import asdict
+from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from admission.adapters.tables import messaging, stays
-from admission.domain.notice import AdmissionNotice, NoticeRuleBroken
-from svu_shared.contracts import AdmissionNoticeSent
+from admission.domain.notice import AdmissionNotice, NoticeRuleBroken, check_can_cancel, check_can_transfer
+from svu_shared.contracts import AdmissionNoticeCancelled, AdmissionNoticeSent, PatientTransferred
 from svu_shared.outbox import add_to_outbox
 
 
@@ -24,6 +25,34 @@ async def send_admission_notice(session: AsyncSession, notice: AdmissionNotice) 
     row["notice_sent_at"] = row.pop("sent_at")
     await session.execute(insert(stays).values(**row, notice_deadline=notice.deadline))
     await add_to_outbox(session, messaging.outbox, AdmissionNoticeSent(**asdict(notice)))
+    return True
+
+
+async def cancel_notice(session: AsyncSession, stay_id: str, reason: str, at: datetime) -> bool:
+    """Makulering; False when there is no such stay."""
+    stay = await get_stay(session, stay_id)
+    if stay is None:
+        return False
+    check_can_cancel(stay_id, stay["cancelled_at"])
+    await session.execute(update(stays).where(stays.c.stay_id == stay_id).values(cancelled_at=at, cancel_reason=reason))
+    await add_to_outbox(
+        session, messaging.outbox, AdmissionNoticeCancelled(stay_id=stay_id, reason=reason, cancelled_at=at)
+    )
+    return True
+
+
+async def transfer_patient(session: AsyncSession, stay_id: str, to_unit: str, at: datetime) -> bool:
+    """The patient moves to another ward; the stay and its cases stay. False when there is no such stay."""
+    stay = await get_stay(session, stay_id)
+    if stay is None:
+        return False
+    check_can_transfer(stay_id, stay["cancelled_at"], stay["care_unit"], to_unit)
+    await session.execute(update(stays).where(stays.c.stay_id == stay_id).values(care_unit=to_unit))
+    await add_to_outbox(
+        session,
+        messaging.outbox,
+        PatientTransferred(stay_id=stay_id, from_care_unit=stay["care_unit"], to_care_unit=to_unit, transferred_at=at),
+    )
     return True
 
 

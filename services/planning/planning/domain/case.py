@@ -14,6 +14,7 @@ class CaseStatus(StrEnum):
     OPEN = "open"
     DISCHARGE_READY = "discharge_ready"
     DISCHARGED = "discharged"
+    CANCELLED = "cancelled"
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class Case:
     destination: str | None = None
 
     def discharge_ready(self, sent_at: datetime) -> "Case":
-        if self.status is CaseStatus.DISCHARGED:
+        if self.status in (CaseStatus.DISCHARGED, CaseStatus.CANCELLED):
             return self
         return replace(self, status=CaseStatus.DISCHARGE_READY, discharge_ready_at=self.discharge_ready_at or sent_at)
 
@@ -42,7 +43,17 @@ class Case:
         return replace(self, status=CaseStatus.OPEN, discharge_ready_at=None)
 
     def discharged(self, at: datetime, destination: str) -> "Case":
+        if self.status is CaseStatus.CANCELLED:
+            return self  # a cancelled case stays closed; the ward's later events do not reopen it
         return replace(self, status=CaseStatus.DISCHARGED, discharged_at=at, destination=destination)
+
+    def cancelled(self) -> "Case":
+        # The ward cancelled the notice (makulering): the receiver has nothing more to plan.
+        return replace(self, status=CaseStatus.CANCELLED)
+
+    def transferred(self, to_care_unit: str) -> "Case":
+        # Domain §2: a transfer inside the region keeps the case; the receiving ward is the counterpart now.
+        return replace(self, care_unit=to_care_unit)
 
 
 def municipality_case_id(stay_id: str, municipality: str) -> str:

@@ -10,12 +10,14 @@ from planning.adapters.tables import cases, messaging, parked_events
 from planning.domain.case import Case, CaseStatus, municipality_case_id
 from svu_shared.consumer import Handler
 from svu_shared.contracts import (
+    AdmissionNoticeCancelled,
     AdmissionNoticeSent,
     CaseOpened,
     DischargeReadyNotified,
     DischargeReadyWithdrawn,
     IntegrationEvent,
     PatientDischarged,
+    PatientTransferred,
     event_model,
 )
 from svu_shared.envelope import CloudEvent
@@ -38,6 +40,10 @@ def _apply(case: Case, event: IntegrationEvent) -> Case:
         return case.ready_withdrawn()
     if isinstance(event, PatientDischarged):
         return case.discharged(event.discharged_at, event.destination)
+    if isinstance(event, AdmissionNoticeCancelled):
+        return case.cancelled()
+    if isinstance(event, PatientTransferred):
+        return case.transferred(event.to_care_unit)
     return case
 
 
@@ -99,4 +105,6 @@ HANDLERS: dict[str, Handler] = {
     DischargeReadyNotified.event_type: on_stay_event,
     DischargeReadyWithdrawn.event_type: on_stay_event,
     PatientDischarged.event_type: on_stay_event,
+    AdmissionNoticeCancelled.event_type: on_stay_event,
+    PatientTransferred.event_type: on_stay_event,
 }
