@@ -1,0 +1,37 @@
+"""Issue 3 §2: the example consumer in examples/ shows a municipality only what concerns it."""
+
+import subprocess
+import sys
+import uuid
+
+import httpx
+
+from deploy.local_system import ROOT
+from tests.support.notices import admission_notice
+from tests.support.realparts import wait_until
+
+
+def test_the_example_consumer_prints_the_municipalitys_stays_and_no_others(running_services, kafka):
+    admission, planning = running_services["admission"].url, running_services["planning"].url
+    gotland, malmo = f"e2e-gotland-{uuid.uuid4().hex[:8]}", f"e2e-malmo-{uuid.uuid4().hex[:8]}"
+    for stay_id, municipality in ((gotland, "0980"), (malmo, "1280")):
+        notice = admission_notice(stay_id, municipality)
+        assert httpx.post(f"{admission}/admission-notices", json=notice, timeout=10).status_code == 201
+    wait_until(
+        lambda: httpx.get(f"{planning}/cases", params={"stay_id": gotland}, timeout=10).json(),
+        what="planning to open Gotland's case",
+    )
+    run = subprocess.run(
+        [sys.executable, "examples/municipality_consumer.py", "--municipality", "0980", "--bootstrap", kafka.bootstrap],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    ours = [line for line in run.stdout.splitlines() if f"stay={gotland}" in line]
+    assert [line.split()[1] for line in ours] == [
+        "se.svu.admission.notice_sent.v1",
+        "se.svu.planning.case_opened.v1",
+    ]
+    assert malmo not in run.stdout  # another municipality's patient is never shown
