@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from bench.figures import figure
 from bench.realparts import Parts
 from deploy.local_system import ROOT, ServiceProcess
+from tests.support.notices import admission_notice  # one shape of a notice for tests and bench
 
 FIXED_RATE = float(os.environ.get("BENCH_FIXED_RATE", "40"))  # notices per second
 FIXED_SECONDS = float(os.environ.get("BENCH_FIXED_SECONDS", "15"))
@@ -38,19 +39,9 @@ class Sent:
     status: int
 
 
-def _notice(stay_id: str) -> dict[str, str]:
-    return {
-        "stay_id": stay_id,
-        "patient_id": "191212121212",
-        "municipality": "1280",
-        "care_unit": "SE-BENCH",
-        "admitted_at": "2025-03-01T10:00:00+01:00",
-    }
-
-
 async def _post(client: httpx.AsyncClient, stay_id: str) -> Sent:
     sent_at = time.time()
-    response = await client.post("/admission-notices", json=_notice(stay_id))
+    response = await client.post("/admission-notices", json=admission_notice(stay_id, care_unit="SE-BENCH"))
     return Sent(stay_id, sent_at, time.time(), response.status_code)
 
 

@@ -1,5 +1,6 @@
 """Use cases of the admission service: each runs in one transaction with its outbox rows."""
 
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import datetime
 
@@ -8,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from admission.adapters.tables import messaging, stays
 from admission.domain.notice import AdmissionNotice, NoticeRuleBroken, check_can_cancel, check_can_transfer
-from svu_shared.contracts import AdmissionNoticeCancelled, AdmissionNoticeSent, PatientTransferred
+from svu_shared.contracts import AdmissionNoticeCancelled, AdmissionNoticeSent, IntegrationEvent, PatientTransferred
 from svu_shared.outbox import add_to_outbox
 
 
@@ -30,29 +31,39 @@ async def send_admission_notice(session: AsyncSession, notice: AdmissionNotice) 
 
 async def cancel_notice(session: AsyncSession, stay_id: str, reason: str, at: datetime) -> bool:
     """Makulering; False when there is no such stay."""
-    stay = await get_stay(session, stay_id)
-    if stay is None:
-        return False
-    check_can_cancel(stay_id, stay["cancelled_at"])
-    await session.execute(update(stays).where(stays.c.stay_id == stay_id).values(cancelled_at=at, cancel_reason=reason))
-    await add_to_outbox(
-        session, messaging.outbox, AdmissionNoticeCancelled(stay_id=stay_id, reason=reason, cancelled_at=at)
-    )
-    return True
+
+    def cancel(stay: dict) -> tuple[dict, IntegrationEvent]:
+        check_can_cancel(stay_id, stay["cancelled_at"])
+        event = AdmissionNoticeCancelled(stay_id=stay_id, reason=reason, cancelled_at=at)
+        return {"cancelled_at": at, "cancel_reason": reason}, event
+
+    return await _change_stay(session, stay_id, cancel)
 
 
 async def transfer_patient(session: AsyncSession, stay_id: str, to_unit: str, at: datetime) -> bool:
     """The patient moves to another ward; the stay and its cases stay. False when there is no such stay."""
+
+    def transfer(stay: dict) -> tuple[dict, IntegrationEvent]:
+        check_can_transfer(stay_id, stay["cancelled_at"], stay["care_unit"], to_unit)
+        event = PatientTransferred(
+            stay_id=stay_id, from_care_unit=stay["care_unit"], to_care_unit=to_unit, transferred_at=at
+        )
+        return {"care_unit": to_unit}, event
+
+    return await _change_stay(session, stay_id, transfer)
+
+
+async def _change_stay(
+    session: AsyncSession, stay_id: str, change: Callable[[dict], tuple[dict, IntegrationEvent]]
+) -> bool:
+    """One change of an existing stay: `change` checks the rule (raising NoticeRuleBroken) and returns the new
+    column values and the event; both are written in the caller's transaction. False when there is no stay."""
     stay = await get_stay(session, stay_id)
     if stay is None:
         return False
-    check_can_transfer(stay_id, stay["cancelled_at"], stay["care_unit"], to_unit)
-    await session.execute(update(stays).where(stays.c.stay_id == stay_id).values(care_unit=to_unit))
-    await add_to_outbox(
-        session,
-        messaging.outbox,
-        PatientTransferred(stay_id=stay_id, from_care_unit=stay["care_unit"], to_care_unit=to_unit, transferred_at=at),
-    )
+    values, event = change(stay)
+    await session.execute(update(stays).where(stays.c.stay_id == stay_id).values(**values))
+    await add_to_outbox(session, messaging.outbox, event)
     return True
 
 
