@@ -53,46 +53,68 @@ def demo(procs) -> None:  # type: ignore[no-untyped-def]
     now = datetime.now(UTC).replace(microsecond=0)
     ready_at, discharged_at = now - timedelta(days=2, hours=3), now - timedelta(hours=1)
     print(f"\n== Demo: one stay ({stay}) for Tolvan Tolvansson, folkbokförd in Malmö (1280)")
+    def planning_has_stay():  # type: ignore[no-untyped-def]
+        return httpx.get(f"{url['planning']}/stays/{stay}", timeout=5).status_code == 200
+
     steps = [
         (
             "ward posts the admission notice",
+            "POST",
             f"{url['admission']}/admission-notices",
             {
                 "stay_id": stay,
                 "patient_id": "191212121212",
                 "municipality": "1280",
                 "care_unit": "SE2321000016-MEDAVD3",
+                "primary_care_unit": "SE2321000016-VCLIMHAMN",
                 "admitted_at": (now - timedelta(days=5)).isoformat(),
             },
         ),
         (
+            "vårdcentral names the fast vårdkontakt",
+            "PUT",
+            f"{url['planning']}/stays/{stay}/care-contact",
+            {"name": "Karin Lind, distriktssköterska", "care_unit": "SE2321000016-VCLIMHAMN"},
+        ),
+        (
             "ward notifies discharge-ready",
+            "POST",
             f"{url['discharge']}/stays/{stay}/discharge-ready",
             {"judged_at": ready_at.isoformat(), "sent_at": ready_at.isoformat()},
         ),
         (
+            "municipality can receive the patient",
+            "PUT",
+            f"{url['planning']}/stays/{stay}/receiving-decision",
+            {"can_receive": True, "from_date": discharged_at.date().isoformat()},
+        ),
+        (
             "ward discharges the patient home",
+            "POST",
             f"{url['discharge']}/stays/{stay}/discharge",
             {"discharged_at": discharged_at.isoformat(), "destination": "home"},
         ),
     ]
-    for label, endpoint, body in steps:
-        response = httpx.post(endpoint, json=body, timeout=10)
-        print(f"  {label}: POST {endpoint} -> {response.status_code}")
+    for label, method, endpoint, body in steps:
+        response = httpx.request(method, endpoint, json=body, timeout=10)
+        print(f"  {label}: {method} {endpoint} -> {response.status_code}")
         response.raise_for_status()
+        if endpoint.endswith("/admission-notices"):
+            wait_until(planning_has_stay, timeout=30, what="planning to open the stay")
 
     def case_discharged():  # type: ignore[no-untyped-def]
-        cases = httpx.get(f"{url['planning']}/cases", params={"stay_id": stay}, timeout=5).json()
-        return cases if cases and cases[0]["status"] == "discharged" else None
+        cases = httpx.get(f"{url['planning']}/cases", params={"stay_id": stay}, timeout=5).json()["items"]
+        return cases if cases and all(c["status"] == "discharged" for c in cases) else None
 
     def billed_period():  # type: ignore[no-untyped-def]
         response = httpx.get(f"{url['billing']}/stays/{stay}/ready-periods", timeout=5)
         body = response.json() if response.status_code == 200 else None
         return body if body and body["discharged_at"] else None
 
-    case = wait_until(case_discharged, timeout=30, what="the planning case")[0]
+    cases = wait_until(case_discharged, timeout=30, what="the planning cases")
     period = wait_until(billed_period, timeout=30, what="billing's ready period")
-    print(f"  planning (municipality 1280's inbox): case {case['case_id']} is {case['status']}")
+    for case in cases:
+        print(f"  planning ({case['receiver_kind']} {case['receiver_id']}): case {case['case_id']} is {case['status']}")
     for p in period["periods"]:
         print(
             f"  billing: ready period {p['opened_at']} .. {p['closed_at']} (from events {p['opened_by'][:8]}…, "

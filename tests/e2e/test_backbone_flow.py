@@ -30,8 +30,10 @@ def test_admission_reaches_planning_and_discharge_ready_reaches_planning_and_bil
         f"{svc['admission']}/admission-notices",
         admission_notice(stay_id, "1281", "SE2321000016-WARD1"),
     )
-    cases = wait_until(lambda: _get_json(f"{svc['planning']}/cases?stay_id={stay_id}"), what="planning case")
-    assert [(c["receiver_kind"], c["receiver_id"], c["status"]) for c in cases] == [("municipality", "1281", "open")]
+    cases = wait_until(lambda: _get_json(f"{svc['planning']}/cases?stay_id={stay_id}")["items"], what="planning case")
+    assert [(c["receiver_kind"], c["receiver_id"], c["status"]) for c in cases] == [
+        ("municipality", "1281", "admitted")
+    ]
 
     _post(
         f"{svc['discharge']}/stays/{stay_id}/discharge-ready",
@@ -39,7 +41,9 @@ def test_admission_reaches_planning_and_discharge_ready_reaches_planning_and_bil
     )
     case = wait_until(
         lambda: [
-            c for c in _get_json(f"{svc['planning']}/cases?stay_id={stay_id}") or [] if c["status"] == "discharge_ready"
+            c
+            for c in _get_json(f"{svc['planning']}/cases?stay_id={stay_id}")["items"]
+            if c["status"] == "discharge_ready"
         ],
         what="case discharge-ready",
     )[0]

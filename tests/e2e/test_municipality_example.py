@@ -18,7 +18,7 @@ def test_the_example_consumer_prints_the_municipalitys_stays_and_no_others(runni
         notice = admission_notice(stay_id, municipality)
         assert httpx.post(f"{admission}/admission-notices", json=notice, timeout=10).status_code == 201
     wait_until(
-        lambda: httpx.get(f"{planning}/cases", params={"stay_id": gotland}, timeout=10).json(),
+        lambda: httpx.get(f"{planning}/cases", params={"stay_id": gotland}, timeout=10).json()["items"],
         what="planning to open Gotland's case",
     )
     run = subprocess.run(

@@ -77,7 +77,7 @@ class FaultSystem:
             r = httpx.get(f"{planning.url}/cases", params={"receiver_id": self.municipality, "limit": 1000}, timeout=5)
         except httpx.HTTPError:
             return []
-        return r.json() if r.status_code == 200 else []
+        return r.json()["items"] if r.status_code == 200 else []
 
     def our_cases(self, planning: ServiceProcess) -> list[str]:
         mine = set(self.stays)

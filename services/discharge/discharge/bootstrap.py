@@ -1,4 +1,4 @@
-"""Wires the discharge service: settings, runtime (database, outbox relay), routes."""
+"""Wires the discharge service: settings, runtime (database, outbox relay, consumer of admission), routes."""
 
 from pathlib import Path
 
@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from discharge.adapters.tables import messaging
 from discharge.entrypoints.api import router
+from discharge.service_layer.handlers import HANDLERS
 from discharge.settings import DischargeSettings
 from svu_shared.runtime import ServiceRuntime, service_app
 
@@ -14,7 +15,14 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 def bootstrap(settings: DischargeSettings | None = None) -> FastAPI:
     settings = settings or DischargeSettings()
-    runtime = ServiceRuntime(name="discharge", settings=settings, messaging=messaging, migrations_dir=MIGRATIONS)
+    runtime = ServiceRuntime(
+        name="discharge",
+        settings=settings,
+        messaging=messaging,
+        migrations_dir=MIGRATIONS,
+        consumes=("svu.admission",),  # the estimated date on the notice, and the cancellation
+        handlers=HANDLERS,
+    )
     return service_app(
         runtime,
         title="SVU discharge service",

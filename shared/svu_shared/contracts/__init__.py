@@ -1,18 +1,50 @@
 """The public contract: every integration event type, by its CloudEvents `type`."""
 
-from svu_shared.contracts.admission import AdmissionNoticeCancelled, AdmissionNoticeSent, PatientTransferred
+from svu_shared.contracts.admission import (
+    AdmissionNoticeCancelled,
+    AdmissionNoticeCorrected,
+    AdmissionNoticeSent,
+    PatientTransferred,
+)
 from svu_shared.contracts.base import IntegrationEvent, StayEvent, UnknownEventType
 from svu_shared.contracts.billing import CorrectionIssued, InvoiceIssued, SettlementCalculated
-from svu_shared.contracts.discharge import DischargeReadyNotified, DischargeReadyWithdrawn, PatientDischarged
-from svu_shared.contracts.planning import CaseOpened
+from svu_shared.contracts.discharge import (
+    DischargeInformationSent,
+    DischargeReadyNotified,
+    DischargeReadyWithdrawn,
+    EstimatedDischargeDateChanged,
+    PatientDischarged,
+)
+from svu_shared.contracts.planning import (
+    AssessmentRecorded,
+    CareContactAssigned,
+    CaseClosed,
+    CaseOpened,
+    MessageAcknowledged,
+    ReceivingDecided,
+    SipAgreed,
+    SipDecided,
+    SipInvitationSent,
+)
 
 ALL_EVENTS: tuple[type[IntegrationEvent], ...] = (
     AdmissionNoticeSent,
+    AdmissionNoticeCorrected,
     AdmissionNoticeCancelled,
     PatientTransferred,
     CaseOpened,
+    CaseClosed,
+    MessageAcknowledged,
+    CareContactAssigned,
+    AssessmentRecorded,
+    SipDecided,
+    SipInvitationSent,
+    SipAgreed,
+    ReceivingDecided,
     DischargeReadyNotified,
     DischargeReadyWithdrawn,
+    EstimatedDischargeDateChanged,
+    DischargeInformationSent,
     PatientDischarged,
     SettlementCalculated,
     InvoiceIssued,
@@ -32,16 +64,27 @@ __all__ = [
     "ALL_EVENTS",
     "EVENTS_BY_TYPE",
     "AdmissionNoticeCancelled",
+    "AdmissionNoticeCorrected",
     "AdmissionNoticeSent",
+    "AssessmentRecorded",
+    "CareContactAssigned",
+    "CaseClosed",
     "CaseOpened",
     "CorrectionIssued",
+    "DischargeInformationSent",
     "DischargeReadyNotified",
     "DischargeReadyWithdrawn",
+    "EstimatedDischargeDateChanged",
     "IntegrationEvent",
     "InvoiceIssued",
+    "MessageAcknowledged",
     "PatientDischarged",
     "PatientTransferred",
+    "ReceivingDecided",
     "SettlementCalculated",
+    "SipAgreed",
+    "SipDecided",
+    "SipInvitationSent",
     "StayEvent",
     "UnknownEventType",
     "event_model",

@@ -27,6 +27,30 @@ class AdmissionNoticeSent(StayEvent):
     admitted_at: AwareDatetime
     sent_at: AwareDatetime
     estimated_discharge_date: date | None = None
+    support_needed_judged_at: AwareDatetime | None = Field(
+        None, description="The physician's judgement that support will be needed, when later than admission"
+    )
+    notice_deadline: AwareDatetime | None = Field(
+        None, description="24 h after admission or the later judgement (domain §2); sent_at after it is late"
+    )
+    primary_care_unit: str | None = Field(None, description="HSA-id of the patient's vårdcentral, when known")
+
+
+class AdmissionNoticeCorrected(StayEvent):
+    """Rättelse: the ward corrected the notice's times or the patient's vårdcentral. The fields are the notice
+    as it now stands; the receivers replace what they had (the municipality and patient cannot be corrected:
+    a notice to the wrong receiver is cancelled and sent again)."""
+
+    event_type: ClassVar[str] = "se.svu.admission.notice_corrected.v1"
+    topic: ClassVar[str] = TOPIC
+    source: ClassVar[str] = SOURCE
+
+    admitted_at: AwareDatetime
+    support_needed_judged_at: AwareDatetime | None = None
+    notice_deadline: AwareDatetime
+    primary_care_unit: str | None = Field(None, description="HSA-id of the patient's vårdcentral, when known")
+    reason: str = Field(min_length=1, max_length=500, description="Why the notice was corrected")
+    corrected_at: AwareDatetime
 
 
 class AdmissionNoticeCancelled(StayEvent):

@@ -1,5 +1,6 @@
 """Events published by the discharge service on topic `svu.discharge`."""
 
+from datetime import date
 from typing import ClassVar, Literal
 
 from pydantic import AwareDatetime, Field
@@ -43,3 +44,26 @@ class PatientDischarged(StayEvent):
 
     discharged_at: AwareDatetime
     destination: Destination
+
+
+class EstimatedDischargeDateChanged(StayEvent):
+    """Beräknat utskrivningsdatum: the ward's estimate moved; receivers plan against it (domain §2)."""
+
+    event_type: ClassVar[str] = "se.svu.discharge.estimated_date_changed.v1"
+    topic: ClassVar[str] = TOPIC
+    source: ClassVar[str] = SOURCE
+
+    estimated_discharge_date: date
+    changed_at: AwareDatetime
+
+
+class DischargeInformationSent(StayEvent):
+    """Information vid utskrivning: which documents went to the receivers and when (flags and times only;
+    the documents themselves stay in the medical record). Due no later than the day of discharge."""
+
+    event_type: ClassVar[str] = "se.svu.discharge.information_sent.v1"
+    topic: ClassVar[str] = TOPIC
+    source: ClassVar[str] = SOURCE
+
+    epicrisis_sent_at: AwareDatetime | None = Field(None, description="Epikris sent")
+    medication_list_sent_at: AwareDatetime | None = Field(None, description="Läkemedelslista sent")

@@ -37,6 +37,17 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "admitted_at": "2025-03-01T10:00:00+01:00",
         "sent_at": "2025-03-01T14:10:00+01:00",
         "estimated_discharge_date": "2025-03-06",
+        "notice_deadline": "2025-03-02T10:00:00+01:00",
+        "primary_care_unit": "SE2321000016-VCLIMHAMN",
+    },
+    "se.svu.admission.notice_corrected.v1": {
+        "stay_id": "SUS-2025-000123",
+        "admitted_at": "2025-03-01T10:00:00+01:00",
+        "support_needed_judged_at": "2025-03-02T09:00:00+01:00",
+        "notice_deadline": "2025-03-03T09:00:00+01:00",
+        "primary_care_unit": "SE2321000016-VCLIMHAMN",
+        "reason": "the physician's judgement was the day after admission",
+        "corrected_at": "2025-03-02T11:00:00+01:00",
     },
     "se.svu.admission.notice_cancelled.v1": {
         "stay_id": "SUS-2025-000123",
@@ -56,6 +67,69 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "receiver_id": "1280",
         "opened_at": "2025-03-01T14:10:01+01:00",
     },
+    "se.svu.planning.case_closed.v1": {
+        "stay_id": "SUS-2025-000123",
+        "case_id": "SUS-2025-000123:primary_care:SE2321000016-VCLIMHAMN",
+        "receiver_kind": "primary_care",
+        "receiver_id": "SE2321000016-VCLIMHAMN",
+        "reason": "the patient's vårdcentral changed",
+        "closed_at": "2025-03-02T11:00:01+01:00",
+    },
+    "se.svu.planning.message_acknowledged.v1": {
+        "stay_id": "SUS-2025-000123",
+        "message_id": "0b6f3f7e-1b1c-4f43-9a57-6f0c8e7d2a11",
+        "case_id": "SUS-2025-000123:municipality:1280",
+        "receiver_kind": "municipality",
+        "receiver_id": "1280",
+        "acknowledged_at": "2025-03-01T15:30:00+01:00",
+    },
+    "se.svu.planning.care_contact_assigned.v1": {
+        "stay_id": "SUS-2025-000123",
+        "name": "Karin Lind, distriktssköterska",
+        "care_unit": "SE2321000016-VCLIMHAMN",
+        "phone": "040-123 45",
+        "recorded_at": "2025-03-02T08:15:00+01:00",
+        "recorded_by": "SE2321000016-VCLIMHAMN",
+    },
+    "se.svu.planning.assessment_recorded.v1": {
+        "stay_id": "SUS-2025-000123",
+        "summary": "Needs help with medication and showering; lives alone.",
+        "needs": ["hemtjänst: dusch", "läkemedelshantering"],
+        "recorded_at": "2025-03-02T13:00:00+01:00",
+        "recorded_by": "SE2321000016-MEDAVD3",
+    },
+    "se.svu.planning.sip_decided.v1": {
+        "stay_id": "SUS-2025-000123",
+        "sip_needed": True,
+        "reason": "home care and primary care must both act",
+        "recorded_at": "2025-03-02T14:00:00+01:00",
+        "recorded_by": "SE2321000016-VCLIMHAMN",
+    },
+    "se.svu.planning.sip_invitation_sent.v1": {
+        "stay_id": "SUS-2025-000123",
+        "meeting_at": "2025-03-05T10:00:00+01:00",
+        "invitees": ["the patient", "1280 SVU-team", "SE2321000016-MEDAVD3"],
+        "recorded_at": "2025-03-03T11:00:00+01:00",
+        "recorded_by": "SE2321000016-VCLIMHAMN",
+    },
+    "se.svu.planning.sip_agreed.v1": {
+        "stay_id": "SUS-2025-000123",
+        "participants": ["the patient", "daughter", "1280 SVU-team", "Karin Lind"],
+        "goals": ["manage at home with support"],
+        "actions": [{"what": "hemtjänst morning and evening", "who": "1280 hemtjänst", "by": "2025-03-06"}],
+        "patient_consent": True,
+        "patient_participated": True,
+        "recorded_at": "2025-03-05T11:00:00+01:00",
+        "recorded_by": "SE2321000016-VCLIMHAMN",
+    },
+    "se.svu.planning.receiving_decided.v1": {
+        "stay_id": "SUS-2025-000123",
+        "can_receive": True,
+        "from_date": "2025-03-06",
+        "comment": None,
+        "recorded_at": "2025-03-05T12:00:00+01:00",
+        "recorded_by": "1280",
+    },
     "se.svu.discharge.ready_notified.v1": {
         "stay_id": "SUS-2025-000123",
         "judged_at": "2025-03-03T08:40:00+01:00",
@@ -65,6 +139,16 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "stay_id": "SUS-2025-000123",
         "withdrawn_at": "2025-03-04T08:00:00+01:00",
         "reason": "feber",
+    },
+    "se.svu.discharge.estimated_date_changed.v1": {
+        "stay_id": "SUS-2025-000123",
+        "estimated_discharge_date": "2025-03-07",
+        "changed_at": "2025-03-03T09:05:00+01:00",
+    },
+    "se.svu.discharge.information_sent.v1": {
+        "stay_id": "SUS-2025-000123",
+        "epicrisis_sent_at": "2025-03-05T14:00:00+01:00",
+        "medication_list_sent_at": "2025-03-05T14:00:00+01:00",
     },
     "se.svu.discharge.patient_discharged.v1": {
         "stay_id": "SUS-2025-000123",
@@ -125,7 +209,10 @@ def schema_name(event: type[IntegrationEvent]) -> str:
 
 def event_schema(event: type[IntegrationEvent]) -> dict[str, Any]:
     data = event.model_json_schema(mode="serialization")
+    # Nested models' definitions go to the document root, where their "#/$defs/..." references point.
+    definitions = data.pop("$defs", None)
     return {
+        **({"$defs": definitions} if definitions else {}),
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"urn:svu:schema:{event.event_type}",
         "title": event.__name__,

@@ -23,4 +23,6 @@ stays = Table(
     Column("notice_deadline", AwareDateTime(), nullable=False),
     Column("cancelled_at", AwareDateTime(), nullable=True),
     Column("cancel_reason", Text, nullable=True),
+    Column("primary_care_unit", String(64), nullable=True),
+    Column("corrected_at", AwareDateTime(), nullable=True),
 )

@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from admission.domain.identity import InvalidPatientId, validate_patient_id
-from admission.domain.notice import AdmissionNotice, NoticeRuleBroken
+from admission.domain.notice import AdmissionNotice, InvalidNotice, NoticeRuleBroken
 from admission.service_layer import handlers
 from svu_shared.contracts.admission import CareType
 from svu_shared.contracts.municipality import municipality_code_problem
@@ -51,6 +51,9 @@ class AdmissionNoticeIn(BaseModel):
         None, description="When the physician judged that support will be needed, if later than admission"
     )
     estimated_discharge_date: date | None = None
+    primary_care_unit: str | None = Field(
+        None, pattern=r"^[A-Za-z0-9_.:-]{1,64}$", description="HSA-id of the patient's vårdcentral, when known"
+    )
 
 
 class StayOut(BaseModel):
@@ -67,6 +70,8 @@ class StayOut(BaseModel):
     notice_on_time: bool
     cancelled_at: datetime | None = None
     cancel_reason: str | None = None
+    primary_care_unit: str | None = None
+    corrected_at: datetime | None = None
 
 
 def _runtime(request: Request) -> ServiceRuntime:
@@ -93,7 +98,7 @@ async def post_admission_notice(body: AdmissionNoticeIn, request: Request, respo
             stay_id=body.stay_id or str(uuid.uuid4()),
             sent_at=datetime.now(UTC),
         )
-    except NoticeRuleBroken as exc:
+    except InvalidNotice as exc:
         raise HTTPException(422, str(exc)) from None
     try:
         async with _runtime(request).transaction() as session:
@@ -121,6 +126,16 @@ async def get_stay(stay_id: str, request: Request) -> StayOut:
 class CancellationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     reason: str = Field(min_length=1, max_length=500, description="Why the notice is cancelled (makulerad)")
+
+
+class CorrectionIn(BaseModel):
+    """Rättelse: only the fields present change (null clears an optional one)."""
+
+    model_config = ConfigDict(extra="forbid")
+    admitted_at: AwareDatetime | None = None
+    support_needed_judged_at: AwareDatetime | None = None
+    primary_care_unit: str | None = Field(None, pattern=r"^[A-Za-z0-9_.:-]{1,64}$")
+    reason: str = Field(min_length=1, max_length=500, description="Why the notice is corrected")
 
 
 class TransferIn(BaseModel):
@@ -160,3 +175,20 @@ async def transfer_patient(stay_id: str, body: TransferIn, request: Request) -> 
     """The patient moves to another ward: the same stay and cases, the receiving ward takes over."""
     at = body.transferred_at or datetime.now(UTC)
     return await _stay_action(request, stay_id, lambda s: handlers.transfer_patient(s, stay_id, body.to_care_unit, at))
+
+
+@router.post("/stays/{stay_id}/corrections", response_model=StayOut, responses=STAY_ACTION_RESPONSES)
+async def correct_notice(stay_id: str, body: CorrectionIn, request: Request) -> StayOut:
+    """Rättelse of the admission time, the physician's judgement time or the patient's vårdcentral. The deadline
+    follows the corrected times; receivers get the corrected notice. The municipality and the patient cannot be
+    corrected: cancel the notice and send a new one."""
+    changes = body.model_dump(include=body.model_fields_set - {"reason"})
+    if changes.get("admitted_at", True) is None:
+        raise HTTPException(422, [{"loc": ["body", "admitted_at"], "msg": "admitted_at cannot be cleared"}])
+    now = datetime.now(UTC)
+    try:
+        return await _stay_action(
+            request, stay_id, lambda s: handlers.correct_notice(s, stay_id, changes, body.reason, now)
+        )
+    except InvalidNotice as exc:  # the corrected times contradict each other (judgement before admission)
+        raise HTTPException(422, str(exc)) from None

@@ -8,8 +8,20 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from admission.adapters.tables import messaging, stays
-from admission.domain.notice import AdmissionNotice, NoticeRuleBroken, check_can_cancel, check_can_transfer
-from svu_shared.contracts import AdmissionNoticeCancelled, AdmissionNoticeSent, IntegrationEvent, PatientTransferred
+from admission.domain.notice import (
+    AdmissionNotice,
+    NoticeRuleBroken,
+    check_can_cancel,
+    check_can_transfer,
+    corrected,
+)
+from svu_shared.contracts import (
+    AdmissionNoticeCancelled,
+    AdmissionNoticeCorrected,
+    AdmissionNoticeSent,
+    IntegrationEvent,
+    PatientTransferred,
+)
 from svu_shared.outbox import add_to_outbox
 
 
@@ -25,8 +37,47 @@ async def send_admission_notice(session: AsyncSession, notice: AdmissionNotice) 
     row = asdict(notice)
     row["notice_sent_at"] = row.pop("sent_at")
     await session.execute(insert(stays).values(**row, notice_deadline=notice.deadline))
-    await add_to_outbox(session, messaging.outbox, AdmissionNoticeSent(**asdict(notice)))
+    await add_to_outbox(
+        session, messaging.outbox, AdmissionNoticeSent(**asdict(notice), notice_deadline=notice.deadline)
+    )
     return True
+
+
+def notice_of(stay: dict) -> AdmissionNotice:
+    fields = {k: stay[k] for k in AdmissionNotice.__dataclass_fields__ if k != "sent_at"}
+    return AdmissionNotice(**fields, sent_at=stay["notice_sent_at"])
+
+
+async def correct_notice(
+    session: AsyncSession,
+    stay_id: str,
+    changes: dict,
+    reason: str,
+    at: datetime,
+) -> bool:
+    """Rättelse of the fields in `changes`; False when there is no such stay."""
+
+    def correct(stay: dict) -> tuple[dict, IntegrationEvent]:
+        new = corrected(notice_of(stay), stay["cancelled_at"], changes)
+        values = {
+            "admitted_at": new.admitted_at,
+            "support_needed_judged_at": new.support_needed_judged_at,
+            "primary_care_unit": new.primary_care_unit,
+            "notice_deadline": new.deadline,
+            "corrected_at": at,
+        }
+        event = AdmissionNoticeCorrected(
+            stay_id=stay_id,
+            admitted_at=new.admitted_at,
+            support_needed_judged_at=new.support_needed_judged_at,
+            notice_deadline=new.deadline,
+            primary_care_unit=new.primary_care_unit,
+            reason=reason,
+            corrected_at=at,
+        )
+        return values, event
+
+    return await _change_stay(session, stay_id, correct)
 
 
 async def cancel_notice(session: AsyncSession, stay_id: str, reason: str, at: datetime) -> bool:

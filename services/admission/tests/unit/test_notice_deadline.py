@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from admission.domain.notice import AdmissionNotice, NoticeRuleBroken
+from admission.domain.notice import AdmissionNotice, InvalidNotice
 
 STHLM = ZoneInfo("Europe/Stockholm")
 
@@ -50,7 +50,7 @@ def test_later_physician_judgement_moves_the_deadline():
 
 
 def test_judgement_before_admission_is_refused():
-    with pytest.raises(NoticeRuleBroken, match="support_needed_judged_at"):
+    with pytest.raises(InvalidNotice, match="support_needed_judged_at"):
         notice(
             datetime(2025, 3, 3, 10, tzinfo=STHLM),
             datetime(2025, 3, 3, 11, tzinfo=STHLM),

@@ -1,6 +1,6 @@
 """The discharge service's own tables."""
 
-from sqlalchemy import Column, MetaData, String, Table
+from sqlalchemy import Column, Date, Integer, MetaData, String, Table
 
 from svu_shared.db import AwareDateTime
 from svu_shared.runtime import Messaging
@@ -16,4 +16,8 @@ timelines = Table(
     Column("ready_since", AwareDateTime(), nullable=True),
     Column("discharged_at", AwareDateTime(), nullable=True),
     Column("destination", String(32), nullable=True),
+    Column("estimated_discharge_date", Date, nullable=True),
+    Column("epicrisis_sent_at", AwareDateTime(), nullable=True),
+    Column("medication_list_sent_at", AwareDateTime(), nullable=True),
+    Column("withdrawals", Integer, nullable=False, server_default="0"),
 )

@@ -1,13 +1,19 @@
 """HTTP API of the discharge service (wards)."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from fastapi import APIRouter, HTTPException, Path, Request
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from discharge.domain.timeline import DischargeRuleBroken, DischargeTimeline
 from discharge.service_layer import handlers
-from svu_shared.contracts import DischargeReadyNotified, DischargeReadyWithdrawn, PatientDischarged
+from svu_shared.contracts import (
+    DischargeInformationSent,
+    DischargeReadyNotified,
+    DischargeReadyWithdrawn,
+    EstimatedDischargeDateChanged,
+    PatientDischarged,
+)
 from svu_shared.contracts.discharge import Destination
 from svu_shared.runtime import ServiceRuntime
 
@@ -38,12 +44,31 @@ class DischargeIn(BaseModel):
     destination: Destination
 
 
+class EstimateIn(BaseModel):
+    """Beräknat utskrivningsdatum."""
+
+    model_config = ConfigDict(extra="forbid")
+    estimated_discharge_date: date
+
+
+class InformationIn(BaseModel):
+    """Information vid utskrivning: when each document was sent (the documents stay in the medical record)."""
+
+    model_config = ConfigDict(extra="forbid")
+    epicrisis_sent_at: AwareDatetime | None = Field(None, description="Epikris sent")
+    medication_list_sent_at: AwareDatetime | None = Field(None, description="Läkemedelslista sent")
+
+
 class TimelineOut(BaseModel):
     stay_id: str
     status: str
     ready_since: datetime | None
     discharged_at: datetime | None
     destination: str | None
+    estimated_discharge_date: date | None
+    epicrisis_sent_at: datetime | None
+    medication_list_sent_at: datetime | None
+    withdrawals: int
 
 
 async def _record(request: Request, stay_id: str, change, event) -> TimelineOut:  # type: ignore[no-untyped-def]
@@ -74,6 +99,23 @@ async def withdraw_discharge_ready(body: WithdrawalIn, request: Request, stay_id
     at = body.withdrawn_at or datetime.now(UTC)
     event = DischargeReadyWithdrawn(stay_id=stay_id, withdrawn_at=at, reason=body.reason)
     return await _record(request, stay_id, lambda t: t.withdraw(at), event)
+
+
+@router.put("/stays/{stay_id}/estimated-discharge-date", response_model=TimelineOut, responses=CONFLICT)
+async def change_estimated_date(body: EstimateIn, request: Request, stay_id: str = StayId) -> TimelineOut:
+    estimated = body.estimated_discharge_date
+    event = EstimatedDischargeDateChanged(
+        stay_id=stay_id, estimated_discharge_date=estimated, changed_at=datetime.now(UTC)
+    )
+    return await _record(request, stay_id, lambda t: t.estimate(estimated), event)
+
+
+@router.post("/stays/{stay_id}/discharge-information", status_code=201, response_model=TimelineOut, responses=CONFLICT)
+async def send_discharge_information(body: InformationIn, request: Request, stay_id: str = StayId) -> TimelineOut:
+    event = DischargeInformationSent(stay_id=stay_id, **body.model_dump())
+    return await _record(
+        request, stay_id, lambda t: t.information_sent(body.epicrisis_sent_at, body.medication_list_sent_at), event
+    )
 
 
 @router.post("/stays/{stay_id}/discharge", status_code=201, response_model=TimelineOut, responses=CONFLICT)

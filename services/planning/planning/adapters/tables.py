@@ -1,12 +1,38 @@
 """The planning service's own tables."""
 
-from sqlalchemy import Column, LargeBinary, MetaData, String, Table
+from sqlalchemy import JSON, Column, Date, LargeBinary, MetaData, String, Table
 
 from svu_shared.db import AwareDateTime
 from svu_shared.runtime import Messaging
 
 metadata = MetaData()
 messaging = Messaging(metadata)
+RECORDS = ("care_contact", "assessment", "sip_decision", "sip_invitation", "sip", "receiving_decision")
+
+# One row per stay: the ward's facts as events told them, and the plan (one JSON document per record).
+stays = Table(
+    "stays",
+    metadata,
+    Column("stay_id", String(64), primary_key=True),
+    Column("patient_id", String(12), nullable=False),
+    Column("municipality", String(4), nullable=False, index=True),
+    Column("care_unit", String(64), nullable=False, index=True),
+    Column("notice_care_unit", String(64), nullable=False),
+    Column("primary_care_unit", String(64), nullable=True),
+    Column("admitted_at", AwareDateTime(), nullable=False),
+    Column("notice_sent_at", AwareDateTime(), nullable=False, index=True),
+    Column("notice_deadline", AwareDateTime(), nullable=True),
+    Column("estimated_discharge_date", Date, nullable=True),
+    Column("status", String(20), nullable=False, index=True),
+    Column("ready_at", AwareDateTime(), nullable=True),
+    Column("sip_due_at", AwareDateTime(), nullable=True),
+    Column("sip_invited_at", AwareDateTime(), nullable=True),
+    Column("discharged_at", AwareDateTime(), nullable=True),
+    Column("destination", String(32), nullable=True),
+    Column("epicrisis_sent_at", AwareDateTime(), nullable=True),
+    Column("medication_list_sent_at", AwareDateTime(), nullable=True),
+    *(Column(name, JSON(none_as_null=True), nullable=True) for name in RECORDS),
+)
 
 cases = Table(
     "cases",
@@ -15,17 +41,31 @@ cases = Table(
     Column("stay_id", String(64), nullable=False, index=True),
     Column("receiver_kind", String(16), nullable=False),
     Column("receiver_id", String(64), nullable=False, index=True),
-    Column("patient_id", String(12), nullable=False),
-    Column("care_unit", String(64), nullable=False),
-    Column("admitted_at", AwareDateTime(), nullable=False),
     Column("opened_at", AwareDateTime(), nullable=False),
-    Column("status", String(20), nullable=False),
-    Column("discharge_ready_at", AwareDateTime(), nullable=True),
-    Column("discharged_at", AwareDateTime(), nullable=True),
-    Column("destination", String(32), nullable=True),
+    Column("closed_at", AwareDateTime(), nullable=True),
+    Column("closed_reason", String(500), nullable=True),
 )
 
-# Events that arrived before the case they belong to (out of order across topics).
+# Every message of a stay the receivers should read (the events about it), for kvittens.
+messages = Table(
+    "messages",
+    metadata,
+    Column("message_id", String(64), primary_key=True),
+    Column("stay_id", String(64), nullable=False, index=True),
+    Column("type", String(100), nullable=False),
+    Column("source", String(100), nullable=False),
+    Column("occurred_at", AwareDateTime(), nullable=False),
+)
+
+acknowledgements = Table(
+    "acknowledgements",
+    metadata,
+    Column("message_id", String(64), primary_key=True),
+    Column("case_id", String(100), primary_key=True),
+    Column("acknowledged_at", AwareDateTime(), nullable=False),
+)
+
+# Events that arrived before the stay they belong to (out of order across topics).
 parked_events = Table(
     "parked_events",
     metadata,

@@ -1,60 +1,33 @@
-"""A receiver's case (ärende) for one stay, and how the ward's events move it (domain §2).
+"""A receiver's case (ärende) for one stay (domain §2): the municipality's, and the vårdcentral's when known.
 
-The planning service opens one case per receiver when the admission notice arrives. Discharge events
-may arrive first (they travel on another topic): they are parked and applied when the case opens
-(architecture §3), never dropped.
+The stay's process state lives in `PlannedStay`; a case adds who receives it and whether it was closed early
+(the patient's vårdcentral changed). A transfer between wards keeps the case.
 """
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from enum import StrEnum
+from typing import Literal
 
-
-class CaseStatus(StrEnum):
-    OPEN = "open"
-    DISCHARGE_READY = "discharge_ready"
-    DISCHARGED = "discharged"
-    CANCELLED = "cancelled"
+ReceiverKind = Literal["municipality", "primary_care"]
 
 
 @dataclass(frozen=True)
 class Case:
     case_id: str
     stay_id: str
-    receiver_kind: str
+    receiver_kind: ReceiverKind
     receiver_id: str
-    patient_id: str
-    care_unit: str
-    admitted_at: datetime
     opened_at: datetime
-    status: CaseStatus = CaseStatus.OPEN
-    discharge_ready_at: datetime | None = None
-    discharged_at: datetime | None = None
-    destination: str | None = None
+    closed_at: datetime | None = None
+    closed_reason: str | None = None
 
-    def discharge_ready(self, sent_at: datetime) -> "Case":
-        if self.status in (CaseStatus.DISCHARGED, CaseStatus.CANCELLED):
-            return self
-        return replace(self, status=CaseStatus.DISCHARGE_READY, discharge_ready_at=self.discharge_ready_at or sent_at)
+    def closed(self, at: datetime, reason: str) -> "Case":
+        return replace(self, closed_at=at, closed_reason=reason)
 
-    def ready_withdrawn(self) -> "Case":
-        if self.status is not CaseStatus.DISCHARGE_READY:
-            return self
-        return replace(self, status=CaseStatus.OPEN, discharge_ready_at=None)
 
-    def discharged(self, at: datetime, destination: str) -> "Case":
-        if self.status is CaseStatus.CANCELLED:
-            return self  # a cancelled case stays closed; the ward's later events do not reopen it
-        return replace(self, status=CaseStatus.DISCHARGED, discharged_at=at, destination=destination)
-
-    def cancelled(self) -> "Case":
-        # The ward cancelled the notice (makulering): the receiver has nothing more to plan.
-        return replace(self, status=CaseStatus.CANCELLED)
-
-    def transferred(self, to_care_unit: str) -> "Case":
-        # Domain §2: a transfer inside the region keeps the case; the receiving ward is the counterpart now.
-        return replace(self, care_unit=to_care_unit)
+def case_id(stay_id: str, receiver_kind: ReceiverKind, receiver_id: str) -> str:
+    return f"{stay_id}:{receiver_kind}:{receiver_id}"
 
 
 def municipality_case_id(stay_id: str, municipality: str) -> str:
-    return f"{stay_id}:municipality:{municipality}"
+    return case_id(stay_id, "municipality", municipality)
