@@ -5,7 +5,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: help install run up down test unit lint contracts compose-check bench clean
+.PHONY: help install run up down test unit lint contracts compose-check bench clean token
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -31,6 +31,10 @@ test: install ## The whole suite on a real Kafka broker and a real PostgreSQL (s
 
 unit: install ## Only the tests that need no broker and no database
 	@$(VENV)/bin/pytest -q -m "not e2e" services shared/tests
+
+token: ## Print a development bearer token and nothing else: make token ROLE=ward ORG=SE2321000016-MEDAVD3
+	@$(MAKE) --no-print-directory -s install >/dev/null
+	@$(PY) -m svu_shared.local_issuer token --role "$(ROLE)" --org "$(ORG)"
 
 lint: install ## ruff, mypy, and import-linter (no service imports another; shared imports no service)
 	@$(VENV)/bin/ruff check .

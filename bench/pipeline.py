@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from bench.figures import figure
 from bench.realparts import Parts
 from deploy.local_system import ROOT, ServiceProcess
+from tests.support.auth import bearer
 from tests.support.notices import admission_notice  # one shape of a notice for tests and bench
 
 FIXED_RATE = float(os.environ.get("BENCH_FIXED_RATE", "40"))  # notices per second
@@ -146,7 +147,8 @@ def main(parts: Parts) -> list[dict]:
 
 async def _run(admission_url: str, dbs: dict[str, str]) -> list[dict]:
     limits = httpx.Limits(max_connections=SATURATION_CLIENTS * 2)
-    async with httpx.AsyncClient(base_url=admission_url, timeout=60, limits=limits) as client:
+    headers = bearer("ward", "SE-BENCH")
+    async with httpx.AsyncClient(base_url=admission_url, timeout=60, limits=limits, headers=headers) as client:
         warm_up = await saturation(client, 4, 100)  # connections, planning's consumer joining its group
         await applied_latencies(dbs["admission"], dbs["planning"], warm_up)
         fixed = await fixed_load(client, FIXED_RATE, FIXED_SECONDS)

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 
 from deploy.local_system import DEFAULT_PORTS, ROOT, SERVICES, service_processes, wait_until
+from svu_shared import local_issuer
 
 RUN_DIR = ROOT / ".local" / "run"
 PIDS = RUN_DIR / "pids"
@@ -47,18 +48,29 @@ def start(detached: bool):  # type: ignore[no-untyped-def]
     return procs
 
 
+def _bearer(role: str, org: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {local_issuer.token(role, org)}"}
+
+
 def demo(procs) -> None:  # type: ignore[no-untyped-def]
     url = {name: proc.url for name, proc in procs.items()}
     stay = f"demo-{uuid.uuid4().hex[:8]}"
     now = datetime.now(UTC).replace(microsecond=0)
     ready_at, discharged_at = now - timedelta(days=2, hours=3), now - timedelta(hours=1)
     print(f"\n== Demo: one stay ({stay}) for Tolvan Tolvansson, folkbokförd in Malmö (1280)")
-    def planning_has_stay():  # type: ignore[no-untyped-def]
-        return httpx.get(f"{url['planning']}/stays/{stay}", timeout=5).status_code == 200
+    # Each user group with its own token from the local issuer (`make token`), as the region's IdP would give.
+    ward = _bearer("ward", "SE2321000016-MEDAVD3")
+    vardcentral = _bearer("primary_care", "SE2321000016-VCLIMHAMN")
+    malmo = _bearer("municipality", "1280")
+    finance = _bearer("finance", "SE2321000016-EKONOMI")
+
+    def known_to(service: str):  # type: ignore[no-untyped-def]
+        return lambda: httpx.get(f"{url[service]}/stays/{stay}", headers=ward, timeout=5).status_code == 200
 
     steps = [
         (
             "ward posts the admission notice",
+            ward,
             "POST",
             f"{url['admission']}/admission-notices",
             {
@@ -72,42 +84,53 @@ def demo(procs) -> None:  # type: ignore[no-untyped-def]
         ),
         (
             "vårdcentral names the fast vårdkontakt",
+            vardcentral,
             "PUT",
             f"{url['planning']}/stays/{stay}/care-contact",
             {"name": "Karin Lind, distriktssköterska", "care_unit": "SE2321000016-VCLIMHAMN"},
         ),
         (
             "ward notifies discharge-ready",
+            ward,
             "POST",
             f"{url['discharge']}/stays/{stay}/discharge-ready",
             {"judged_at": ready_at.isoformat(), "sent_at": ready_at.isoformat()},
         ),
         (
             "municipality can receive the patient",
+            malmo,
             "PUT",
             f"{url['planning']}/stays/{stay}/receiving-decision",
             {"can_receive": True, "from_date": discharged_at.date().isoformat()},
         ),
         (
             "ward discharges the patient home",
+            ward,
             "POST",
             f"{url['discharge']}/stays/{stay}/discharge",
             {"discharged_at": discharged_at.isoformat(), "destination": "home"},
         ),
     ]
-    for label, method, endpoint, body in steps:
-        response = httpx.request(method, endpoint, json=body, timeout=10)
+    for label, who, method, endpoint, body in steps:
+        response = httpx.request(method, endpoint, json=body, headers=who, timeout=10)
         print(f"  {label}: {method} {endpoint} -> {response.status_code}")
         response.raise_for_status()
         if endpoint.endswith("/admission-notices"):
-            wait_until(planning_has_stay, timeout=30, what="planning to open the stay")
+            for service in ("planning", "discharge"):
+                wait_until(known_to(service), timeout=30, what=f"{service} to have the admission notice")
 
     def case_discharged():  # type: ignore[no-untyped-def]
-        cases = httpx.get(f"{url['planning']}/cases", params={"stay_id": stay}, timeout=5).json()["items"]
+        cases = [
+            case
+            for who in (malmo, vardcentral)
+            for case in httpx.get(f"{url['planning']}/cases", params={"stay_id": stay}, headers=who, timeout=5).json()[
+                "items"
+            ]
+        ]
         return cases if cases and all(c["status"] == "discharged" for c in cases) else None
 
     def billed_period():  # type: ignore[no-untyped-def]
-        response = httpx.get(f"{url['billing']}/stays/{stay}/ready-periods", timeout=5)
+        response = httpx.get(f"{url['billing']}/stays/{stay}/ready-periods", headers=finance, timeout=5)
         body = response.json() if response.status_code == 200 else None
         return body if body and body["discharged_at"] else None
 

@@ -2,9 +2,9 @@
 
     .venv/bin/python examples/municipality_consumer.py --municipality 1281 [--bootstrap 127.0.0.1:9092] [--follow]
 
-Reads the admission and planning topics (contracts: contracts/asyncapi.json) with its own consumer group and
-prints one line per event for the municipality's patients: admission notices registered in it, cases opened
-for it, and the admission service's later events (cancellation, transfer) for those stays. Without --follow it
+Reads the admission, planning and discharge topics (contracts: contracts/asyncapi.json) and prints one line per
+event for the municipality's patients: admission notices registered in it, and every later event of those stays
+(corrections, cancellation, transfer, discharge-ready, SIP steps, discharge). Without --follow it
 stops when it has read to the end of the topics. Uses only aiokafka and the JSON of the CloudEvents.
 """
 
@@ -14,7 +14,7 @@ import json
 
 from aiokafka import AIOKafkaConsumer
 
-TOPICS = ("svu.admission", "svu.planning")
+TOPICS = ("svu.admission", "svu.planning", "svu.discharge")
 
 
 def concerns(event: dict, municipality: str, our_stays: set[str]) -> bool:

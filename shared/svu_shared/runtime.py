@@ -13,11 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import MetaData, Table, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from svu_shared import local_issuer
+from svu_shared.audit import audit_router, audit_table, record_access
+from svu_shared.auth import AUTH_RESPONSES, Principal, TokenVerifier, authenticate
 from svu_shared.consumer import EventConsumer, Handler, Inbox
 from svu_shared.db import DATABASE_UNAVAILABLE, make_engine, make_sessions
 from svu_shared.kafka import (
@@ -28,6 +31,7 @@ from svu_shared.kafka import (
     new_producer,
     start_with_retry,
 )
+from svu_shared.limits import BodySizeLimit
 from svu_shared.messaging_tables import dead_letter_table, inbox_table, outbox_table
 from svu_shared.metrics import MetricSource, register, unregister
 from svu_shared.migrations import upgrade_to_head
@@ -47,11 +51,13 @@ class Messaging:
     outbox: Table = field(init=False)
     inbox: Table = field(init=False)
     dead_letters: Table = field(init=False)
+    audit_log: Table = field(init=False)
 
     def __post_init__(self) -> None:
         self.outbox = outbox_table(self.metadata)
         self.inbox = inbox_table(self.metadata)
         self.dead_letters = dead_letter_table(self.metadata)
+        self.audit_log = audit_table(self.metadata)
 
 
 class ServiceRuntime:
@@ -78,6 +84,12 @@ class ServiceRuntime:
         self.metrics = MetricSource(name)
         self.consumer = EventConsumer(
             service=name, inbox=self.inbox, dead_letters=messaging.dead_letters, metrics=self.metrics
+        )
+        if settings.auth_jwks_url is None:
+            log.warning("%s: trusting the local development token issuer (set auth_jwks_url in production)", name)
+            local_issuer.ensure_keys()
+        self.verifier = TokenVerifier(
+            settings.auth_jwks_url or local_issuer.jwks_url(), settings.auth_issuer, settings.auth_audience
         )
         self._producer: AIOKafkaProducer | None = None
         self._producer_lock = asyncio.Lock()
@@ -212,9 +224,24 @@ def service_app(runtime: ServiceRuntime, *, title: str, description: str, router
             return JSONResponse({"status": "unavailable", "service": runtime.name, "problems": problems}, 503)
         return JSONResponse({"status": "ok", "service": runtime.name})
 
-    for router in routers:
-        app.include_router(router)
+    # Every route but /health and the OpenAPI document needs a verified bearer token (issue 5 §1).
+    for router in [*routers, audit_router]:
+        app.include_router(router, dependencies=[Depends(authenticate)], responses=AUTH_RESPONSES)
     settings = runtime.settings
+
+    @app.middleware("http")
+    async def audit(request: Request, call_next):  # type: ignore[no-untyped-def]
+        response = await call_next(request)
+        principal: Principal | None = getattr(request.state, "principal", None)
+        if principal is not None:  # every authenticated access, whatever its outcome (issue 5 §5)
+            try:
+                await record_access(runtime, request, principal, response.status_code)
+            except DATABASE_UNAVAILABLE:  # no audit row, no answer: an access must never go unlogged
+                detail = {"detail": "the service's database (and its audit log) is unavailable; retry shortly"}
+                return JSONResponse(detail, 503, headers={"Retry-After": "2"})
+        return response
+
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     setup_telemetry(app, runtime.engine, runtime.name, settings.otel_exporter, settings.otel_endpoint)
     return app
 

@@ -22,3 +22,10 @@ class ServiceSettings(BaseSettings):
     otel_endpoint: str | None = None
     metrics_interval_seconds: float = 5.0
     relay_batch_size: int = 500
+    # Bearer tokens (issue 5): the identity provider's JWKS URL, issuer and audience. Without a URL the service
+    # trusts the local development issuer (.local/issuer, `make token`); production sets all three.
+    auth_jwks_url: str | None = None
+    auth_issuer: str = "svu-local-issuer"
+    auth_audience: str = "svu"
+    # Hostile input (issue 5 §6): larger request bodies are refused with 413 before they are read.
+    max_body_bytes: int = 65_536

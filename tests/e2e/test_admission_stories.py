@@ -4,34 +4,53 @@ import uuid
 
 import httpx
 
+from tests.support.auth import municipality, ward
 from tests.support.notices import admission_notice
 from tests.support.realparts import wait_until
 
+MEDAVD3 = ward("SE2321000016-MEDAVD3")
+
 
 def _cases(planning: str, stay_id: str) -> list[dict]:
-    return httpx.get(f"{planning}/cases", params={"stay_id": stay_id}, timeout=10).json()["items"]
+    return httpx.get(f"{planning}/cases", params={"stay_id": stay_id}, headers=municipality(), timeout=10).json()[
+        "items"
+    ]
 
 
 def test_a_cancelled_stay_closes_the_municipalitys_case_and_cannot_change_after(running_services):
     admission, planning = running_services["admission"].url, running_services["planning"].url
     stay_id = f"e2e-cancel-{uuid.uuid4().hex[:8]}"
-    assert httpx.post(f"{admission}/admission-notices", json=admission_notice(stay_id), timeout=10).status_code == 201
+    assert (
+        httpx.post(
+            f"{admission}/admission-notices", json=admission_notice(stay_id), headers=ward(), timeout=10
+        ).status_code
+        == 201
+    )
     wait_until(lambda: _cases(planning, stay_id), what="the case to open")
 
     cancelled = httpx.post(
-        f"{admission}/stays/{stay_id}/cancellation", json={"reason": "sent for the wrong patient"}, timeout=10
+        f"{admission}/stays/{stay_id}/cancellation",
+        json={"reason": "sent for the wrong patient"},
+        headers=ward(),
+        timeout=10,
     )
     assert cancelled.status_code == 200
     assert cancelled.json()["cancel_reason"] == "sent for the wrong patient" and cancelled.json()["cancelled_at"]
     wait_until(lambda: _cases(planning, stay_id)[0]["status"] == "cancelled", what="the case to close")
 
-    again = httpx.post(f"{admission}/stays/{stay_id}/cancellation", json={"reason": "twice"}, timeout=10)
+    again = httpx.post(
+        f"{admission}/stays/{stay_id}/cancellation", json={"reason": "twice"}, headers=ward(), timeout=10
+    )
     assert again.status_code == 409 and "was cancelled (makulerad)" in again.json()["detail"]
-    moved = httpx.post(f"{admission}/stays/{stay_id}/transfers", json={"to_care_unit": "W2"}, timeout=10)
+    moved = httpx.post(
+        f"{admission}/stays/{stay_id}/transfers", json={"to_care_unit": "W2"}, headers=ward(), timeout=10
+    )
     assert moved.status_code == 409 and "a cancelled stay cannot be transferred" in moved.json()["detail"]
-    unknown = httpx.post(f"{admission}/stays/no-such-stay/cancellation", json={"reason": "x"}, timeout=10)
+    unknown = httpx.post(
+        f"{admission}/stays/no-such-stay/cancellation", json={"reason": "x"}, headers=ward(), timeout=10
+    )
     assert unknown.status_code == 404
-    empty = httpx.post(f"{admission}/stays/{stay_id}/cancellation", json={"reason": ""}, timeout=10)
+    empty = httpx.post(f"{admission}/stays/{stay_id}/cancellation", json={"reason": ""}, headers=ward(), timeout=10)
     assert empty.status_code == 422 and empty.json()["detail"][0]["loc"] == ["body", "reason"]
 
 
@@ -39,12 +58,13 @@ def test_a_transfer_between_wards_keeps_the_stay_and_the_case(running_services):
     admission, planning = running_services["admission"].url, running_services["planning"].url
     stay_id = f"e2e-transfer-{uuid.uuid4().hex[:8]}"
     notice = admission_notice(stay_id, care_unit="SE2321000016-MEDAVD3")
-    assert httpx.post(f"{admission}/admission-notices", json=notice, timeout=10).status_code == 201
+    assert httpx.post(f"{admission}/admission-notices", json=notice, headers=MEDAVD3, timeout=10).status_code == 201
     [opened] = wait_until(lambda: _cases(planning, stay_id), what="the case to open")
 
     moved = httpx.post(
         f"{admission}/stays/{stay_id}/transfers",
         json={"to_care_unit": "SE2321000016-GERIATRIK1", "transferred_at": "2025-03-03T09:30:00+01:00"},
+        headers=MEDAVD3,
         timeout=10,
     )
     assert moved.status_code == 200 and moved.json()["care_unit"] == "SE2321000016-GERIATRIK1"
@@ -54,6 +74,9 @@ def test_a_transfer_between_wards_keeps_the_stay_and_the_case(running_services):
     )
     assert (case["case_id"], case["status"]) == (opened["case_id"], "admitted")  # the same case, still open
     same = httpx.post(
-        f"{admission}/stays/{stay_id}/transfers", json={"to_care_unit": "SE2321000016-GERIATRIK1"}, timeout=10
+        f"{admission}/stays/{stay_id}/transfers",
+        json={"to_care_unit": "SE2321000016-GERIATRIK1"},
+        headers=MEDAVD3,
+        timeout=10,
     )
     assert same.status_code == 409 and "already on ward" in same.json()["detail"]

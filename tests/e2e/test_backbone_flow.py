@@ -6,19 +6,20 @@ import uuid
 import httpx
 from confluent_kafka import Consumer
 
-from tests.support.notices import admission_notice
+from tests.support.auth import finance, municipality, ward
+from tests.support.notices import admission_notice, wait_for_discharge_to_know
 from tests.support.realparts import eventually, wait_until
 from tests.support.topics import read_topic
 
 
 def _post(url: str, body: dict) -> dict:
-    response = httpx.post(url, json=body, timeout=10)
+    response = httpx.post(url, json=body, headers=ward("SE2321000016-WARD1"), timeout=10)
     assert response.status_code == 201, response.text
     return response.json()
 
 
-def _get_json(url: str):  # type: ignore[no-untyped-def]
-    response = httpx.get(url, timeout=10)
+def _get_json(url: str, headers: dict):  # type: ignore[no-untyped-def]
+    response = httpx.get(url, headers=headers, timeout=10)
     return response.json() if response.status_code == 200 else None
 
 
@@ -30,11 +31,15 @@ def test_admission_reaches_planning_and_discharge_ready_reaches_planning_and_bil
         f"{svc['admission']}/admission-notices",
         admission_notice(stay_id, "1281", "SE2321000016-WARD1"),
     )
-    cases = wait_until(lambda: _get_json(f"{svc['planning']}/cases?stay_id={stay_id}")["items"], what="planning case")
+    kristianstad = municipality("1281")
+    cases = wait_until(
+        lambda: _get_json(f"{svc['planning']}/cases?stay_id={stay_id}", kristianstad)["items"], what="planning case"
+    )
     assert [(c["receiver_kind"], c["receiver_id"], c["status"]) for c in cases] == [
         ("municipality", "1281", "admitted")
     ]
 
+    wait_for_discharge_to_know(svc["discharge"], stay_id, "SE2321000016-WARD1")
     _post(
         f"{svc['discharge']}/stays/{stay_id}/discharge-ready",
         {"judged_at": "2025-03-03T08:30:00+01:00", "sent_at": "2025-03-03T09:00:00+01:00"},
@@ -42,7 +47,7 @@ def test_admission_reaches_planning_and_discharge_ready_reaches_planning_and_bil
     case = wait_until(
         lambda: [
             c
-            for c in _get_json(f"{svc['planning']}/cases?stay_id={stay_id}")["items"]
+            for c in _get_json(f"{svc['planning']}/cases?stay_id={stay_id}", kristianstad)["items"]
             if c["status"] == "discharge_ready"
         ],
         what="case discharge-ready",
@@ -50,7 +55,7 @@ def test_admission_reaches_planning_and_discharge_ready_reaches_planning_and_bil
     assert case["discharge_ready_at"] == "2025-03-03T08:00:00Z"
 
     timeline = wait_until(
-        lambda: (t := _get_json(f"{svc['billing']}/stays/{stay_id}/ready-periods")) and t["periods"] and t,
+        lambda: (t := _get_json(f"{svc['billing']}/stays/{stay_id}/ready-periods", finance())) and t["periods"] and t,
         what="billing ready period",
     )
     assert timeline["municipality"] == "1281"
@@ -106,9 +111,16 @@ def test_health_and_openapi_on_every_service(running_services):
 
 
 def test_an_illegal_transition_is_a_409_naming_the_rule(running_services):
-    url = running_services["discharge"].url
+    admission, url = running_services["admission"].url, running_services["discharge"].url
     stay_id = f"e2e-{uuid.uuid4().hex[:12]}"
-    response = httpx.post(f"{url}/stays/{stay_id}/discharge-ready/withdrawal", json={"reason": "fever"}, timeout=10)
+    _post(f"{admission}/admission-notices", admission_notice(stay_id, care_unit="SE2321000016-WARD1"))
+    wait_for_discharge_to_know(url, stay_id, "SE2321000016-WARD1")
+    response = httpx.post(
+        f"{url}/stays/{stay_id}/discharge-ready/withdrawal",
+        json={"reason": "fever"},
+        headers=ward("SE2321000016-WARD1"),
+        timeout=10,
+    )
     assert response.status_code == 409
     assert "only a discharge-ready patient can have the notice withdrawn" in response.json()["detail"]
 
@@ -123,6 +135,7 @@ def test_an_invalid_field_is_a_422_naming_the_field(running_services):
             "care_unit": "W",
             "admitted_at": "2025-03-01T10:00:00+01:00",
         },
+        headers=ward("W"),
         timeout=10,
     )
     assert response.status_code == 422
@@ -137,11 +150,11 @@ async def test_a_retried_notice_is_answered_200_without_a_second_event_and_other
     url = running_services["admission"].url
     stay_id = f"e2e-{uuid.uuid4().hex[:12]}"
     notice = admission_notice(stay_id)
-    async with httpx.AsyncClient(base_url=url, timeout=10) as client:
+    async with httpx.AsyncClient(base_url=url, headers=ward("W"), timeout=10) as client:
         assert (await client.post("/admission-notices", json=notice)).status_code == 201
         again = await client.post("/admission-notices", json=notice)  # the ward's client retries
         assert again.status_code == 200 and again.json()["stay_id"] == stay_id
-        other = await client.post("/admission-notices", json={**notice, "care_unit": "OTHER"})
+        other = await client.post("/admission-notices", json={**notice, "estimated_discharge_date": "2025-03-09"})
         assert other.status_code == 409 and "other content" in other.json()["detail"]
 
     async def published() -> list:

@@ -12,13 +12,15 @@ from confluent_kafka import Consumer
 
 from svu_shared.contracts import event_model
 from svu_shared.envelope import CloudEvent
+from tests.support.auth import finance, ward
+from tests.support.notices import wait_for_discharge_to_know
 from tests.support.realparts import wait_until
 
 MUNICIPALITY = "1290"  # Kristianstad; 2022-03 belongs to this test alone (fresh broker and databases per run)
 
 
 def post(url: str, body: dict) -> None:
-    response = httpx.post(url, json=body, timeout=10)
+    response = httpx.post(url, json=body, headers=ward("SE-CSK-MED1"), timeout=10)
     assert response.status_code == 201, response.text
 
 
@@ -34,6 +36,7 @@ def stay(svc: dict, ready_day: int, discharged_day: int) -> str:
             "admitted_at": "2022-03-01T08:00:00+01:00",
         },
     )
+    wait_for_discharge_to_know(svc["discharge"], stay_id, "SE-CSK-MED1")
     ready = f"2022-03-{ready_day:02d}T09:00:00+01:00"
     post(f"{svc['discharge']}/stays/{stay_id}/discharge-ready", {"judged_at": ready, "sent_at": ready})
     post(
@@ -77,7 +80,10 @@ def export_topics(bootstrap: str, path: Path) -> int:
 
 def settle_http(svc: dict) -> httpx.Response:
     return httpx.get(
-        f"{svc['billing']}/settlements", params={"agreement": "skane-2018", "period": "2022-03"}, timeout=10
+        f"{svc['billing']}/settlements",
+        params={"agreement": "skane-2018", "period": "2022-03"},
+        headers=finance(),
+        timeout=10,
     )
 
 
@@ -119,13 +125,19 @@ def test_month_settled_from_the_broker_equals_the_cli_and_corrections_follow_lat
 
     # A stored run issues the invoice; the same inputs again reuse the run and issue nothing.
     first = httpx.post(
-        f"{svc['billing']}/settlement-runs", json={"agreement": "skane-2018", "period": "2022-03"}, timeout=10
+        f"{svc['billing']}/settlement-runs",
+        json={"agreement": "skane-2018", "period": "2022-03"},
+        headers=finance(),
+        timeout=10,
     )
     assert first.status_code == 201, first.text
     [invoice] = [d for d in first.json()["documents"] if d["municipality"] == MUNICIPALITY]
     assert (invoice["kind"], invoice["amount_sek"]) == ("invoice", "16740.00")
     again = httpx.post(
-        f"{svc['billing']}/settlement-runs", json={"agreement": "skane-2018", "period": "2022-03"}, timeout=10
+        f"{svc['billing']}/settlement-runs",
+        json={"agreement": "skane-2018", "period": "2022-03"},
+        headers=finance(),
+        timeout=10,
     )
     assert again.status_code == 200 and again.json()["reused"] is True
     assert again.json()["run_id"] == first.json()["run_id"]
@@ -134,7 +146,10 @@ def test_month_settled_from_the_broker_equals_the_cli_and_corrections_follow_lat
     stay(svc, 14, 18)  # 5 days -> D = 18, N = 5, 18 - 14 = 4 days = 37 200.00; debit 20 460.00
     wait_until(lambda: billed_stays(svc) == 5, timeout=60, what="billing to consume the late stay")
     third = httpx.post(
-        f"{svc['billing']}/settlement-runs", json={"agreement": "skane-2018", "period": "2022-03"}, timeout=10
+        f"{svc['billing']}/settlement-runs",
+        json={"agreement": "skane-2018", "period": "2022-03"},
+        headers=finance(),
+        timeout=10,
     )
     assert third.status_code == 201
     [debit] = [d for d in third.json()["documents"] if d["municipality"] == MUNICIPALITY]
@@ -144,16 +159,21 @@ def test_month_settled_from_the_broker_equals_the_cli_and_corrections_follow_lat
         invoice["invoice_id"],
     )
 
-    spec = httpx.get(f"{svc['billing']}/invoices/{invoice['invoice_id']}/specification.csv", timeout=10).text
+    spec = httpx.get(
+        f"{svc['billing']}/invoices/{invoice['invoice_id']}/specification.csv", headers=finance(), timeout=10
+    ).text
     rows = spec.strip().splitlines()
     assert rows[0].startswith("stay_id,municipality,care_type,ready_opened_at")
     assert len(rows) == 1 + 4  # the invoice's run had four stays with one ready period each
-    pdf = httpx.get(f"{svc['billing']}/invoices/{invoice['invoice_id']}/specification.pdf", timeout=10)
+    pdf = httpx.get(
+        f"{svc['billing']}/invoices/{invoice['invoice_id']}/specification.pdf", headers=finance(), timeout=10
+    )
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 
     follow_up = httpx.get(
         f"{svc['billing']}/follow-up",
         params={"agreement": "skane-2018", "from": "2022-03", "to": "2022-03"},
+        headers=finance(),
         timeout=10,
     ).json()
     [march] = [m for m in follow_up["months"] if m["municipality"] == MUNICIPALITY]
@@ -166,6 +186,7 @@ def test_month_settled_from_the_broker_equals_the_cli_and_corrections_follow_lat
     chart = httpx.get(
         f"{svc['billing']}/follow-up",
         params={"agreement": "skane-2018", "from": "2022-01", "to": "2022-06", "format": "png"},
+        headers=finance(),
         timeout=30,
     )
     assert chart.headers["content-type"] == "image/png" and chart.content.startswith(b"\x89PNG")
@@ -175,6 +196,7 @@ def test_settlement_names_a_missing_day_amount_year(running_services):
     response = httpx.get(
         f"{running_services['billing'].url}/settlements",
         params={"agreement": "skane-2018", "period": "2025-03"},
+        headers=finance(),
         timeout=10,
     )
     assert response.status_code == 422

@@ -7,6 +7,7 @@ import uuid
 import httpx
 
 from deploy.local_system import ROOT
+from tests.support.auth import ward
 from tests.support.notices import admission_notice
 from tests.support.realparts import wait_until
 
@@ -16,9 +17,11 @@ def test_the_example_consumer_prints_the_municipalitys_stays_and_no_others(runni
     gotland, malmo = f"e2e-gotland-{uuid.uuid4().hex[:8]}", f"e2e-malmo-{uuid.uuid4().hex[:8]}"
     for stay_id, municipality in ((gotland, "0980"), (malmo, "1280")):
         notice = admission_notice(stay_id, municipality)
-        assert httpx.post(f"{admission}/admission-notices", json=notice, timeout=10).status_code == 201
+        assert httpx.post(f"{admission}/admission-notices", json=notice, headers=ward(), timeout=10).status_code == 201
     wait_until(
-        lambda: httpx.get(f"{planning}/cases", params={"stay_id": gotland}, timeout=10).json()["items"],
+        lambda: httpx.get(
+            f"{planning}/cases", params={"stay_id": gotland}, headers=municipality("0980"), timeout=10
+        ).json()["items"],
         what="planning to open Gotland's case",
     )
     run = subprocess.run(

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from deploy.local_system import ROOT, ServiceProcess
+from tests.support.auth import municipality, ward
 from tests.support.notices import admission_notice
 from tests.support.realparts import Kafka, KafkaCluster, Postgres, wait_until
 
@@ -56,7 +57,7 @@ class FaultSystem:
         """Wards post `count` admission notices, 20 at a time; with retry_unavailable a 503 is retried."""
         stays = [f"{self.name}-{uuid.uuid4().hex[:10]}" for _ in range(count)]
         limit = asyncio.Semaphore(20)
-        async with httpx.AsyncClient(base_url=admission.url, timeout=30) as client:
+        async with httpx.AsyncClient(base_url=admission.url, headers=ward("SE-FAULT"), timeout=30) as client:
 
             async def post(stay_id: str) -> None:
                 async with limit:
@@ -74,7 +75,12 @@ class FaultSystem:
 
     def cases(self, planning: ServiceProcess) -> list[dict]:
         try:
-            r = httpx.get(f"{planning.url}/cases", params={"receiver_id": self.municipality, "limit": 1000}, timeout=5)
+            r = httpx.get(
+                f"{planning.url}/cases",
+                params={"limit": 1000},
+                headers=municipality(self.municipality),
+                timeout=5,
+            )
         except httpx.HTTPError:
             return []
         return r.json()["items"] if r.status_code == 200 else []

@@ -14,6 +14,7 @@ from svu_shared.contracts import DischargeReadyNotified
 from svu_shared.contracts.municipality import MUNICIPALITIES
 from svu_shared.envelope import CloudEvent
 from tests.fault.system import FaultSystem
+from tests.support.auth import ward
 from tests.support.notices import admission_notice
 from tests.support.realparts import eventually, wait_until
 from tests.support.topics import read_topic
@@ -50,7 +51,9 @@ async def test_sigterm_drains_in_flight_requests_and_every_accepted_notice_arriv
     limit = asyncio.Semaphore(20)
     # A connection per request, so no request waits on a keep-alive connection the server is closing.
     no_keepalive = httpx.Limits(max_keepalive_connections=0)
-    async with httpx.AsyncClient(base_url=admission.url, timeout=30, limits=no_keepalive) as client:
+    async with httpx.AsyncClient(
+        base_url=admission.url, headers=ward("SE-FAULT"), timeout=30, limits=no_keepalive
+    ) as client:
 
         async def post(stay_id: str) -> None:
             async with limit:
@@ -75,7 +78,7 @@ async def test_sigterm_drains_in_flight_requests_and_every_accepted_notice_arriv
     admission.wait_healthy()
     # Drained: every request the service took up was answered, and none it answered is missing; a request
     # that got no answer never reached it (no notice recorded without its answer).
-    async with httpx.AsyncClient(base_url=admission.url, timeout=10) as client:
+    async with httpx.AsyncClient(base_url=admission.url, headers=ward("SE-FAULT"), timeout=10) as client:
         recorded = [s for s in [*answered, *unanswered] if (await client.get(f"/stays/{s}")).status_code == 200]
     assert sorted(recorded) == sorted(answered)
     system.stays += recorded
@@ -119,6 +122,7 @@ async def test_postgres_restart_under_load_gives_503_then_recovers_by_itself(sys
         await asyncio.to_thread(wait_until, unavailable, 30, 0.1, "admission to report the database away")
         during = httpx.post(
             f"{admission.url}/admission-notices",
+            headers=ward("W"),
             timeout=10,
             json=admission_notice(f"down-{uuid.uuid4().hex[:8]}", "2580"),
         )

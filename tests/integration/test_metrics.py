@@ -16,6 +16,7 @@ from admission.settings import AdmissionSettings
 from planning.adapters.tables import messaging as planning_messaging
 from planning.bootstrap import bootstrap as planning_app
 from planning.settings import PlanningSettings
+from tests.support.auth import ward
 from tests.support.notices import admission_notice
 from tests.support.realparts import eventually
 
@@ -65,7 +66,8 @@ async def test_backlog_counts_unsent_events_and_latency_counts_each_request(read
     await admission.state.runtime.start()
     try:
         before = latency_count(reader)
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=admission), base_url="http://a") as client:
+        transport = httpx.ASGITransport(app=admission)
+        async with httpx.AsyncClient(transport=transport, base_url="http://a", headers=ward()) as client:
             for _ in range(3):
                 assert (
                     await client.post("/admission-notices", json=admission_notice(uuid.uuid4().hex))

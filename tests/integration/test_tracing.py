@@ -17,6 +17,7 @@ from admission.settings import AdmissionSettings
 from planning.adapters.tables import cases
 from planning.bootstrap import bootstrap as planning_app
 from planning.settings import PlanningSettings
+from tests.support.auth import ward
 from tests.support.notices import admission_notice
 from tests.support.realparts import eventually
 
@@ -45,7 +46,8 @@ async def test_request_relay_kafka_and_handler_share_one_trace(spans, kafka, pos
         await app.state.runtime.start()
     try:
         stay_id = f"trace-{uuid.uuid4().hex[:8]}"
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=admission), base_url="http://admission") as c:
+        transport = httpx.ASGITransport(app=admission)
+        async with httpx.AsyncClient(transport=transport, base_url="http://admission", headers=ward()) as c:
             response = await c.post(
                 "/admission-notices",
                 json=admission_notice(stay_id),

@@ -9,3 +9,17 @@ def admission_notice(stay_id: str, municipality: str = "1280", care_unit: str = 
         "care_unit": care_unit,
         "admitted_at": "2025-03-01T10:00:00+01:00",
     }
+
+
+def wait_for_discharge_to_know(discharge_url: str, stay_id: str, care_unit: str = "W") -> None:
+    """The discharge service takes a ward's actions on a stay once the admission notice has reached it (it
+    tells which ward has the stay); a ward's client that acts at once gets a 404 and retries, as this does."""
+    import httpx
+
+    from tests.support.auth import ward
+    from tests.support.realparts import wait_until
+
+    wait_until(
+        lambda: httpx.get(f"{discharge_url}/stays/{stay_id}", headers=ward(care_unit), timeout=10).status_code == 200,
+        what=f"the discharge service to have the admission notice of {stay_id}",
+    )

@@ -34,6 +34,9 @@ class AdmissionNoticeSent(StayEvent):
         None, description="24 h after admission or the later judgement (domain §2); sent_at after it is late"
     )
     primary_care_unit: str | None = Field(None, description="HSA-id of the patient's vårdcentral, when known")
+    protected_identity: bool = Field(False, description="Skyddad identitet: name and address are never sent")
+    patient_name: str | None = Field(None, max_length=200, description="Absent for a protected identity")
+    patient_address: str | None = Field(None, max_length=300, description="Absent for a protected identity")
 
 
 class AdmissionNoticeCorrected(StayEvent):

@@ -27,6 +27,10 @@ class AdmissionNotice:
     support_needed_judged_at: datetime | None = None
     estimated_discharge_date: date | None = None
     primary_care_unit: str | None = None
+    patient_name: str | None = None
+    patient_address: str | None = None
+    # Skyddad identitet: name and address never leave this service (issue 5 §4).
+    protected_identity: bool = False
 
     def __post_init__(self) -> None:
         if self.support_needed_judged_at is not None and self.support_needed_judged_at < self.admitted_at:

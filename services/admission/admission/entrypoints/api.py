@@ -10,6 +10,7 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 from admission.domain.identity import InvalidPatientId, validate_patient_id
 from admission.domain.notice import AdmissionNotice, InvalidNotice, NoticeRuleBroken
 from admission.service_layer import handlers
+from svu_shared.auth import Principal, may_see_stay, principal_of, require_role
 from svu_shared.contracts.admission import CareType
 from svu_shared.contracts.municipality import municipality_code_problem
 from svu_shared.runtime import ServiceRuntime
@@ -54,6 +55,11 @@ class AdmissionNoticeIn(BaseModel):
     primary_care_unit: str | None = Field(
         None, pattern=r"^[A-Za-z0-9_.:-]{1,64}$", description="HSA-id of the patient's vårdcentral, when known"
     )
+    patient_name: str | None = Field(None, min_length=1, max_length=200)
+    patient_address: str | None = Field(None, min_length=1, max_length=300)
+    protected_identity: bool = Field(
+        False, description="Skyddad identitet: name and address stay in this service, shown to the wards only"
+    )
 
 
 class StayOut(BaseModel):
@@ -72,14 +78,29 @@ class StayOut(BaseModel):
     cancel_reason: str | None = None
     primary_care_unit: str | None = None
     corrected_at: datetime | None = None
+    protected_identity: bool = False
+    patient_name: str | None = None
+    patient_address: str | None = None
 
 
 def _runtime(request: Request) -> ServiceRuntime:
     return request.app.state.runtime
 
 
-def _stay_out(row: dict) -> StayOut:
-    return StayOut(**row, notice_on_time=row["notice_sent_at"] <= row["notice_deadline"])
+def _stay_out(row: dict, principal: Principal) -> StayOut:
+    out = StayOut(**row, notice_on_time=row["notice_sent_at"] <= row["notice_deadline"])
+    if row["protected_identity"] and principal.role != "ward":
+        return out.model_copy(update={"patient_name": None, "patient_address": None})
+    return out
+
+
+def _visible(principal: Principal, row: dict | None) -> bool:
+    return row is not None and may_see_stay(
+        principal,
+        municipality=row["municipality"],
+        wards=handlers.wards_of(row),
+        primary_care_units=[row["primary_care_unit"]] if row["primary_care_unit"] else [],
+    )
 
 
 @router.post(
@@ -92,12 +113,17 @@ def _stay_out(row: dict) -> StayOut:
     },
 )
 async def post_admission_notice(body: AdmissionNoticeIn, request: Request, response: Response) -> StayOut:
+    principal = principal_of(request)
+    require_role(principal, "ward")
+    if body.care_unit != principal.org:
+        raise HTTPException(403, f"a ward posts notices for its own unit ({principal.org}), not for {body.care_unit}")
     try:
         notice = AdmissionNotice(
             **body.model_dump(exclude={"stay_id"}),
             stay_id=body.stay_id or str(uuid.uuid4()),
             sent_at=datetime.now(UTC),
         )
+        request.state.audit_stays = [notice.stay_id]
     except InvalidNotice as exc:
         raise HTTPException(422, str(exc)) from None
     try:
@@ -111,16 +137,18 @@ async def post_admission_notice(body: AdmissionNoticeIn, request: Request, respo
     if not created:
         response.status_code = 200
     assert row is not None
-    return _stay_out(row)
+    return _stay_out(row, principal)
 
 
 @router.get("/stays/{stay_id}", response_model=StayOut, responses={404: {"description": "No such stay"}})
 async def get_stay(stay_id: str, request: Request) -> StayOut:
+    principal = principal_of(request)
+    require_role(principal, "ward", "municipality", "primary_care")
     async with _runtime(request).sessions() as session:
         row = await handlers.get_stay(session, stay_id)
-    if row is None:
-        raise HTTPException(404, f"no stay {stay_id}")
-    return _stay_out(row)
+    if row is None or not _visible(principal, row):
+        raise HTTPException(404, f"no stay {stay_id}")  # a stay of another unit is not shown to exist
+    return _stay_out(row, principal)
 
 
 class CancellationIn(BaseModel):
@@ -151,16 +179,19 @@ STAY_ACTION_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 async def _stay_action(request: Request, stay_id: str, action) -> StayOut:  # type: ignore[no-untyped-def]
-    """Runs `action(session)` in one transaction with its event; 404 for an unknown stay, 409 for a rule."""
+    """Runs `action(session)` in one transaction with its event, for a ward that has the stay; 404 for an unknown
+    stay (or another ward's), 409 for a rule."""
+    principal = principal_of(request)
+    require_role(principal, "ward")
     try:
         async with _runtime(request).transaction() as session:
-            if not await action(session):
+            if not _visible(principal, await handlers.get_stay(session, stay_id)) or not await action(session):
                 raise HTTPException(404, f"no stay {stay_id}")
             row = await handlers.get_stay(session, stay_id)
     except NoticeRuleBroken as exc:
         raise HTTPException(409, str(exc)) from None
     assert row is not None
-    return _stay_out(row)
+    return _stay_out(row, principal)
 
 
 @router.post("/stays/{stay_id}/cancellation", response_model=StayOut, responses=STAY_ACTION_RESPONSES)

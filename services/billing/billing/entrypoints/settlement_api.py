@@ -15,9 +15,11 @@ from billing.domain.calendar import Month
 from billing.domain.follow_up import follow_up
 from billing.service_layer import runs
 from billing.service_layer.settling import compare, settle_facts, timelines
+from svu_shared.auth import roles
 from svu_shared.runtime import ServiceRuntime
 
-router = APIRouter(tags=["settlement"])
+# Settlements, invoices and follow-up carry no clinical field: finance reads them, admin too (issue 5 §3).
+router = APIRouter(tags=["settlement"], dependencies=[roles("finance", "admin")])
 PERIOD = r"^\d{4}-(0[1-9]|1[0-2])$"
 Period = Annotated[str, Query(pattern=PERIOD, description="Settled month, YYYY-MM (Europe/Stockholm)")]
 AgreementId = Annotated[str, Query(min_length=1, max_length=64, description="Agreement id, e.g. skane-2018")]

@@ -1,6 +1,6 @@
 """The discharge service's own tables."""
 
-from sqlalchemy import Column, Date, Integer, MetaData, String, Table
+from sqlalchemy import Column, Date, Integer, MetaData, String, Table, Text
 
 from svu_shared.db import AwareDateTime
 from svu_shared.runtime import Messaging
@@ -20,4 +20,6 @@ timelines = Table(
     Column("epicrisis_sent_at", AwareDateTime(), nullable=True),
     Column("medication_list_sent_at", AwareDateTime(), nullable=True),
     Column("withdrawals", Integer, nullable=False, server_default="0"),
+    Column("municipality", String(4), nullable=True),
+    Column("wards", Text, nullable=False, server_default=""),
 )

@@ -33,6 +33,9 @@ class DischargeTimeline:
     epicrisis_sent_at: datetime | None = None
     medication_list_sent_at: datetime | None = None
     withdrawals: int = 0
+    # From the admission events: who may see and act on the stay (issue 5 §3).
+    municipality: str | None = None
+    wards: tuple[str, ...] = ()
 
     def _check_open(self, what: str) -> None:
         if self.status is Status.CANCELLED:
@@ -85,6 +88,18 @@ class DischargeTimeline:
         if self.ready_since and discharged_at < self.ready_since:
             raise DischargeRuleBroken("discharged_at cannot be before the discharge-ready notice")
         return replace(self, status=Status.DISCHARGED, discharged_at=discharged_at, destination=destination)
+
+    def admitted(self, municipality: str, ward: str, estimated: date | None) -> "DischargeTimeline":
+        """The admission notice reached this service (possibly after the ward's first discharge events)."""
+        return replace(
+            self,
+            municipality=municipality,
+            wards=tuple(dict.fromkeys([*self.wards, ward])),
+            estimated_discharge_date=self.estimated_discharge_date or estimated,
+        )
+
+    def transferred(self, ward: str) -> "DischargeTimeline":
+        return replace(self, wards=tuple(dict.fromkeys([*self.wards, ward])))
 
     def cancelled(self) -> "DischargeTimeline":
         """The admission service cancelled the stay's notice (an event, not a command: it always applies)."""

@@ -7,6 +7,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from discharge.domain.timeline import DischargeRuleBroken, DischargeTimeline
 from discharge.service_layer import handlers
+from svu_shared.auth import Principal, may_see_stay, principal_of, require_role
 from svu_shared.contracts import (
     DischargeInformationSent,
     DischargeReadyNotified,
@@ -69,12 +70,27 @@ class TimelineOut(BaseModel):
     epicrisis_sent_at: datetime | None
     medication_list_sent_at: datetime | None
     withdrawals: int
+    municipality: str | None
+    wards: list[str]
+
+
+def _visible(principal: Principal, timeline: DischargeTimeline | None, stay_id: str) -> DischargeTimeline:
+    """The stay, if the caller takes part in its care; 404 otherwise (also before the admission notice came)."""
+    if timeline is None or not may_see_stay(
+        principal, municipality=timeline.municipality, wards=list(timeline.wards), primary_care_units=[]
+    ):
+        raise HTTPException(404, f"no stay {stay_id} with an admission notice from your unit")
+    return timeline
 
 
 async def _record(request: Request, stay_id: str, change, event) -> TimelineOut:  # type: ignore[no-untyped-def]
+    """A ward's change of a stay it has (admitted or received by transfer), with its event."""
+    principal = principal_of(request)
+    require_role(principal, "ward")
     runtime: ServiceRuntime = request.app.state.runtime
     try:
         async with runtime.transaction() as session:
+            _visible(principal, await handlers.load(session, stay_id), stay_id)
             timeline = await handlers.record(session, stay_id, change, event)
     except DischargeRuleBroken as exc:
         raise HTTPException(409, str(exc)) from None
@@ -82,7 +98,7 @@ async def _record(request: Request, stay_id: str, change, event) -> TimelineOut:
 
 
 def _out(timeline: DischargeTimeline) -> TimelineOut:
-    return TimelineOut(**{**timeline.__dict__, "status": str(timeline.status)})
+    return TimelineOut(**{**timeline.__dict__, "status": str(timeline.status), "wards": list(timeline.wards)})
 
 
 @router.post("/stays/{stay_id}/discharge-ready", status_code=201, response_model=TimelineOut, responses=CONFLICT)
@@ -126,9 +142,9 @@ async def discharge_patient(body: DischargeIn, request: Request, stay_id: str = 
 
 @router.get("/stays/{stay_id}", response_model=TimelineOut, responses={404: {"description": "No such stay"}})
 async def get_timeline(request: Request, stay_id: str = StayId) -> TimelineOut:
+    principal = principal_of(request)
+    require_role(principal, "ward", "municipality")
     runtime: ServiceRuntime = request.app.state.runtime
     async with runtime.sessions() as session:
-        timeline = await handlers.load(session, stay_id)
-    if timeline is None:
-        raise HTTPException(404, f"no discharge record for stay {stay_id}")
+        timeline = _visible(principal, await handlers.load(session, stay_id), stay_id)
     return _out(timeline)

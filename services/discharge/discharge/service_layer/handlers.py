@@ -2,7 +2,7 @@
 handlers of the admission events it follows (the estimated date on the notice, the cancellation)."""
 
 from collections.abc import Callable
-from dataclasses import asdict, replace
+from dataclasses import asdict
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from discharge.adapters.tables import messaging, timelines
 from discharge.domain.timeline import DischargeTimeline, Status
 from svu_shared.consumer import Handler
-from svu_shared.contracts import AdmissionNoticeCancelled, AdmissionNoticeSent, IntegrationEvent
+from svu_shared.contracts import AdmissionNoticeCancelled, AdmissionNoticeSent, IntegrationEvent, PatientTransferred
 from svu_shared.envelope import CloudEvent
 from svu_shared.outbox import add_to_outbox
 
@@ -23,7 +23,9 @@ async def load(session: AsyncSession, stay_id: str) -> DischargeTimeline | None:
     )
     if row is None:
         return None
-    return DischargeTimeline(**{**row, "status": Status(row["status"])})
+    return DischargeTimeline(
+        **{**row, "status": Status(row["status"]), "wards": tuple(filter(None, row["wards"].split(",")))}
+    )
 
 
 async def record(
@@ -43,7 +45,7 @@ async def _change(
 ) -> DischargeTimeline:
     current = await load(session, stay_id)
     updated = change(current or DischargeTimeline(stay_id))
-    values = asdict(updated)
+    values = {**asdict(updated), "wards": ",".join(updated.wards)}
     if current is None:
         await session.execute(insert(timelines).values(**values))
     else:
@@ -52,20 +54,21 @@ async def _change(
 
 
 async def on_admission_event(session: AsyncSession, envelope: CloudEvent, event: IntegrationEvent) -> None:
-    """The ward may post a discharge-ready notice before this service has seen the admission notice (another
-    topic): either order ends in the same timeline."""
+    """The admission notice tells who may act on the stay (its municipality and ward), a transfer adds the
+    receiving ward, a cancellation ends it."""
     if isinstance(event, AdmissionNoticeCancelled):
         await _change(session, event.stay_id, DischargeTimeline.cancelled)
-    elif isinstance(event, AdmissionNoticeSent) and event.estimated_discharge_date is not None:
-        estimate = event.estimated_discharge_date
+    elif isinstance(event, AdmissionNoticeSent):
+        notice = event
         await _change(
             session,
             event.stay_id,
-            lambda t: t if t.estimated_discharge_date else replace(t, estimated_discharge_date=estimate),
+            lambda t: t.admitted(notice.municipality, notice.care_unit, notice.estimated_discharge_date),
         )
+    elif isinstance(event, PatientTransferred):
+        await _change(session, event.stay_id, lambda t: t.transferred(event.to_care_unit))  # type: ignore[union-attr]
 
 
 HANDLERS: dict[str, Handler] = {
-    AdmissionNoticeSent.event_type: on_admission_event,
-    AdmissionNoticeCancelled.event_type: on_admission_event,
+    e.event_type: on_admission_event for e in (AdmissionNoticeSent, AdmissionNoticeCancelled, PatientTransferred)
 }

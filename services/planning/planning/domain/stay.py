@@ -68,6 +68,10 @@ class PlannedStay:
     sip_invitation: Record | None = None
     sip: Record | None = None
     receiving_decision: Record | None = None
+    wards: tuple[str, ...] = ()  # every ward the stay has been on: they may see it (issue 5 §3)
+    protected_identity: bool = False  # skyddad identitet: name and address never reach this service
+    patient_name: str | None = None
+    patient_address: str | None = None
 
     # --- the ward's facts (events) ---
 
@@ -101,7 +105,7 @@ class PlannedStay:
         return replace(self, status=StayStatus.CANCELLED)
 
     def transferred(self, to_care_unit: str) -> "PlannedStay":
-        return replace(self, care_unit=to_care_unit)
+        return replace(self, care_unit=to_care_unit, wards=tuple(dict.fromkeys([*self.wards, to_care_unit])))
 
     def corrected(
         self,

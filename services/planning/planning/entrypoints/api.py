@@ -15,6 +15,7 @@ from planning.domain.deadlines import month_bounds
 from planning.domain.follow_up import follow_up
 from planning.domain.stay import PlannedStay, PlanRuleBroken, RecordKind, StayStatus
 from planning.service_layer import handlers
+from svu_shared.auth import Principal, may_see_stay, principal_of, require_role
 from svu_shared.contracts.planning import (
     AssessmentContent,
     CareContactContent,
@@ -51,6 +52,8 @@ class StaySummary(BaseModel):
 
     stay_id: str
     patient_id: str
+    patient_name: str | None
+    protected_identity: bool
     municipality: str
     care_unit: str
     primary_care_unit: str | None
@@ -74,6 +77,7 @@ class StaySummary(BaseModel):
 
 
 class StayDetail(StaySummary):
+    patient_address: str | None
     epicrisis_sent_at: datetime | None
     medication_list_sent_at: datetime | None
     care_contact: dict[str, Any] | None
@@ -115,6 +119,24 @@ class CaseOut(BaseModel):
 
 def _runtime(request: Request) -> ServiceRuntime:
     return request.app.state.runtime
+
+
+CLINICAL = ("ward", "municipality", "primary_care")
+
+
+def _visible(principal: Principal, stay: PlannedStay | None) -> PlannedStay:
+    """The stay, if the caller takes part in its care; otherwise 404: its existence is not shown (issue 5 §3)."""
+    units = [stay.primary_care_unit] if stay and stay.primary_care_unit else []
+    if stay is None or not may_see_stay(
+        principal, municipality=stay.municipality, wards=list(stay.wards), primary_care_units=units
+    ):
+        raise HTTPException(404, "no such stay")
+    return stay
+
+
+def _own_case(principal: Principal, case: Case) -> None:
+    if (case.receiver_kind, case.receiver_id) != (principal.role, principal.org):
+        raise HTTPException(404, f"no case {case.case_id}")
 
 
 async def _unacknowledged(session: AsyncSession, case_ids: list[str]) -> dict[str, int]:
@@ -162,6 +184,11 @@ async def list_cases(
     limit: int = Query(100, ge=1, le=1000),
     offset: int = Query(0, ge=0),
 ) -> Page[CaseOut]:
+    principal = principal_of(request)
+    require_role(principal, "municipality", "primary_care")
+    if (receiver_kind or principal.role, receiver_id or principal.org) != (principal.role, principal.org):
+        raise HTTPException(403, f"a receiver lists its own cases only ({principal.role} {principal.org})")
+    receiver_kind, receiver_id = principal.role, principal.org  # type: ignore[assignment]
     query = select(cases, *[c for c in stays.c if c.name not in cases.c]).join(
         stays, stays.c.stay_id == cases.c.stay_id
     )
@@ -194,6 +221,7 @@ async def list_cases(
             ]
         unread = await _unacknowledged(session, [c.case_id for c, _ in pairs])
     items = [_case_out(c, s, unread.get(c.case_id, 0), now) for c, s in pairs]
+    request.state.audit_stays = [c.stay_id for c in items]
     return Page(items=items, total=total, limit=limit, offset=offset)
 
 
@@ -204,16 +232,20 @@ def _case_and_stay_of(row: Any) -> tuple[Case, PlannedStay]:
 @router.get("/cases/{case_id}", response_model=CaseOut, responses=NOT_FOUND)
 async def get_case(request: Request, case_id: str = CaseId) -> CaseOut:
     async with _runtime(request).sessions() as session:
-        case, stay = await _case_and_stay(session, case_id)
+        case, stay = await _case_and_stay(request, session, case_id)
         unread = await _unacknowledged(session, [case_id])
     return _case_out(case, stay, unread.get(case_id, 0), datetime.now(UTC))
 
 
-async def _case_and_stay(session: AsyncSession, case_id: str) -> tuple[Case, PlannedStay]:
+async def _case_and_stay(request: Request, session: AsyncSession, case_id: str) -> tuple[Case, PlannedStay]:
+    """The caller's own case (a receiver sees only its cases) and its stay; 404 otherwise."""
+    principal = principal_of(request)
+    require_role(principal, "municipality", "primary_care")
     row = (await session.execute(select(cases).where(cases.c.case_id == case_id))).mappings().first()
     stay = await handlers.load_stay(session, row["stay_id"]) if row else None
     if row is None or stay is None:
         raise HTTPException(404, f"no case {case_id}")
+    _own_case(principal, Case(**row))
     return Case(**row), stay
 
 
@@ -230,7 +262,7 @@ class MessageOut(BaseModel):
 async def case_messages(request: Request, case_id: str = CaseId) -> list[MessageOut]:
     """The stay's messages as this receiver sees them, with its own kvittens."""
     async with _runtime(request).sessions() as session:
-        case, _ = await _case_and_stay(session, case_id)
+        case, _ = await _case_and_stay(request, session, case_id)
         acked = select(acknowledgements).where(acknowledgements.c.case_id == case_id).subquery()
         query = (
             select(messages, acked.c.acknowledged_at)
@@ -252,7 +284,7 @@ async def acknowledge(
 ) -> MessageOut:
     """Kvittens: the case's receiver has read the message."""
     async with _runtime(request).transaction() as session:
-        case, _ = await _case_and_stay(session, case_id)
+        case, _ = await _case_and_stay(request, session, case_id)
         done = await handlers.acknowledge(session, case, message_id)
         if done is None:
             raise HTTPException(404, f"no message {message_id} on stay {case.stay_id}")
@@ -272,7 +304,13 @@ async def list_stays(
     limit: int = Query(100, ge=1, le=1000),
     offset: int = Query(0, ge=0),
 ) -> Page[StaySummary]:
-    query = select(stays)
+    principal = principal_of(request)
+    require_role(principal, *CLINICAL)
+    own = {"ward": stays.c.care_unit, "municipality": stays.c.municipality, "primary_care": stays.c.primary_care_unit}
+    asked = {"ward": care_unit, "municipality": municipality, "primary_care": None}[principal.role]
+    if asked not in (None, principal.org):
+        raise HTTPException(403, f"{principal.role} {principal.org} lists its own patients only")
+    query = select(stays).where(own[principal.role] == principal.org)
     for column, value in (
         (stays.c.care_unit, care_unit),
         (stays.c.municipality, municipality),
@@ -288,6 +326,7 @@ async def list_stays(
         total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
         page = query.order_by(stays.c.admitted_at.desc(), stays.c.stay_id).limit(limit).offset(offset)
         rows = (await session.execute(page)).mappings().all()
+    request.state.audit_stays = [r["stay_id"] for r in rows]
     return Page(
         items=[StaySummary.of(handlers.stay_from_row(r), now) for r in rows], total=total, limit=limit, offset=offset
     )
@@ -295,19 +334,20 @@ async def list_stays(
 
 @router.get("/stays/{stay_id}", response_model=StayDetail, responses=NOT_FOUND)
 async def get_stay(request: Request, stay_id: str = StayId) -> StayDetail:
+    principal = principal_of(request)
+    require_role(principal, *CLINICAL)
     async with _runtime(request).sessions() as session:
-        stay = await handlers.load_stay(session, stay_id)
-    if stay is None:
-        raise HTTPException(404, f"no stay {stay_id}")
+        stay = _visible(principal, await handlers.load_stay(session, stay_id))
     return StayDetail.of(stay, datetime.now(UTC))
 
 
 @router.get("/stays/{stay_id}/messages", response_model=list[MessageOut], responses=NOT_FOUND)
 async def stay_messages(request: Request, stay_id: str = StayId) -> list[MessageOut]:
     """For the sender: each message of the stay and which receivers (case ids) have acknowledged it."""
+    principal = principal_of(request)
+    require_role(principal, *CLINICAL)
     async with _runtime(request).sessions() as session:
-        if await handlers.load_stay(session, stay_id) is None:
-            raise HTTPException(404, f"no stay {stay_id}")
+        _visible(principal, await handlers.load_stay(session, stay_id))
         rows = (
             (
                 await session.execute(
@@ -339,14 +379,28 @@ def _strict(content: type[BaseModel]) -> type[BaseModel]:
     return type(f"{content.__name__}In", (content,), {"model_config": ConfigDict(extra="forbid")})
 
 
+# Who records what (domain §1-2): primary care names the care contact, the ward keeps the assessment, the
+# municipality decides whether it can receive the patient; the SIP steps are made together.
+RECORDED_BY: dict[RecordKind, tuple[str, ...]] = {
+    RecordKind.CARE_CONTACT: ("primary_care",),
+    RecordKind.ASSESSMENT: ("ward",),
+    RecordKind.SIP_DECISION: CLINICAL,
+    RecordKind.SIP_INVITATION: CLINICAL,
+    RecordKind.SIP: CLINICAL,
+    RecordKind.RECEIVING_DECISION: ("municipality",),
+}
+
+
 async def _record(request: Request, stay_id: str, kind: RecordKind, content: BaseModel) -> StayDetail:
+    principal = principal_of(request)
+    require_role(principal, *RECORDED_BY[kind])
     try:
         async with _runtime(request).transaction() as session:
-            stay = await handlers.record(session, stay_id, kind, content.model_dump(mode="json"), by=None)
+            _visible(principal, await handlers.load_stay(session, stay_id))
+            stay = await handlers.record(session, stay_id, kind, content.model_dump(mode="json"), by=principal.org)
     except PlanRuleBroken as exc:
         raise HTTPException(409, str(exc)) from None
-    if stay is None:
-        raise HTTPException(404, f"no stay {stay_id}")
+    assert stay is not None
     return StayDetail.of(stay, datetime.now(UTC))
 
 
@@ -413,6 +467,13 @@ async def follow_up_month(
     month: str = Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM, a calendar month in Sweden"),
     care_unit: str | None = Query(None, max_length=64),
 ) -> list[UnitMonthOut]:
+    """Counts only, no patient: for finance and admin over every unit, for a ward over its own."""
+    principal = principal_of(request)
+    require_role(principal, "ward", "finance", "admin")
+    if principal.role == "ward":
+        if care_unit not in (None, principal.org):
+            raise HTTPException(403, f"a ward follows up its own unit ({principal.org})")
+        care_unit = principal.org
     start, end = month_bounds(month)
     in_month = or_(*(stays.c[name].between(start, end) for name in ("notice_sent_at", "sip_due_at", "discharged_at")))
     async with _runtime(request).sessions() as session:

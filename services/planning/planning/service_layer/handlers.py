@@ -54,6 +54,7 @@ RECORD_EVENTS: dict[RecordKind, type[RecordedOnStay]] = {
 def stay_from_row(row: Any) -> PlannedStay:
     values = {f.name: row[f.name] for f in fields(PlannedStay)}
     values["status"] = StayStatus(values["status"])
+    values["wards"] = tuple(values["wards"].split(","))
     for name in RECORDS:
         if values[name] is not None:  # JSON keeps times as text; the rules compare them as instants
             values[name] = {**values[name], "recorded_at": datetime.fromisoformat(values[name]["recorded_at"])}
@@ -62,6 +63,7 @@ def stay_from_row(row: Any) -> PlannedStay:
 
 def _row(stay: PlannedStay) -> dict[str, Any]:
     row = asdict(stay)
+    row["wards"] = ",".join(stay.wards)
     for name in RECORDS:
         if row[name] is not None:
             row[name] = {**row[name], "recorded_at": row[name]["recorded_at"].isoformat()}
@@ -141,6 +143,10 @@ async def on_admission_notice(session: AsyncSession, envelope: CloudEvent, event
         notice_deadline=event.notice_deadline,
         primary_care_unit=event.primary_care_unit,
         estimated_discharge_date=event.estimated_discharge_date,
+        wards=(event.care_unit,),
+        protected_identity=event.protected_identity,
+        patient_name=event.patient_name,
+        patient_address=event.patient_address,
     )
     await session.execute(insert(stays).values(**_row(stay)))
     await _open_case(session, stay.stay_id, "municipality", stay.municipality)

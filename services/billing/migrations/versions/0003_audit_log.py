@@ -1,0 +1,19 @@
+"""The append-only audit log (issue 5 §5).
+
+Revision ID: 0003
+"""
+
+from alembic import op
+
+from svu_shared.audit import create_audit_log, drop_audit_log
+
+revision = "0003"
+down_revision = "0002"
+
+
+def upgrade() -> None:
+    create_audit_log(op)
+
+
+def downgrade() -> None:
+    drop_audit_log(op)

@@ -1,0 +1,147 @@
+"""Who is calling: OAuth2 bearer tokens (JWT, RS256 or ES256) verified against the identity provider's JWKS.
+
+Every endpoint except /health and /openapi.json needs a token (issue 5 §1). The claims we use:
+`sub` (the user), `role` (one of ROLES) and `org` (an HSA-id for wards and primary care, a kommunkod for
+municipalities). Issuer, audience, expiry and not-before are checked by PyJWT; the JWKS is fetched with PyJWT's
+client and cached, so a rotated key is picked up by its `kid`.
+"""
+
+import asyncio
+import re
+from pathlib import Path
+from urllib.parse import urlparse
+from urllib.request import url2pathname
+from dataclasses import dataclass
+from typing import Literal, get_args
+
+import jwt
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from svu_shared.contracts.municipality import municipality_code_problem
+
+Role = Literal["ward", "primary_care", "municipality", "finance", "admin"]
+ROLES: tuple[str, ...] = get_args(Role)
+ALGORITHMS = ["RS256", "ES256"]
+HSA_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+
+
+@dataclass(frozen=True)
+class Principal:
+    subject: str
+    role: Role
+    org: str
+
+
+def org_problem(role: str, org: str) -> str | None:
+    if role == "municipality":
+        return municipality_code_problem(org)
+    if not HSA_ID.match(org):
+        return f"org {org!r} is not an HSA-id"
+    return None
+
+
+class FileJWKS:
+    """A JWKS in a local file (the development issuer's); PyJWT's client fetches http(s) URLs only."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+
+    def get_signing_key_from_jwt(self, token: str) -> jwt.PyJWK:
+        kid = jwt.get_unverified_header(token).get("kid")
+        for key in jwt.PyJWKSet.from_json(self._path.read_text()).keys:
+            if key.key_id == kid:
+                return key
+        raise jwt.InvalidTokenError(f"no key with kid {kid!r} in the JWKS")
+
+
+class TokenVerifier:
+    def __init__(self, jwks_url: str, issuer: str, audience: str) -> None:
+        self._jwks: jwt.PyJWKClient | FileJWKS = (
+            FileJWKS(Path(url2pathname(urlparse(jwks_url).path)))
+            if jwks_url.startswith("file:")
+            else jwt.PyJWKClient(jwks_url, cache_jwk_set=True, lifespan=300, timeout=10)
+        )
+        self._issuer = issuer
+        self._audience = audience
+
+    def verify(self, token: str) -> Principal:
+        """The token's principal; raises HTTPException(401) naming what is wrong with it."""
+        try:
+            key = self._jwks.get_signing_key_from_jwt(token)
+            claims = jwt.decode(
+                token,
+                key.key,
+                algorithms=ALGORITHMS,
+                audience=self._audience,
+                issuer=self._issuer,
+                options={"require": ["exp", "iss", "aud", "sub"]},
+            )
+        except jwt.PyJWKClientConnectionError:
+            raise HTTPException(503, "the identity provider's keys (JWKS) cannot be fetched") from None
+        except (jwt.PyJWTError, ValueError) as exc:
+            raise _unauthorized(f"invalid token: {exc}") from None
+        role, org = claims.get("role"), claims.get("org")
+        if role not in ROLES:
+            raise _unauthorized(f"token claim role must be one of {', '.join(ROLES)}")
+        if not isinstance(org, str) or (problem := org_problem(role, org)):
+            raise _unauthorized(f"token claim org: {problem if isinstance(org, str) else 'missing'}")
+        return Principal(subject=str(claims["sub"]), role=role, org=org)
+
+
+def _unauthorized(message: str) -> HTTPException:
+    return HTTPException(401, message, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+
+
+AUTH_RESPONSES: dict[int | str, dict] = {
+    401: {"description": "No bearer token, or one that fails verification (the message says why)"},
+    403: {"description": "The caller's role may not do this (the message names the roles that may)"},
+    413: {"description": "The request body is larger than the service accepts"},
+}
+
+bearer = HTTPBearer(auto_error=False, description="A JWT from the region's identity provider (`make token` locally)")
+
+
+async def authenticate(request: Request) -> Principal:
+    """The route dependency: the verified principal, also kept on request.state for the audit log."""
+    credentials: HTTPAuthorizationCredentials | None = await bearer(request)
+    if credentials is None:
+        raise HTTPException(401, "a bearer token is required", headers={"WWW-Authenticate": "Bearer"})
+    verifier: TokenVerifier = request.app.state.runtime.verifier
+    principal = await asyncio.to_thread(verifier.verify, credentials.credentials)
+    request.state.principal = principal
+    return principal
+
+
+def principal_of(request: Request) -> Principal:
+    return request.state.principal  # type: ignore[no-any-return]
+
+
+def require_role(principal: Principal, *roles: str) -> None:
+    """403 naming the roles that may; for tenant checks on one resource use NotFound instead (no leak)."""
+    if principal.role not in roles:
+        raise HTTPException(403, f"role {principal.role} may not do this; it is for: {', '.join(roles)}")
+
+
+def roles(*allowed: str):  # type: ignore[no-untyped-def]
+    """A router dependency: every route of the router is for these roles (runs after `authenticate`)."""
+
+    async def check(request: Request) -> None:
+        require_role(principal_of(request), *allowed)
+
+    return Depends(check)
+
+
+def may_see_stay(
+    principal: Principal, *, municipality: str | None, wards: list[str], primary_care_units: list[str]
+) -> bool:
+    """Patientdatalagen: only those who take part in the patient's care (issue 5 §3). A ward sees the stays it
+    admitted or received by transfer; a municipality those of patients registered in it; primary care those
+    addressed to its unit. Finance and admin see no clinical records."""
+    if principal.role == "ward":
+        return principal.org in wards
+    if principal.role == "municipality":
+        return principal.org == municipality
+    if principal.role == "primary_care":
+        return principal.org in primary_care_units
+    return False
