@@ -8,11 +8,11 @@ client and cached, so a rotated key is picked up by its `kid`.
 
 import asyncio
 import re
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal, get_args
 from urllib.parse import urlparse
 from urllib.request import url2pathname
-from dataclasses import dataclass
-from typing import Literal, get_args
 
 import jwt
 from fastapi import Depends, HTTPException, Request

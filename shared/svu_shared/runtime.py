@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import MetaData, Table, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from svu_shared import local_issuer
+from svu_shared import local_issuer, redaction
 from svu_shared.audit import audit_router, audit_table, record_access
 from svu_shared.auth import AUTH_RESPONSES, Principal, TokenVerifier, authenticate
 from svu_shared.consumer import EventConsumer, Handler, Inbox
@@ -71,6 +71,7 @@ class ServiceRuntime:
         consumes: tuple[str, ...] = (),
         handlers: dict[str, Handler] | None = None,
     ) -> None:
+        redaction.install()
         self.name = name
         self.settings = settings
         self.messaging = messaging

@@ -4,11 +4,7 @@ service's handler, asserted parent by parent with the in-memory exporter."""
 import uuid
 
 import httpx
-import pytest
 from opentelemetry import trace
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from sqlalchemy import select
 
 from admission.adapters.tables import messaging as admission_messaging
@@ -20,15 +16,6 @@ from planning.settings import PlanningSettings
 from tests.support.auth import ward
 from tests.support.notices import admission_notice
 from tests.support.realparts import eventually
-
-
-@pytest.fixture(scope="session")
-def spans() -> InMemorySpanExporter:
-    exporter = InMemorySpanExporter()
-    provider = TracerProvider()
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
-    trace.set_tracer_provider(provider)  # before the services' setup_telemetry, which then keeps it
-    return exporter
 
 
 async def test_request_relay_kafka_and_handler_share_one_trace(spans, kafka, postgres):

@@ -6,9 +6,9 @@ event carries unchanged, plus when and by whom it was recorded (`RecordedOnStay`
 """
 
 from datetime import date
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import AwareDatetime, BaseModel, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, Field, StrictBool, StringConstraints, model_validator
 
 from svu_shared.contracts.base import StayEvent
 
@@ -18,6 +18,8 @@ SOURCE = "/svu/planning"
 ReceiverKind = Literal["municipality", "primary_care"]
 Text = Field(min_length=1, max_length=2000)
 Name = Field(min_length=1, max_length=200)
+# One item of a list (a need, a goal, a participant): bounded like every string the API takes (issue 5 §6).
+Item = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
 
 class CaseOpened(StayEvent):
@@ -73,13 +75,13 @@ class AssessmentContent(BaseModel):
     """Kartläggning: the patient's needs after discharge, kept current while admitted."""
 
     summary: str = Text
-    needs: list[str] = Field(default_factory=list, max_length=30, description="Needs, one per item")
+    needs: list[Item] = Field(default_factory=list, max_length=30, description="Needs, one per item")
 
 
 class SipDecisionContent(BaseModel):
     """Ställningstagande till SIP: whether a SIP is needed (both region and municipality must act)."""
 
-    sip_needed: bool
+    sip_needed: StrictBool
     reason: str | None = Field(None, max_length=2000)
 
 
@@ -87,7 +89,7 @@ class SipInvitationContent(BaseModel):
     """Kallelse till SIP, sent by the named care contact."""
 
     meeting_at: AwareDatetime
-    invitees: list[str] = Field(min_length=1, max_length=30)
+    invitees: list[Item] = Field(min_length=1, max_length=30)
 
 
 class SipAction(BaseModel):
@@ -99,17 +101,17 @@ class SipAction(BaseModel):
 class SipContent(BaseModel):
     """The SIP (samordnad individuell plan) as agreed at the meeting."""
 
-    participants: list[str] = Field(min_length=1, max_length=30)
-    goals: list[str] = Field(min_length=1, max_length=30)
+    participants: list[Item] = Field(min_length=1, max_length=30)
+    goals: list[Item] = Field(min_length=1, max_length=30)
     actions: list[SipAction] = Field(min_length=1, max_length=100)
-    patient_consent: bool = Field(description="The patient consents to the SIP (it cannot be made without)")
-    patient_participated: bool
+    patient_consent: StrictBool = Field(description="The patient consents to the SIP (it cannot be made without)")
+    patient_participated: StrictBool
 
 
 class ReceivingDecisionContent(BaseModel):
     """Ställningstagande inför utskrivning: can the municipality receive the patient, and from when."""
 
-    can_receive: bool
+    can_receive: StrictBool
     from_date: date | None = Field(None, description="Required when can_receive")
     comment: str | None = Field(None, max_length=2000)
 

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Request, Response
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StrictBool
 
 from admission.domain.identity import InvalidPatientId, validate_patient_id
 from admission.domain.notice import AdmissionNotice, InvalidNotice, NoticeRuleBroken
@@ -57,7 +57,7 @@ class AdmissionNoticeIn(BaseModel):
     )
     patient_name: str | None = Field(None, min_length=1, max_length=200)
     patient_address: str | None = Field(None, min_length=1, max_length=300)
-    protected_identity: bool = Field(
+    protected_identity: StrictBool = Field(
         False, description="Skyddad identitet: name and address stay in this service, shown to the wards only"
     )
 

@@ -1,0 +1,37 @@
+"""Personnummer never appear in application logs (issue 5 §5): every log record is redacted when it is made,
+whichever logger or handler it goes to (ours, uvicorn's, aiokafka's, SQLAlchemy's).
+
+Errors carry no row values in the first place (the engine hides parameters; dead-letter reasons name the field
+and rule, not the input); this is the net under that.
+"""
+
+import logging
+import re
+
+# 12 digits (ÅÅÅÅMMDDNNNN), or 10 with an optional - or + (ÅÅMMDD-NNNN): a personnummer or samordningsnummer.
+PERSONNUMMER = re.compile(r"(?<![\dA-Za-z])(?:\d{2})?\d{6}[-+]?\d{4}(?![\dA-Za-z])")
+REDACTED = "[personnummer]"
+
+
+def redact(text: str) -> str:
+    return PERSONNUMMER.sub(REDACTED, text)
+
+
+def install() -> None:
+    """Wraps the log record factory once per process."""
+    previous = logging.getLogRecordFactory()
+    if getattr(previous, "redacts_personnummer", False):
+        return
+
+    def factory(*args, **kwargs) -> logging.LogRecord:  # type: ignore[no-untyped-def]
+        record = previous(*args, **kwargs)
+        message = record.getMessage()
+        if PERSONNUMMER.search(message):
+            record.msg, record.args = redact(message), ()
+        if record.exc_info and record.exc_info[1] is not None and PERSONNUMMER.search(str(record.exc_info[1])):
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        return record
+
+    factory.redacts_personnummer = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(factory)
