@@ -17,6 +17,13 @@ def redact(text: str) -> str:
     return PERSONNUMMER.sub(REDACTED, text)
 
 
+def _redacted(value: object) -> object:
+    if isinstance(value, int | float):
+        return value
+    text = str(value)
+    return redact(text) if PERSONNUMMER.search(text) else value
+
+
 def install() -> None:
     """Wraps the log record factory once per process."""
     previous = logging.getLogRecordFactory()
@@ -25,9 +32,13 @@ def install() -> None:
 
     def factory(*args, **kwargs) -> logging.LogRecord:  # type: ignore[no-untyped-def]
         record = previous(*args, **kwargs)
-        message = record.getMessage()
-        if PERSONNUMMER.search(message):
-            record.msg, record.args = redact(message), ()
+        if PERSONNUMMER.search(record.getMessage()):
+            # Redact the parts, keeping the args' shape: some formatters read them (uvicorn's access log).
+            record.msg = redact(record.msg) if isinstance(record.msg, str) else record.msg
+            if isinstance(record.args, tuple):
+                record.args = tuple(_redacted(a) for a in record.args)
+            elif isinstance(record.args, dict):
+                record.args = {k: _redacted(v) for k, v in record.args.items()}
         if record.exc_info and record.exc_info[1] is not None and PERSONNUMMER.search(str(record.exc_info[1])):
             record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
             record.exc_info = None

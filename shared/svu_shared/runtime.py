@@ -31,7 +31,7 @@ from svu_shared.kafka import (
     new_producer,
     start_with_retry,
 )
-from svu_shared.limits import BodySizeLimit
+from svu_shared.limits import InputLimits
 from svu_shared.messaging_tables import dead_letter_table, inbox_table, outbox_table
 from svu_shared.metrics import MetricSource, register, unregister
 from svu_shared.migrations import upgrade_to_head
@@ -242,7 +242,7 @@ def service_app(runtime: ServiceRuntime, *, title: str, description: str, router
                 return JSONResponse(detail, 503, headers={"Retry-After": "2"})
         return response
 
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(InputLimits, max_bytes=settings.max_body_bytes)
     setup_telemetry(app, runtime.engine, runtime.name, settings.otel_exporter, settings.otel_endpoint)
     return app
 

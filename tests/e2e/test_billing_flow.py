@@ -200,4 +200,5 @@ def test_settlement_names_a_missing_day_amount_year(running_services):
         timeout=10,
     )
     assert response.status_code == 422
-    assert "no sourced day amount for 2025" in response.json()["detail"]
+    [error] = response.json()["detail"]
+    assert error["loc"] == ["query", "period"] and "no sourced day amount for 2025" in error["msg"]

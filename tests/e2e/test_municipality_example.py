@@ -7,7 +7,7 @@ import uuid
 import httpx
 
 from deploy.local_system import ROOT
-from tests.support.auth import ward
+from tests.support.auth import municipality, ward
 from tests.support.notices import admission_notice
 from tests.support.realparts import wait_until
 

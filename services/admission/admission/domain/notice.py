@@ -12,7 +12,11 @@ class NoticeRuleBroken(Exception):
 
 
 class InvalidNotice(ValueError):
-    """The notice's times contradict each other; the API answers 422 with this message."""
+    """The notice's times contradict each other; the API answers 422 naming `field` with this message."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -34,9 +38,9 @@ class AdmissionNotice:
 
     def __post_init__(self) -> None:
         if self.support_needed_judged_at is not None and self.support_needed_judged_at < self.admitted_at:
-            raise InvalidNotice("support_needed_judged_at cannot be before admitted_at")
+            raise InvalidNotice("support_needed_judged_at", "support_needed_judged_at cannot be before admitted_at")
         if self.sent_at < self.admitted_at:
-            raise InvalidNotice("the notice cannot be sent before the patient was admitted")
+            raise InvalidNotice("admitted_at", "the notice cannot be sent before the patient was admitted")
 
     @property
     def deadline(self) -> datetime:

@@ -13,6 +13,7 @@ from admission.service_layer import handlers
 from svu_shared.auth import Principal, may_see_stay, principal_of, require_role
 from svu_shared.contracts.admission import CareType
 from svu_shared.contracts.municipality import municipality_code_problem
+from svu_shared.errors import unprocessable
 from svu_shared.runtime import ServiceRuntime
 
 router = APIRouter(tags=["admission"])
@@ -125,7 +126,7 @@ async def post_admission_notice(body: AdmissionNoticeIn, request: Request, respo
         )
         request.state.audit_stays = [notice.stay_id]
     except InvalidNotice as exc:
-        raise HTTPException(422, str(exc)) from None
+        raise unprocessable(("body", exc.field), str(exc)) from None
     try:
         async with _runtime(request).transaction() as session:
             created = await handlers.send_admission_notice(session, notice)
@@ -215,11 +216,11 @@ async def correct_notice(stay_id: str, body: CorrectionIn, request: Request) -> 
     corrected: cancel the notice and send a new one."""
     changes = body.model_dump(include=body.model_fields_set - {"reason"})
     if changes.get("admitted_at", True) is None:
-        raise HTTPException(422, [{"loc": ["body", "admitted_at"], "msg": "admitted_at cannot be cleared"}])
+        raise unprocessable(("body", "admitted_at"), "admitted_at cannot be cleared")
     now = datetime.now(UTC)
     try:
         return await _stay_action(
             request, stay_id, lambda s: handlers.correct_notice(s, stay_id, changes, body.reason, now)
         )
     except InvalidNotice as exc:  # the corrected times contradict each other (judgement before admission)
-        raise HTTPException(422, str(exc)) from None
+        raise unprocessable(("body", exc.field), str(exc)) from None

@@ -16,11 +16,12 @@ from billing.domain.follow_up import follow_up
 from billing.service_layer import runs
 from billing.service_layer.settling import compare, settle_facts, timelines
 from svu_shared.auth import roles
+from svu_shared.errors import unprocessable
 from svu_shared.runtime import ServiceRuntime
 
 # Settlements, invoices and follow-up carry no clinical field: finance reads them, admin too (issue 5 §3).
 router = APIRouter(tags=["settlement"], dependencies=[roles("finance", "admin")])
-PERIOD = r"^\d{4}-(0[1-9]|1[0-2])$"
+PERIOD = r"^(19|20)\d{2}-(0[1-9]|1[0-2])$"  # a month of this or the last century
 Period = Annotated[str, Query(pattern=PERIOD, description="Settled month, YYYY-MM (Europe/Stockholm)")]
 AgreementId = Annotated[str, Query(min_length=1, max_length=64, description="Agreement id, e.g. skane-2018")]
 UNPROCESSABLE = {422: {"description": "Unknown agreement, a month outside its validity, or no sourced day amount"}}
@@ -30,11 +31,11 @@ def _runtime(request: Request) -> ServiceRuntime:
     return request.app.state.runtime
 
 
-def _agreement(agreement_id: str) -> Agreement:
+def _agreement(agreement_id: str, where: str = "query") -> Agreement:
     try:
         return load_agreement(agreement_id)
     except AgreementError as exc:
-        raise HTTPException(422, f"agreement: {exc}") from None
+        raise unprocessable((where, "agreement"), f"agreement: {exc}") from None
 
 
 async def _settle(request: Request, agreement: Agreement, period: str):  # type: ignore[no-untyped-def]
@@ -43,7 +44,7 @@ async def _settle(request: Request, agreement: Agreement, period: str):  # type:
     try:
         return settle_facts(agreement, Month.parse(period), facts, load_day_amounts())
     except AgreementError as exc:
-        raise HTTPException(422, str(exc)) from None
+        raise unprocessable(("query", "period"), str(exc)) from None
 
 
 @router.get(
@@ -79,12 +80,12 @@ class RunIn(BaseModel):
     summary="Settle and store a month; issue invoices once, then corrections when events change it",
 )
 async def post_run(body: RunIn, request: Request, response: Response) -> dict:
-    agreement = _agreement(body.agreement)
+    agreement = _agreement(body.agreement, "body")
     try:
         async with _runtime(request).transaction() as session:
             run, reused = await runs.run_settlement(session, agreement, Month.parse(body.period), load_day_amounts())
     except AgreementError as exc:
-        raise HTTPException(422, str(exc)) from None
+        raise unprocessable(("body", "period"), str(exc)) from None
     if reused:
         response.status_code = 200
     return {**run, "reused": reused}

@@ -27,7 +27,8 @@ from svu_shared.contracts.planning import (
 from svu_shared.runtime import ServiceRuntime
 
 router = APIRouter(tags=["planning"])
-StayId = Path(pattern=r"^[A-Za-z0-9_.:-]{1,64}$", description="Vårdtillfälle id")
+ID = r"^[A-Za-z0-9_.:-]{1,64}$"  # stay ids, HSA-ids, kommunkoder
+StayId = Path(pattern=ID, description="Vårdtillfälle id")
 CaseId = Path(pattern=r"^[A-Za-z0-9_.:-]{1,100}$")
 NOT_FOUND = {404: {"description": "No such stay or case"}}
 CONFLICT = {**NOT_FOUND, 409: {"description": "The process does not allow this now; the message names the rule"}}
@@ -177,8 +178,8 @@ def _case_out(case: Case, stay: PlannedStay, unread: int, now: datetime) -> Case
 async def list_cases(
     request: Request,
     receiver_kind: Literal["municipality", "primary_care"] | None = Query(None),
-    receiver_id: str | None = Query(None, max_length=64, description="Kommunkod or HSA-id"),
-    stay_id: str | None = Query(None, max_length=64),
+    receiver_id: str | None = Query(None, pattern=ID, description="Kommunkod or HSA-id"),
+    stay_id: str | None = Query(None, pattern=ID),
     status: Literal["admitted", "discharge_ready", "discharged", "cancelled", "closed"] | None = Query(None),
     overdue: bool = Query(False, description="Only cases with something overdue"),
     limit: int = Query(100, ge=1, le=1000),
@@ -297,7 +298,7 @@ async def acknowledge(
 @router.get("/stays", response_model=Page[StaySummary], summary="The ward's list of its patients and their SVU status")
 async def list_stays(
     request: Request,
-    care_unit: str | None = Query(None, max_length=64, description="HSA-id of the ward the patient is on"),
+    care_unit: str | None = Query(None, pattern=ID, description="HSA-id of the ward the patient is on"),
     municipality: str | None = Query(None, pattern=r"^\d{4}$"),
     status: Literal["admitted", "discharge_ready", "discharged", "cancelled"] | None = Query(None),
     late_notice: bool | None = Query(None, description="Only notices sent after (true) or within (false) 24 h"),
@@ -464,8 +465,8 @@ class UnitMonthOut(BaseModel):
 )
 async def follow_up_month(
     request: Request,
-    month: str = Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM, a calendar month in Sweden"),
-    care_unit: str | None = Query(None, max_length=64),
+    month: str = Query(pattern=r"^(19|20)\d{2}-(0[1-9]|1[0-2])$", description="YYYY-MM, a calendar month in Sweden"),
+    care_unit: str | None = Query(None, pattern=ID),
 ) -> list[UnitMonthOut]:
     """Counts only, no patient: for finance and admin over every unit, for a ward over its own."""
     principal = principal_of(request)
