@@ -3,6 +3,8 @@ parameters, strings at and past their limits) and sends them to the running serv
 and every answer matches the document. Each operation is called with a token of a role that may use it, so
 the requests reach the validation and the rules rather than stopping at 403."""
 
+import os
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -12,7 +14,9 @@ from schemathesis.specs.openapi.checks import content_type_conformance, response
 from tests.support.auth import finance, municipality, primary_care, ward
 
 CHECKS = [checks.not_a_server_error, response_schema_conformance, content_type_conformance]
-EXAMPLES = settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
+EXAMPLES = settings(
+    max_examples=int(os.environ.get("SVU_API_EXAMPLES", "20")), deadline=None, suppress_health_check=list(HealthCheck)
+)
 
 
 def caller(service: str, path: str) -> dict[str, str]:

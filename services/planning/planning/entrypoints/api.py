@@ -183,7 +183,7 @@ async def list_cases(
     status: Literal["admitted", "discharge_ready", "discharged", "cancelled", "closed"] | None = Query(None),
     overdue: bool = Query(False, description="Only cases with something overdue"),
     limit: int = Query(100, ge=1, le=1000),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=1_000_000),
 ) -> Page[CaseOut]:
     principal = principal_of(request)
     require_role(principal, "municipality", "primary_care")
@@ -303,7 +303,7 @@ async def list_stays(
     status: Literal["admitted", "discharge_ready", "discharged", "cancelled"] | None = Query(None),
     late_notice: bool | None = Query(None, description="Only notices sent after (true) or within (false) 24 h"),
     limit: int = Query(100, ge=1, le=1000),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=1_000_000),
 ) -> Page[StaySummary]:
     principal = principal_of(request)
     require_role(principal, *CLINICAL)
