@@ -1,17 +1,8 @@
 """Issue 3 §1, §3, §4: the admission and discharge services on PostgreSQL, through their HTTP APIs; what they
 publish is read from their outboxes."""
 
-import uuid
-
-import pytest
-
-from admission.bootstrap import bootstrap as admission_app
-from admission.settings import AdmissionSettings
-from discharge.bootstrap import bootstrap as discharge_app
-from discharge.settings import DischargeSettings
 from svu_shared.contracts import AdmissionNoticeCancelled, AdmissionNoticeSent
 from tests.support.auth import ward
-from tests.support.inprocess import in_process
 from tests.support.notices import admission_notice
 
 W = ward("W")
@@ -23,20 +14,6 @@ NOTICE = AdmissionNoticeSent(
     admitted_at="2025-03-01T10:00:00+01:00",
     sent_at="2025-03-01T12:00:00+01:00",
 )
-
-
-@pytest.fixture
-async def admission(postgres):  # type: ignore[no-untyped-def]
-    url = postgres.fresh_database(f"svu_it_admission_{uuid.uuid4().hex[:6]}")
-    async with in_process(admission_app, AdmissionSettings(database_url=url)) as service:
-        yield service
-
-
-@pytest.fixture
-async def discharge(postgres):  # type: ignore[no-untyped-def]
-    url = postgres.fresh_database(f"svu_it_discharge_{uuid.uuid4().hex[:6]}")
-    async with in_process(discharge_app, DischargeSettings(database_url=url)) as service:
-        yield service
 
 
 async def test_a_late_notice_is_visible_and_a_correction_of_the_judgement_time_moves_its_deadline(admission):

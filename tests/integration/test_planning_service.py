@@ -1,13 +1,8 @@
 """Issue 3 §2, §4, §5: the planning service on PostgreSQL. Events go in through its inbox (as the consumer
 applies them); users act through its HTTP API; what it publishes is read from its outbox."""
 
-import uuid
 from datetime import datetime, timedelta
 
-import pytest
-
-from planning.bootstrap import bootstrap
-from planning.settings import PlanningSettings
 from svu_shared.contracts import (
     AdmissionNoticeCorrected,
     AdmissionNoticeSent,
@@ -16,7 +11,6 @@ from svu_shared.contracts import (
     PatientTransferred,
 )
 from tests.support.auth import finance, municipality, primary_care, ward
-from tests.support.inprocess import in_process
 
 W1, M, VC1, VC2, F = ward("W1"), municipality("1280"), primary_care("VC1"), primary_care("VC2"), finance()
 
@@ -36,13 +30,6 @@ def notice(stay_id: str, sent_after: timedelta = timedelta(hours=3), **kw) -> Ad
         primary_care_unit="VC1",
     )
     return AdmissionNoticeSent(**{**values, **kw})
-
-
-@pytest.fixture
-async def planning(postgres):  # type: ignore[no-untyped-def]
-    settings = PlanningSettings(database_url=postgres.fresh_database(f"svu_it_planning_{uuid.uuid4().hex[:6]}"))
-    async with in_process(bootstrap, settings) as service:
-        yield service
 
 
 async def test_a_ready_notice_before_its_admission_notice_is_kept_and_both_receivers_get_a_case(planning):

@@ -2,38 +2,18 @@
 audit log that finance and admin query by stay; no personnummer in application logs or traces."""
 
 import logging
-import uuid
 
 import pytest
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from admission.bootstrap import bootstrap as admission_app
-from admission.settings import AdmissionSettings
-from planning.bootstrap import bootstrap as planning_app
-from planning.settings import PlanningSettings
 from svu_shared.contracts import AdmissionNoticeSent
 from tests.support.auth import admin, finance, municipality, primary_care, ward
-from tests.support.inprocess import in_process
 from tests.support.notices import admission_notice
 
 PNR = "191212121212"
 NAME, ADDRESS = "Tolvan Tolvansson", "Storgatan 1, 211 22 Malmö"
-
-
-@pytest.fixture
-async def admission(postgres):  # type: ignore[no-untyped-def]
-    url = postgres.fresh_database(f"svu_privacy_admission_{uuid.uuid4().hex[:6]}")
-    async with in_process(admission_app, AdmissionSettings(database_url=url)) as service:
-        yield service
-
-
-@pytest.fixture
-async def planning(postgres):  # type: ignore[no-untyped-def]
-    url = postgres.fresh_database(f"svu_privacy_planning_{uuid.uuid4().hex[:6]}")
-    async with in_process(planning_app, PlanningSettings(database_url=url)) as service:
-        yield service
 
 
 def _notice(stay_id: str, protected: bool) -> dict:

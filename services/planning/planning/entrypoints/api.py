@@ -375,11 +375,6 @@ async def stay_messages(request: Request, stay_id: str = StayId) -> list[Message
     return [MessageOut(**r, acknowledged_by=by_message.get(r["message_id"], [])) for r in rows]
 
 
-def _strict(content: type[BaseModel]) -> type[BaseModel]:
-    """The record's content as the API body: unknown fields are an error (a typo must not vanish)."""
-    return type(f"{content.__name__}In", (content,), {"model_config": ConfigDict(extra="forbid")})
-
-
 # Who records what (domain §1-2): primary care names the care contact, the ward keeps the assessment, the
 # municipality decides whether it can receive the patient; the SIP steps are made together.
 RECORDED_BY: dict[RecordKind, tuple[str, ...]] = {
@@ -405,48 +400,47 @@ async def _record(request: Request, stay_id: str, kind: RecordKind, content: Bas
     return StayDetail.of(stay, datetime.now(UTC))
 
 
-CareContactIn = _strict(CareContactContent)
-AssessmentIn = _strict(AssessmentContent)
-SipDecisionIn = _strict(SipDecisionContent)
-SipInvitationIn = _strict(SipInvitationContent)
-SipIn = _strict(SipContent)
-ReceivingDecisionIn = _strict(ReceivingDecisionContent)
+# The plan's records, one PUT each (a record is kept current: a PUT replaces it, as a new event). The body is the
+# record's content as the event carries it, with unknown fields refused (a typo must not vanish).
+RECORDS: tuple[tuple[str, RecordKind, type[BaseModel], str], ...] = (
+    ("care-contact", RecordKind.CARE_CONTACT, CareContactContent, "Fast vårdkontakt, named by primary care"),
+    ("assessment", RecordKind.ASSESSMENT, AssessmentContent, "Kartläggning, kept current while admitted"),
+    ("sip-decision", RecordKind.SIP_DECISION, SipDecisionContent, "Ställningstagande till SIP, before discharge"),
+    (
+        "sip-invitation",
+        RecordKind.SIP_INVITATION,
+        SipInvitationContent,
+        "Kallelse till SIP, due within 3 days of the discharge-ready notice (the first one sent counts)",
+    ),
+    ("sip", RecordKind.SIP, SipContent, "The SIP: participants, goals, actions (who, by when), consent"),
+    (
+        "receiving-decision",
+        RecordKind.RECEIVING_DECISION,
+        ReceivingDecisionContent,
+        "Ställningstagande inför utskrivning: can the municipality receive the patient, and from when",
+    ),
+)
 
 
-@router.put("/stays/{stay_id}/care-contact", response_model=StayDetail, responses=CONFLICT)
-async def assign_care_contact(body: CareContactIn, request: Request, stay_id: str = StayId) -> StayDetail:  # type: ignore[valid-type]
-    """Fast vårdkontakt, named by primary care promptly after the admission notice."""
-    return await _record(request, stay_id, RecordKind.CARE_CONTACT, body)
+def _record_route(path: str, kind: RecordKind, content: type[BaseModel], summary: str) -> None:
+    body_model = type(f"{content.__name__}In", (content,), {"model_config": ConfigDict(extra="forbid")})
+
+    async def put_record(body: body_model, request: Request, stay_id: str = StayId) -> StayDetail:  # type: ignore[valid-type]
+        return await _record(request, stay_id, kind, body)
+
+    router.add_api_route(
+        f"/stays/{{stay_id}}/{path}",
+        put_record,
+        methods=["PUT"],
+        response_model=StayDetail,
+        responses=CONFLICT,
+        summary=summary,
+        name=f"put_{kind.value}",
+    )
 
 
-@router.put("/stays/{stay_id}/assessment", response_model=StayDetail, responses=CONFLICT)
-async def record_assessment(body: AssessmentIn, request: Request, stay_id: str = StayId) -> StayDetail:  # type: ignore[valid-type]
-    """Kartläggning, kept current while the patient is admitted."""
-    return await _record(request, stay_id, RecordKind.ASSESSMENT, body)
-
-
-@router.put("/stays/{stay_id}/sip-decision", response_model=StayDetail, responses=CONFLICT)
-async def decide_sip(body: SipDecisionIn, request: Request, stay_id: str = StayId) -> StayDetail:  # type: ignore[valid-type]
-    """Ställningstagande till SIP, before discharge."""
-    return await _record(request, stay_id, RecordKind.SIP_DECISION, body)
-
-
-@router.put("/stays/{stay_id}/sip-invitation", response_model=StayDetail, responses=CONFLICT)
-async def invite_to_sip(body: SipInvitationIn, request: Request, stay_id: str = StayId) -> StayDetail:  # type: ignore[valid-type]
-    """Kallelse till SIP, due within 3 days of the discharge-ready notice (the first one sent counts)."""
-    return await _record(request, stay_id, RecordKind.SIP_INVITATION, body)
-
-
-@router.put("/stays/{stay_id}/sip", response_model=StayDetail, responses=CONFLICT)
-async def agree_sip(body: SipIn, request: Request, stay_id: str = StayId) -> StayDetail:  # type: ignore[valid-type]
-    """The SIP as agreed: participants, goals, actions (who, by when), the patient's consent and participation."""
-    return await _record(request, stay_id, RecordKind.SIP, body)
-
-
-@router.put("/stays/{stay_id}/receiving-decision", response_model=StayDetail, responses=CONFLICT)
-async def decide_receiving(body: ReceivingDecisionIn, request: Request, stay_id: str = StayId) -> StayDetail:  # type: ignore[valid-type]
-    """Ställningstagande inför utskrivning: can the municipality receive the patient, and from when."""
-    return await _record(request, stay_id, RecordKind.RECEIVING_DECISION, body)
+for record in RECORDS:
+    _record_route(*record)
 
 
 class UnitMonthOut(BaseModel):
