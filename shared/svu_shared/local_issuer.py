@@ -31,8 +31,9 @@ def jwks_url() -> str:
 
 
 def ensure_keys() -> None:
-    """Creates the key pair once; safe when several processes start at the same time: each writes a complete
-    directory aside and renames it into place, and a rename onto a directory that is already there fails."""
+    """Creates the key pair once; safe when several processes start at the same time, and when the directory is
+    a mounted volume: each process writes its pair aside in the directory, and the first to hard-link its key
+    into place wins (a link onto an existing name fails); the others wait for the winner's JWKS."""
     if JWKS.exists():
         return
     private = ec.generate_private_key(ec.SECP256R1())
@@ -41,14 +42,19 @@ def ensure_keys() -> None:
     )
     public_jwk = json.loads(jwt.algorithms.ECAlgorithm.to_jwk(private.public_key()))
     jwks = {"keys": [{**public_jwk, "kid": uuid.uuid4().hex[:16], "use": "sig", "alg": "ES256"}]}
-    DIRECTORY.parent.mkdir(parents=True, exist_ok=True)
-    staging = DIRECTORY.parent / f".issuer-{uuid.uuid4().hex}"
+    DIRECTORY.mkdir(parents=True, exist_ok=True)
+    staging = DIRECTORY / f".staging-{uuid.uuid4().hex}"
     staging.mkdir()
-    (staging / KEY.name).write_bytes(pem)
-    (staging / JWKS.name).write_text(json.dumps(jwks))
     try:
-        os.rename(staging, DIRECTORY)
-    except OSError:  # another process won
+        (staging / KEY.name).write_bytes(pem)
+        (staging / JWKS.name).write_text(json.dumps(jwks))
+        os.link(staging / KEY.name, KEY)
+        os.link(staging / JWKS.name, JWKS)
+    except FileExistsError:  # another process won: use its pair once it is complete
+        deadline = time.monotonic() + 10
+        while not JWKS.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
         shutil.rmtree(staging)
 
 
