@@ -89,7 +89,8 @@ async def record_access(runtime, request: Request, principal: Principal, status:
         )
         for stay_id in stays_of(request)
     ]
-    async with runtime.transaction() as session:
+    # Its own transaction (the request's has ended, whatever its outcome), without waking the outbox relay.
+    async with runtime.sessions() as session, session.begin():
         await session.execute(insert(runtime.messaging.audit_log), rows)
 
 

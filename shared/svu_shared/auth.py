@@ -46,13 +46,15 @@ class FileJWKS:
 
     def __init__(self, path: Path) -> None:
         self._path = path
+        self._keys: dict[str | None, jwt.PyJWK] = {}
 
     def get_signing_key_from_jwt(self, token: str) -> jwt.PyJWK:
         kid = jwt.get_unverified_header(token).get("kid")
-        for key in jwt.PyJWKSet.from_json(self._path.read_text()).keys:
-            if key.key_id == kid:
-                return key
-        raise jwt.InvalidTokenError(f"no key with kid {kid!r} in the JWKS")
+        if kid not in self._keys:  # read the file again only for a key not seen yet (a new key pair)
+            self._keys = {key.key_id: key for key in jwt.PyJWKSet.from_json(self._path.read_text()).keys}
+        if kid not in self._keys:
+            raise jwt.InvalidTokenError(f"no key with kid {kid!r} in the JWKS")
+        return self._keys[kid]
 
 
 class TokenVerifier:
