@@ -8,6 +8,7 @@ client and cached, so a rotated key is picked up by its `kid`.
 
 import asyncio
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, get_args
@@ -135,7 +136,7 @@ def roles(*allowed: str):  # type: ignore[no-untyped-def]
 
 
 def may_see_stay(
-    principal: Principal, *, municipality: str | None, wards: list[str], primary_care_units: list[str]
+    principal: Principal, *, municipality: str | None, wards: Collection[str], primary_care_units: Collection[str]
 ) -> bool:
     """Patientdatalagen: only those who take part in the patient's care (issue 5 §3). A ward sees the stays it
     admitted or received by transfer; a municipality those of patients registered in it; primary care those

@@ -4,7 +4,7 @@ from datetime import UTC
 from pathlib import Path
 
 from asyncpg.exceptions import OperatorInterventionError, PostgresConnectionError
-from sqlalchemy import DateTime, TypeDecorator, event
+from sqlalchemy import DateTime, Text, TypeDecorator, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
@@ -62,3 +62,17 @@ class AwareDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class UnitIds(TypeDecorator):
+    """A tuple of HSA-ids (the wards a stay has been on), kept as comma-separated text: an HSA-id has no comma,
+    and the services only ever read the whole list. One column type, so no service splits and joins by hand."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):  # type: ignore[no-untyped-def]
+        return ",".join(value or ())
+
+    def process_result_value(self, value, dialect):  # type: ignore[no-untyped-def]
+        return tuple(filter(None, (value or "").split(",")))

@@ -99,7 +99,7 @@ def _visible(principal: Principal, row: dict | None) -> bool:
     return row is not None and may_see_stay(
         principal,
         municipality=row["municipality"],
-        wards=handlers.wards_of(row),
+        wards=row["wards"],  # the wards that admitted it or received it by transfer
         primary_care_units=[row["primary_care_unit"]] if row["primary_care_unit"] else [],
     )
 

@@ -36,7 +36,7 @@ async def send_admission_notice(session: AsyncSession, notice: AdmissionNotice) 
         raise NoticeRuleBroken(f"stay {notice.stay_id} already has an admission notice with other content")
     row = asdict(notice)
     row["notice_sent_at"] = row.pop("sent_at")
-    await session.execute(insert(stays).values(**row, notice_deadline=notice.deadline, wards=notice.care_unit))
+    await session.execute(insert(stays).values(**row, notice_deadline=notice.deadline, wards=(notice.care_unit,)))
     await add_to_outbox(session, messaging.outbox, notice_event(notice))
     return True
 
@@ -47,11 +47,6 @@ def notice_event(notice: AdmissionNotice) -> AdmissionNoticeSent:
     if notice.protected_identity:
         data.update(patient_name=None, patient_address=None)
     return AdmissionNoticeSent(**data, notice_deadline=notice.deadline)
-
-
-def wards_of(stay: dict) -> list[str]:
-    """The wards that admitted the stay or received it by transfer: they may see and act on it."""
-    return stay["wards"].split(",")
 
 
 def notice_of(stay: dict) -> AdmissionNotice:
@@ -110,7 +105,7 @@ async def transfer_patient(session: AsyncSession, stay_id: str, to_unit: str, at
         event = PatientTransferred(
             stay_id=stay_id, from_care_unit=stay["care_unit"], to_care_unit=to_unit, transferred_at=at
         )
-        return {"care_unit": to_unit, "wards": ",".join(dict.fromkeys([*wards_of(stay), to_unit]))}, event
+        return {"care_unit": to_unit, "wards": tuple(dict.fromkeys([*stay["wards"], to_unit]))}, event
 
     return await _change_stay(session, stay_id, transfer)
 

@@ -1,8 +1,8 @@
 """The discharge service's own tables."""
 
-from sqlalchemy import Column, Date, Integer, MetaData, String, Table, Text
+from sqlalchemy import Column, Date, Integer, MetaData, String, Table
 
-from svu_shared.db import AwareDateTime
+from svu_shared.db import AwareDateTime, UnitIds
 from svu_shared.runtime import Messaging
 
 metadata = MetaData()
@@ -21,5 +21,5 @@ timelines = Table(
     Column("medication_list_sent_at", AwareDateTime(), nullable=True),
     Column("withdrawals", Integer, nullable=False, server_default="0"),
     Column("municipality", String(4), nullable=True),
-    Column("wards", Text, nullable=False, server_default=""),
+    Column("wards", UnitIds(), nullable=False, server_default=""),
 )

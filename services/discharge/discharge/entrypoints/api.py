@@ -77,7 +77,7 @@ class TimelineOut(BaseModel):
 def _visible(principal: Principal, timeline: DischargeTimeline | None, stay_id: str) -> DischargeTimeline:
     """The stay, if the caller takes part in its care; 404 otherwise (also before the admission notice came)."""
     if timeline is None or not may_see_stay(
-        principal, municipality=timeline.municipality, wards=list(timeline.wards), primary_care_units=[]
+        principal, municipality=timeline.municipality, wards=timeline.wards, primary_care_units=[]
     ):
         raise HTTPException(404, f"no stay {stay_id} with an admission notice from your unit")
     return timeline

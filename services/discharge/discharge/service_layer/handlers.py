@@ -23,9 +23,7 @@ async def load(session: AsyncSession, stay_id: str) -> DischargeTimeline | None:
     )
     if row is None:
         return None
-    return DischargeTimeline(
-        **{**row, "status": Status(row["status"]), "wards": tuple(filter(None, row["wards"].split(",")))}
-    )
+    return DischargeTimeline(**{**row, "status": Status(row["status"])})
 
 
 async def record(
@@ -45,7 +43,7 @@ async def _change(
 ) -> DischargeTimeline:
     current = await load(session, stay_id)
     updated = change(current or DischargeTimeline(stay_id))
-    values = {**asdict(updated), "wards": ",".join(updated.wards)}
+    values = asdict(updated)
     if current is None:
         await session.execute(insert(timelines).values(**values))
     else:

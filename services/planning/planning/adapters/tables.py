@@ -1,8 +1,8 @@
 """The planning service's own tables."""
 
-from sqlalchemy import JSON, Boolean, Column, Date, LargeBinary, MetaData, String, Table, Text, false
+from sqlalchemy import JSON, Boolean, Column, Date, LargeBinary, MetaData, String, Table, false
 
-from svu_shared.db import AwareDateTime
+from svu_shared.db import AwareDateTime, UnitIds
 from svu_shared.runtime import Messaging
 
 metadata = MetaData()
@@ -32,7 +32,7 @@ stays = Table(
     Column("epicrisis_sent_at", AwareDateTime(), nullable=True),
     Column("medication_list_sent_at", AwareDateTime(), nullable=True),
     *(Column(name, JSON(none_as_null=True), nullable=True) for name in RECORDS),
-    Column("wards", Text, nullable=False, server_default=""),
+    Column("wards", UnitIds(), nullable=False, server_default=""),
     Column("protected_identity", Boolean, nullable=False, server_default=false()),
     Column("patient_name", String(200), nullable=True),
     Column("patient_address", String(300), nullable=True),

@@ -129,7 +129,7 @@ def _visible(principal: Principal, stay: PlannedStay | None) -> PlannedStay:
     """The stay, if the caller takes part in its care; otherwise 404: its existence is not shown (issue 5 §3)."""
     units = [stay.primary_care_unit] if stay and stay.primary_care_unit else []
     if stay is None or not may_see_stay(
-        principal, municipality=stay.municipality, wards=list(stay.wards), primary_care_units=units
+        principal, municipality=stay.municipality, wards=stay.wards, primary_care_units=units
     ):
         raise HTTPException(404, "no such stay")
     return stay

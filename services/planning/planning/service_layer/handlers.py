@@ -54,7 +54,6 @@ RECORD_EVENTS: dict[RecordKind, type[RecordedOnStay]] = {
 def stay_from_row(row: Any) -> PlannedStay:
     values = {f.name: row[f.name] for f in fields(PlannedStay)}
     values["status"] = StayStatus(values["status"])
-    values["wards"] = tuple(values["wards"].split(","))
     for name in RECORDS:
         if values[name] is not None:  # JSON keeps times as text; the rules compare them as instants
             values[name] = {**values[name], "recorded_at": datetime.fromisoformat(values[name]["recorded_at"])}
@@ -63,7 +62,6 @@ def stay_from_row(row: Any) -> PlannedStay:
 
 def _row(stay: PlannedStay) -> dict[str, Any]:
     row = asdict(stay)
-    row["wards"] = ",".join(stay.wards)
     for name in RECORDS:
         if row[name] is not None:
             row[name] = {**row[name], "recorded_at": row[name]["recorded_at"].isoformat()}
