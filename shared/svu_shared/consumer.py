@@ -1,29 +1,29 @@
-"""Inbox consumer (architecture §3): apply each event once, commit the offset after the database commit.
+"""The consumer loop (architecture §3): apply each partition's batch through the inbox, commit the offset after
+the database commit, and never stall on one event (ADR 0012).
 
-- The event id is recorded in the inbox in the handler's transaction; a redelivered event is a no-op.
-- A message that cannot be decoded, names an unknown type, is rejected by the handler, or keeps failing,
-  goes to `<topic>.dlq` with headers saying where it came from and why; the consumer goes on.
-- While the database is unreachable the consumer retries the same message: that is no reason to dead-letter.
+- Undecodable events go to `<topic>.dlq` at once (`inbox.decode`); a handler's `RejectedEvent` goes there with
+  the rule it breaks.
+- Only what is transient is retried until it succeeds: the database away, restarting, out of connections, a
+  serialisation failure or deadlock (`db.is_transient`). Every other failure is the event's: it is tried
+  `max_attempts` times with backoff, then dead-lettered with its reason, and the consumer goes on.
+- Progress is visible: retries in progress and the age of the oldest unapplied event per partition are metrics,
+  and `stalled_for` tells readiness when the consumer has lag but has made no progress for a while.
 """
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
 from opentelemetry import trace
-from pydantic import ValidationError
 from sqlalchemy import Table, insert
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.exc import DBAPIError
 
-from svu_shared.contracts import IntegrationEvent, UnknownEventType, event_model
-from svu_shared.db import DATABASE_UNAVAILABLE
+from svu_shared.db import is_transient, sqlstate
 from svu_shared.envelope import CloudEvent
+from svu_shared.inbox import Inbox, Poison, RejectedEvent, decode
 from svu_shared.kafka import dlq_topic
 from svu_shared.metrics import MetricSource
 from svu_shared.metrics import dead_letters as dead_letters_metric
@@ -32,97 +32,26 @@ from svu_shared.telemetry import context_from_headers
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
 
-Handler = Callable[[AsyncSession, CloudEvent, IntegrationEvent], Awaitable[None]]
-
-
-class RejectedEvent(Exception):
-    """A handler's verdict that an event can never be applied (it goes to the dead-letter topic)."""
+MAX_BACKOFF_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
-class Poison:
+class Retry:
+    """An event the consumer is trying again, and why (what readiness and the log report)."""
+
+    where: str
     reason: str
-    event_id: str | None = None
+    since: float
 
 
-class Inbox:
-    """Applies one decoded event exactly once in a transaction of the service's database."""
-
-    def __init__(self, sessions: async_sessionmaker, inbox: Table, handlers: dict[str, Handler]) -> None:
-        self.sessions = sessions
-        self._inbox = inbox
-        self.handlers = handlers
-        self.on_commit: Callable[[], None] = lambda: None
-
-    async def apply(self, envelope: CloudEvent, topic: str) -> bool:
-        """Returns False when the event had been applied before."""
-        async with self.sessions() as session, session.begin():
-            if not await self._claim(session, [(envelope, topic)]):
-                return False
-            await self._handle(session, envelope)
-        self.on_commit()
-        return True
-
-    async def apply_all(self, records: list[tuple[ConsumerRecord, CloudEvent]], span) -> int:  # type: ignore[no-untyped-def]
-        """Applies a partition's batch in one transaction (one commit instead of one per event): all or none.
-        Returns how many were new; the caller falls back to `apply` one by one if this raises."""
-        async with self.sessions() as session, session.begin():
-            new = await self._claim(session, [(envelope, record.topic) for record, envelope in records])
-            applied = 0
-            for record, envelope in records:
-                if envelope.id in new:
-                    new.discard(envelope.id)  # the same event twice in one batch (a relay resend) applies once
-                    with span(record, envelope):
-                        await self._handle(session, envelope)
-                    applied += 1
-        if applied:
-            self.on_commit()
-        return applied
-
-    async def _claim(self, session: AsyncSession, events: list[tuple[CloudEvent, str]]) -> set[str]:
-        """Records the events' ids in the inbox in one statement; returns the ids it had not seen before."""
-        dialect_insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        now = datetime.now(UTC)
-        claimed = await session.execute(
-            dialect_insert(self._inbox)
-            .values(
-                [{"event_id": e.id, "event_type": e.type, "topic": topic, "received_at": now} for e, topic in events]
-            )
-            .on_conflict_do_nothing(index_elements=["event_id"])
-            .returning(self._inbox.c.event_id)
-        )
-        return set(claimed.scalars())
-
-    async def _handle(self, session: AsyncSession, envelope: CloudEvent) -> None:
-        event = event_model(envelope.type).model_validate(envelope.data)
-        await self.handlers[envelope.type](session, envelope, event)
-
-
-def decode(record: ConsumerRecord) -> CloudEvent | Poison:
-    try:
-        envelope = CloudEvent.from_bytes(record.value)
-    except (ValidationError, ValueError) as exc:
-        return Poison(f"not a CloudEvents JSON envelope: {_first_error(exc)}")
-    try:
-        model = event_model(envelope.type)
-        model.model_validate(envelope.data)
-    except UnknownEventType as exc:
-        return Poison(str(exc), envelope.id)
-    except ValidationError as exc:
-        return Poison(f"data does not match {envelope.type}: {_first_error(exc)}", envelope.id)
-    if envelope.source != model.source:
-        # Each event type has one owner (issue 5 §7): an event claiming another producer is not applied.
-        return Poison(
-            f"source {envelope.source} does not own {envelope.type} (its owner is {model.source})", envelope.id
-        )
-    return envelope
-
-
-def _first_error(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        err = exc.errors()[0]
-        return f"{'.'.join(str(p) for p in err['loc']) or 'body'}: {err['msg']}"
-    return str(exc)
+def describe(exc: BaseException) -> str:
+    """A failure in words fit for a log line and a dead-letter header: the driver's first line and SQLSTATE,
+    never the statement's parameters (a database error's DETAIL line can carry row values)."""
+    if isinstance(exc, DBAPIError):
+        code = sqlstate(exc)
+        first_line = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else ""
+        return f"{type(exc.orig).__name__}{f' (SQLSTATE {code})' if code else ''}: {first_line}"
+    return f"{type(exc).__name__}: {exc}"
 
 
 class EventConsumer:
@@ -133,6 +62,7 @@ class EventConsumer:
         inbox: Inbox,
         dead_letters: Table,
         max_attempts: int = 3,
+        first_backoff_seconds: float = 0.2,
         metrics: MetricSource | None = None,
     ) -> None:
         self.service = service
@@ -140,17 +70,42 @@ class EventConsumer:
         self.inbox = inbox
         self._dead_letters = dead_letters
         self._max_attempts = max_attempts
+        self._first_backoff = first_backoff_seconds
         self.applied = 0
+        self.retrying: dict[str, Retry] = {}  # by event id
+        self._last_progress = time.monotonic()
+        self._in_hand = 0  # records fetched and not yet committed
+
+    # --- progress, for metrics and readiness ---
+
+    def stalled_for(self, now: float | None = None) -> float:
+        """Seconds without progress while there is work: a batch in hand or lag on the broker. 0 when idle."""
+        has_work = self._in_hand > 0 or any(lag > 0 for lag in self.metrics.consumer_lag.values())
+        return max(0.0, (now or time.monotonic()) - self._last_progress) if has_work else 0.0
+
+    def _progressed(self) -> None:
+        self._last_progress = time.monotonic()
+
+    # --- the loop ---
 
     async def run(self, consumer: AIOKafkaConsumer, producer_ready, stop: asyncio.Event) -> None:  # type: ignore[no-untyped-def]
+        self._progressed()
         while not stop.is_set():
             batches = await consumer.getmany(timeout_ms=200)
+            if not batches:
+                self._progressed()  # caught up: nothing waits
             for tp, records in batches.items():
                 # A partition's batch is applied whole (one transaction) before its offset is committed, so a
                 # stop (SIGTERM) between batches leaves nothing half-applied and nothing applied uncommitted
                 # beyond what the inbox dedups on redelivery.
+                where = (tp.topic, tp.partition)
+                self._in_hand = len(records)
+                self.metrics.oldest_unapplied[where] = _produced_at(records[0])
                 await self.handle_batch(records, producer_ready, stop)
                 await consumer.commit({tp: records[-1].offset + 1})
+                self.metrics.oldest_unapplied.pop(where, None)
+                self._in_hand = 0
+                self._progressed()
                 if stop.is_set():
                     return
             await self._record_lag(consumer)
@@ -172,7 +127,7 @@ class EventConsumer:
             self.applied += await self.inbox.apply_all(wanted, self._span)
             return
         except Exception as exc:
-            log.info("%s: batch of %d rolled back (%r); applying one by one", self.service, len(wanted), exc)
+            log.info("%s: batch of %d rolled back (%s); applying one by one", self.service, len(wanted), describe(exc))
         for record, envelope in wanted:
             with self._span(record, envelope):
                 await self._apply_with_retries(record, envelope, producer_ready, stop)
@@ -194,31 +149,47 @@ class EventConsumer:
                 self.metrics.consumer_lag[(tp.topic, tp.partition)] = highwater - await consumer.position(tp)
 
     async def _apply_with_retries(self, record, envelope, producer_ready, stop) -> None:  # type: ignore[no-untyped-def]
+        where = f"{record.topic}[{record.partition}]@{record.offset} {envelope.type} {envelope.id}"
         failures = 0
-        delay = 0.1
-        while True:
-            try:
-                if await self.inbox.apply(envelope, record.topic):
-                    self.applied += 1
-                return
-            except RejectedEvent as exc:
-                await self.dead_letter(record, Poison(f"rejected: {exc}", envelope.id), producer_ready)
-                return
-            except IntegrityError:
-                failures += 1  # a concurrent consumer applied it first; the retry finds it in the inbox
-            except DATABASE_UNAVAILABLE as exc:
-                # The database is away: wait for it, never dead-letter a good event for that.
-                log.warning("%s: database unavailable (%s); retrying %s", self.service, exc, envelope.id)
-                if stop.is_set():
-                    raise
-            except Exception as exc:
-                failures += 1
-                if failures >= self._max_attempts:
-                    log.exception("%s: giving up on %s", self.service, envelope.id)
-                    await self.dead_letter(record, Poison(f"handler failed: {exc!r}", envelope.id), producer_ready)
+        attempt = 0
+        delay = self._first_backoff
+        try:
+            while True:
+                attempt += 1
+                try:
+                    if await self.inbox.apply(envelope, record.topic):
+                        self.applied += 1
                     return
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 5.0)
+                except RejectedEvent as exc:
+                    await self.dead_letter(record, Poison(f"rejected: {exc}", envelope.id), producer_ready)
+                    return
+                except Exception as exc:
+                    reason = describe(exc)
+                    if is_transient(exc):
+                        # The database is away or busy: wait for it, never dead-letter a good event for that.
+                        if stop.is_set():
+                            raise
+                        verdict = "transient, retried until it succeeds"
+                    else:
+                        failures += 1
+                        if failures >= self._max_attempts:
+                            log.error("%s: %s failed %d times: %s", self.service, where, failures, reason)
+                            poison = Poison(f"handler failed: {reason}", envelope.id)
+                            await self.dead_letter(record, poison, producer_ready)
+                            return
+                        verdict = f"failure {failures} of {self._max_attempts}"
+                    first = self.retrying.get(envelope.id)
+                    self.retrying[envelope.id] = Retry(where, reason, first.since if first else time.monotonic())
+                    self.metrics.consumer_retrying = len(self.retrying)
+                    log.warning(
+                        "%s: %s attempt %d: %s (%s); next attempt in %.1f s",
+                        *(self.service, where, attempt, reason, verdict, delay),
+                    )
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, MAX_BACKOFF_SECONDS)
+        finally:
+            self.retrying.pop(envelope.id, None)
+            self.metrics.consumer_retrying = len(self.retrying)
 
     async def dead_letter(self, record: ConsumerRecord, poison: Poison, producer_ready) -> None:  # type: ignore[no-untyped-def]
         log.error(
@@ -249,14 +220,21 @@ class EventConsumer:
                 except Exception as exc:
                     log.warning("%s: dead-letter topic unreachable (%s); retrying", self.service, exc)
             await asyncio.sleep(0.5)
+        # The dead-letter table keeps an id only when it is one (an oversized "id" is the poison's reason).
+        event_id = poison.event_id if poison.event_id and len(poison.event_id) <= 64 else None
         async with self.inbox.sessions() as session, session.begin():
             await session.execute(
                 insert(self._dead_letters).values(
                     topic=record.topic,
                     partition=record.partition,
                     offset=record.offset,
-                    event_id=poison.event_id,
+                    event_id=event_id,
                     reason=poison.reason,
                     at=datetime.now(UTC),
                 )
             )
+
+
+def _produced_at(record: ConsumerRecord) -> float:
+    """When the record was written (Kafka's CreateTime, ms); now when the broker has none."""
+    return record.timestamp / 1000 if record.timestamp and record.timestamp > 0 else time.time()

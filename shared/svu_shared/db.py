@@ -20,6 +20,48 @@ DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
     PostgresConnectionError,
 )
 
+# SQLSTATE classes and codes that say "try again, the statement was fine" (PostgreSQL manual, appendix A):
+# 08 connection exception, 53 insufficient resources (53300 too many connections), 57 operator intervention
+# (57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now), 40001 serialization failure,
+# 40P01 deadlock detected. Everything else (23 integrity, 22 data, 42 syntax or a missing table, ...) is the
+# same on every attempt. ADR 0012.
+TRANSIENT_SQLSTATE_CLASSES = frozenset({"08", "53", "57"})
+TRANSIENT_SQLSTATES = frozenset({"40001", "40P01"})
+# SQLite (`make run`) has no SQLSTATE: a busy or locked database is its only transient state.
+TRANSIENT_SQLITE_MESSAGES = ("database is locked", "database table is locked", "database is busy")
+
+
+def sqlstate(exc: BaseException) -> str | None:
+    """The SQLSTATE behind `exc`, through SQLAlchemy's wrapper and the driver adapter's chain."""
+    seen: BaseException | None = exc
+    for _ in range(4):
+        if seen is None:
+            return None
+        code = getattr(seen, "sqlstate", None) or getattr(seen, "pgcode", None)
+        if isinstance(code, str) and code:
+            return code
+        seen = getattr(seen, "orig", None) or seen.__cause__
+    return None
+
+
+def is_transient(exc: BaseException) -> bool:
+    """True when retrying the same work later can succeed: the database (or the path to it) was away or busy.
+
+    Decided by the driver's connection state (SQLAlchemy marks a DBAPIError `connection_invalidated` when the
+    connection died under it) and by SQLSTATE; a socket error or time-out before any SQLSTATE is transient too.
+    """
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    code = sqlstate(exc)
+    if code is not None:
+        return code[:2] in TRANSIENT_SQLSTATE_CLASSES or code in TRANSIENT_SQLSTATES
+    if isinstance(exc, (OSError, TimeoutError)):
+        return True
+    if isinstance(exc, DBAPIError):
+        message = str(exc.orig).lower()
+        return any(m in message for m in TRANSIENT_SQLITE_MESSAGES) or isinstance(exc.orig, (OSError, TimeoutError))
+    return False
+
 
 def make_engine(database_url: str) -> AsyncEngine:
     url = make_url(database_url)

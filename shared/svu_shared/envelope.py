@@ -10,9 +10,9 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from svu_shared.contracts.base import IntegrationEvent
+from svu_shared.contracts.base import ID_MAX_LENGTH, ID_PATTERN, IntegrationEvent
 
 CONTENT_TYPE = "application/cloudevents+json; charset=UTF-8"
 
@@ -21,11 +21,13 @@ class CloudEvent(BaseModel):
     # Consumers ignore unknown attributes (extensions), per the evolution rule of architecture §2.
     model_config = ConfigDict(frozen=True, extra="allow")
 
+    # Each attribute is bounded by the column it lands in (the inbox's event_id and event_type, the planning
+    # messages' source, every table's stay id), so no producer can send what a consumer cannot store.
     specversion: Literal["1.0"] = "1.0"
-    id: str
-    source: str
-    type: str
-    subject: str
+    id: str = Field(min_length=1, max_length=ID_MAX_LENGTH, pattern=ID_PATTERN)
+    source: str = Field(min_length=1, max_length=100)
+    type: str = Field(min_length=1, max_length=100)
+    subject: str = Field(min_length=1, max_length=ID_MAX_LENGTH, pattern=ID_PATTERN)
     time: AwareDatetime
     datacontenttype: Literal["application/json"] = "application/json"
     data: dict[str, Any]

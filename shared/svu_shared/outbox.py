@@ -1,8 +1,14 @@
 """Transactional outbox (architecture §3): events are rows committed with the state change; the relay publishes them.
 
 The relay sends a batch with the idempotent producer, waits for every acknowledgement, then marks the rows
-sent in the same transaction that locked them (`FOR UPDATE SKIP LOCKED`, so two relays never share a row).
-If it dies between send and mark, the rows are sent again with the same event ids and consumers dedup them.
+sent in the same transaction that locked them. If it dies between send and mark, the rows are sent again with the
+same event ids and consumers dedup them.
+
+With several replicas only one relay publishes at a time (a PostgreSQL advisory lock held for the batch's
+transaction, ADR 0012): two relays each sending a batch of their own would interleave one stay's events, and a
+consumer must see a stay's events in the order they were committed. The others stand by and take over at once
+when the publishing replica stops. A stay's rows are ordered by id, which is their commit order: each state
+change locks the stay's row before it writes its outbox row.
 """
 
 import asyncio
@@ -11,7 +17,7 @@ from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaProducer
 from opentelemetry import trace
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import Table, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from svu_shared.contracts.base import IntegrationEvent
@@ -20,6 +26,8 @@ from svu_shared.telemetry import context_from_traceparent, current_traceparent
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
+
+RELAY_LOCK = 0x5356552D52454C  # "SVU-REL": the publishing relay of a service's database holds it per batch
 
 
 async def add_to_outbox(session: AsyncSession, outbox: Table, event: IntegrationEvent) -> CloudEvent:
@@ -43,6 +51,14 @@ async def outbox_backlog(sessions: async_sessionmaker, outbox: Table) -> int:
         return int((await session.execute(select(func.count()).where(outbox.c.sent_at.is_(None)))).scalar_one())
 
 
+async def _publishing_turn(session: AsyncSession) -> bool:
+    """True when this relay may publish now: it holds the database's relay lock until its transaction ends.
+    SQLite (`make run`) has one process and one relay, and its writes are serialised anyway."""
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    return bool((await session.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": RELAY_LOCK})).scalar())
+
+
 class OutboxRelay:
     def __init__(self, sessions: async_sessionmaker, outbox: Table, batch_size: int = 500) -> None:
         self._sessions = sessions
@@ -57,6 +73,8 @@ class OutboxRelay:
     async def publish_batch(self, producer: AIOKafkaProducer) -> int:
         o = self._outbox
         async with self._sessions() as session, session.begin():
+            if not await _publishing_turn(session):
+                return 0
             rows = (
                 await session.execute(
                     select(o.c.id, o.c.topic, o.c.key, o.c.payload, o.c.traceparent)

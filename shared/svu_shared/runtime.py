@@ -21,8 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from svu_shared import local_issuer, redaction
 from svu_shared.audit import audit_router, audit_table, record_access
 from svu_shared.auth import AUTH_RESPONSES, Principal, TokenVerifier, authenticate
-from svu_shared.consumer import EventConsumer, Handler, Inbox
+from svu_shared.consumer import EventConsumer
 from svu_shared.db import DATABASE_UNAVAILABLE, make_engine, make_sessions
+from svu_shared.inbox import Handler, Inbox
 from svu_shared.kafka import (
     ALL_TOPICS,
     dlq_topic,
@@ -84,7 +85,11 @@ class ServiceRuntime:
         self.inbox.on_commit = self.relay.nudge
         self.metrics = MetricSource(name)
         self.consumer = EventConsumer(
-            service=name, inbox=self.inbox, dead_letters=messaging.dead_letters, metrics=self.metrics
+            service=name,
+            inbox=self.inbox,
+            dead_letters=messaging.dead_letters,
+            max_attempts=settings.consumer_max_attempts,
+            metrics=self.metrics,
         )
         if settings.auth_jwks_url is None:
             log.warning("%s: trusting the local development token issuer (set auth_jwks_url in production)", name)
@@ -192,6 +197,11 @@ class ServiceRuntime:
                     raise ConnectionError("no broker in cluster metadata")
         except Exception as exc:
             problems["broker"] = f"unreachable at {self.settings.kafka_bootstrap}: {type(exc).__name__} {exc}".strip()
+        stalled = self.consumer.stalled_for() if self.consumes else 0.0
+        if stalled > self.settings.consumer_stall_seconds:
+            # What and why is in the log at every attempt; /health is unauthenticated and names no event.
+            retrying = len(self.consumer.retrying)
+            problems["consumer"] = f"no progress for {stalled:.0f} s with events waiting ({retrying} being retried)"
         return problems
 
 

@@ -22,6 +22,10 @@ class ServiceSettings(BaseSettings):
     otel_endpoint: str | None = None
     metrics_interval_seconds: float = 5.0
     relay_batch_size: int = 500
+    # The consumer (ADR 0012): how often an event that fails for its own sake is tried before it is dead-lettered,
+    # and how long the consumer may make no progress while it has lag before readiness (/health) says so.
+    consumer_max_attempts: int = 3
+    consumer_stall_seconds: float = 60.0
     # Bearer tokens (issue 5): the identity provider's JWKS URL, issuer and audience. Without a URL the service
     # trusts the local development issuer (.local/issuer, `make token`); production sets all three.
     auth_jwks_url: str | None = None

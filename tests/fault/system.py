@@ -7,8 +7,10 @@ import uuid
 from dataclasses import dataclass, field
 
 import httpx
+from aiokafka.partitioner import DefaultPartitioner
 
 from deploy.local_system import ROOT, ServiceProcess
+from svu_shared.kafka import PARTITIONS
 from tests.support.auth import municipality, ward
 from tests.support.notices import admission_notice
 from tests.support.realparts import Kafka, KafkaCluster, Postgres, wait_until
@@ -53,9 +55,23 @@ class FaultSystem:
     def notice(self, stay_id: str) -> dict[str, str]:
         return admission_notice(stay_id, self.municipality, "SE-FAULT")
 
-    async def post_notices(self, admission: ServiceProcess, count: int, retry_unavailable: bool = False) -> None:
-        """Wards post `count` admission notices, 20 at a time; with retry_unavailable a 503 is retried."""
-        stays = [f"{self.name}-{uuid.uuid4().hex[:10]}" for _ in range(count)]
+    def stays_on_every_partition(self, per_partition: int) -> list[str]:
+        """New stay ids, `per_partition` keyed to each partition of a topic (the producer's default partitioner)."""
+        partition = DefaultPartitioner()
+        wanted: dict[int, list[str]] = {p: [] for p in range(PARTITIONS)}
+        while any(len(ids) < per_partition for ids in wanted.values()):
+            stay_id = f"{self.name}-{uuid.uuid4().hex[:10]}"
+            ids = wanted[partition(stay_id.encode(), list(range(PARTITIONS)), list(range(PARTITIONS)))]
+            if len(ids) < per_partition:
+                ids.append(stay_id)
+        return [stay_id for ids in wanted.values() for stay_id in ids]
+
+    async def post_notices(
+        self, admission: ServiceProcess, count: int, retry_unavailable: bool = False, stays: list[str] | None = None
+    ) -> None:
+        """Wards post `count` admission notices (or one per given stay id), 20 at a time; with retry_unavailable
+        a 503 is retried."""
+        stays = stays or [f"{self.name}-{uuid.uuid4().hex[:10]}" for _ in range(count)]
         limit = asyncio.Semaphore(20)
         async with httpx.AsyncClient(base_url=admission.url, headers=ward("SE-FAULT"), timeout=30) as client:
 

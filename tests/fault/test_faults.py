@@ -3,7 +3,6 @@
 import asyncio
 import signal
 import uuid
-import zlib
 
 import httpx
 import pytest
@@ -11,22 +10,11 @@ from aiokafka import AIOKafkaProducer
 
 from svu_shared import dlq_replay
 from svu_shared.contracts import DischargeReadyNotified
-from svu_shared.contracts.municipality import MUNICIPALITIES
 from svu_shared.envelope import CloudEvent
-from tests.fault.system import FaultSystem
 from tests.support.auth import ward
 from tests.support.notices import admission_notice
 from tests.support.realparts import eventually, wait_until
 from tests.support.topics import read_topic
-
-
-@pytest.fixture
-def system(kafka, postgres, request):  # type: ignore[no-untyped-def]
-    # A municipality of its own per test (and per parameter), so each reconciliation reads only its own cases.
-    municipality = sorted(MUNICIPALITIES)[zlib.crc32(request.node.name.encode()) % len(MUNICIPALITIES)]
-    built = FaultSystem(kafka, postgres, municipality, request.node.name.split("[")[0][5:30].replace("_", ""))
-    yield built
-    built.stop()
 
 
 @pytest.mark.parametrize("kill", [signal.SIGKILL, signal.SIGTERM], ids=["sigkill", "sigterm"])

@@ -5,7 +5,7 @@ from typing import ClassVar, Literal
 
 from pydantic import AwareDatetime, Field
 
-from svu_shared.contracts.base import StayEvent
+from svu_shared.contracts.base import HSA_ID_MAX_LENGTH, StayEvent
 
 TOPIC = "svu.admission"
 SOURCE = "/svu/admission"
@@ -33,7 +33,9 @@ class AdmissionNoticeSent(StayEvent):
     notice_deadline: AwareDatetime | None = Field(
         None, description="24 h after admission or the later judgement (domain §2); sent_at after it is late"
     )
-    primary_care_unit: str | None = Field(None, description="HSA-id of the patient's vårdcentral, when known")
+    primary_care_unit: str | None = Field(
+        None, max_length=HSA_ID_MAX_LENGTH, description="HSA-id of the patient's vårdcentral, when known"
+    )
     protected_identity: bool = Field(False, description="Skyddad identitet: name and address are never sent")
     patient_name: str | None = Field(None, max_length=200, description="Absent for a protected identity")
     patient_address: str | None = Field(None, max_length=300, description="Absent for a protected identity")
@@ -51,7 +53,9 @@ class AdmissionNoticeCorrected(StayEvent):
     admitted_at: AwareDatetime
     support_needed_judged_at: AwareDatetime | None = None
     notice_deadline: AwareDatetime
-    primary_care_unit: str | None = Field(None, description="HSA-id of the patient's vårdcentral, when known")
+    primary_care_unit: str | None = Field(
+        None, max_length=HSA_ID_MAX_LENGTH, description="HSA-id of the patient's vårdcentral, when known"
+    )
     reason: str = Field(min_length=1, max_length=500, description="Why the notice was corrected")
     corrected_at: AwareDatetime
 

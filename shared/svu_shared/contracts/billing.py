@@ -30,10 +30,10 @@ class SettlementCalculated(_MunicipalityMonthEvent):
     topic: ClassVar[str] = TOPIC
     source: ClassVar[str] = SOURCE
 
-    run_id: str
+    run_id: str = Field(min_length=1, max_length=40)
     stays: int = Field(ge=0)
     ready_days: int = Field(ge=0)
-    billable_days: str
+    billable_days: str = Field(pattern=r"^-?\d+(\.\d+)?$", max_length=20)
     amount_sek: str = SEK
     calculated_at: AwareDatetime
 
@@ -45,8 +45,8 @@ class InvoiceIssued(_MunicipalityMonthEvent):
     topic: ClassVar[str] = TOPIC
     source: ClassVar[str] = SOURCE
 
-    invoice_id: str
-    run_id: str
+    invoice_id: str = Field(min_length=1, max_length=100)
+    run_id: str = Field(min_length=1, max_length=40)
     amount_sek: str = SEK
     issued_at: AwareDatetime
 
@@ -58,9 +58,9 @@ class CorrectionIssued(_MunicipalityMonthEvent):
     topic: ClassVar[str] = TOPIC
     source: ClassVar[str] = SOURCE
 
-    invoice_id: str
-    corrects_invoice_id: str
+    invoice_id: str = Field(min_length=1, max_length=100)
+    corrects_invoice_id: str = Field(min_length=1, max_length=100)
     kind: Literal["credit", "debit"]
-    run_id: str
+    run_id: str = Field(min_length=1, max_length=40)
     amount_sek: str = SEK
     issued_at: AwareDatetime

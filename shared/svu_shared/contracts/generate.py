@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from svu_shared.contracts import ALL_EVENTS, IntegrationEvent
+from svu_shared.contracts.base import ID_MAX_LENGTH, ID_PATTERN
 from svu_shared.envelope import CloudEvent
 
 TOPIC_SUMMARIES = {
@@ -221,10 +222,20 @@ def event_schema(event: type[IntegrationEvent]) -> dict[str, Any]:
         "required": ["specversion", "id", "source", "type", "subject", "time", "data"],
         "properties": {
             "specversion": {"const": "1.0"},
-            "id": {"type": "string", "description": "Unique per event; the consumer's dedup key"},
+            "id": {
+                "type": "string",
+                "maxLength": ID_MAX_LENGTH,
+                "pattern": ID_PATTERN,
+                "description": "Unique per event; the consumer's dedup key",
+            },
             "source": {"const": event.source},
             "type": {"const": event.event_type},
-            "subject": {"type": "string", "description": KEY_DESCRIPTION[event.topic]},
+            "subject": {
+                "type": "string",
+                "maxLength": ID_MAX_LENGTH,
+                "pattern": ID_PATTERN,
+                "description": KEY_DESCRIPTION[event.topic],
+            },
             "time": {"type": "string", "format": "date-time"},
             "datacontenttype": {"const": "application/json"},
             "data": data,

@@ -10,7 +10,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import AwareDatetime, BaseModel, Field, StrictBool, StringConstraints, model_validator
 
-from svu_shared.contracts.base import StayEvent
+from svu_shared.contracts.base import CASE_ID_MAX_LENGTH, StayEvent
 
 TOPIC = "svu.planning"
 SOURCE = "/svu/planning"
@@ -29,7 +29,7 @@ class CaseOpened(StayEvent):
     topic: ClassVar[str] = TOPIC
     source: ClassVar[str] = SOURCE
 
-    case_id: str = Field(min_length=1, max_length=100)
+    case_id: str = Field(min_length=1, max_length=CASE_ID_MAX_LENGTH)
     receiver_kind: ReceiverKind
     receiver_id: str = Field(min_length=1, max_length=64, description="Kommunkod or HSA-id")
     opened_at: AwareDatetime
@@ -42,7 +42,7 @@ class CaseClosed(StayEvent):
     topic: ClassVar[str] = TOPIC
     source: ClassVar[str] = SOURCE
 
-    case_id: str = Field(min_length=1, max_length=100)
+    case_id: str = Field(min_length=1, max_length=CASE_ID_MAX_LENGTH)
     receiver_kind: ReceiverKind
     receiver_id: str = Field(min_length=1, max_length=64)
     reason: str = Field(min_length=1, max_length=500)
@@ -57,7 +57,7 @@ class MessageAcknowledged(StayEvent):
     source: ClassVar[str] = SOURCE
 
     message_id: str = Field(min_length=1, max_length=64, description="The CloudEvents id of the message read")
-    case_id: str = Field(min_length=1, max_length=100)
+    case_id: str = Field(min_length=1, max_length=CASE_ID_MAX_LENGTH)
     receiver_kind: ReceiverKind
     receiver_id: str = Field(min_length=1, max_length=64)
     acknowledged_at: AwareDatetime

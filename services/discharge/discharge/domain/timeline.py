@@ -10,6 +10,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 
+from svu_shared.facts import DuplicateEvent, RejectedEvent
+
 
 class DischargeRuleBroken(Exception):
     pass
@@ -90,7 +92,15 @@ class DischargeTimeline:
         return replace(self, status=Status.DISCHARGED, discharged_at=discharged_at, destination=destination)
 
     def admitted(self, municipality: str, ward: str, estimated: date | None) -> "DischargeTimeline":
-        """The admission notice reached this service (possibly after the ward's first discharge events)."""
+        """The admission notice reached this service (possibly after the ward's first discharge events). A second
+        notice is the same one again (a no-op) or a contradiction, refused (ADR 0012)."""
+        if self.municipality is not None:
+            if (self.municipality, self.wards[:1]) == (municipality, (ward,)):
+                raise DuplicateEvent(f"stay {self.stay_id}: the same admission notice again")
+            raise RejectedEvent(
+                f"stay {self.stay_id} already has an admission notice (municipality {self.municipality}, ward "
+                f"{self.wards[0] if self.wards else '?'}): a stay has one notice (domain §2)"
+            )
         return replace(
             self,
             municipality=municipality,

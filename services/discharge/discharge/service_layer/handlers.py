@@ -9,9 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from discharge.adapters.tables import messaging, timelines
 from discharge.domain.timeline import DischargeTimeline, Status
-from svu_shared.consumer import Handler
 from svu_shared.contracts import AdmissionNoticeCancelled, AdmissionNoticeSent, IntegrationEvent, PatientTransferred
 from svu_shared.envelope import CloudEvent
+from svu_shared.inbox import Handler
 from svu_shared.outbox import add_to_outbox
 
 

@@ -2,6 +2,7 @@
 
 from sqlalchemy import JSON, Boolean, Column, Date, LargeBinary, MetaData, String, Table, false
 
+from svu_shared.contracts.base import CASE_ID_MAX_LENGTH
 from svu_shared.db import AwareDateTime, UnitIds
 from svu_shared.runtime import Messaging
 
@@ -41,7 +42,7 @@ stays = Table(
 cases = Table(
     "cases",
     metadata,
-    Column("case_id", String(100), primary_key=True),
+    Column("case_id", String(CASE_ID_MAX_LENGTH), primary_key=True),
     Column("stay_id", String(64), nullable=False, index=True),
     Column("receiver_kind", String(16), nullable=False),
     Column("receiver_id", String(64), nullable=False, index=True),
@@ -65,7 +66,7 @@ acknowledgements = Table(
     "acknowledgements",
     metadata,
     Column("message_id", String(64), primary_key=True),
-    Column("case_id", String(100), primary_key=True),
+    Column("case_id", String(CASE_ID_MAX_LENGTH), primary_key=True),
     Column("acknowledged_at", AwareDateTime(), nullable=False),
 )
 

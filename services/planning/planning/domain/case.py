@@ -24,6 +24,10 @@ class Case:
     def closed(self, at: datetime, reason: str) -> "Case":
         return replace(self, closed_at=at, closed_reason=reason)
 
+    def reopened(self, at: datetime) -> "Case":
+        """The receiver is the stay's again (a vårdcentral corrected away and back): the same case, open anew."""
+        return replace(self, opened_at=at, closed_at=None, closed_reason=None)
+
 
 def case_id(stay_id: str, receiver_kind: ReceiverKind, receiver_id: str) -> str:
     return f"{stay_id}:{receiver_kind}:{receiver_id}"

@@ -1,6 +1,8 @@
 """A stay as the planning service sees it: the ward's facts (from events) and the plan the receivers record.
 
-Ward facts arrive as events and always apply (the ward's system is the source of truth for them). Planning
+Ward facts arrive as events and apply (the ward's system is the source of truth for them), except a fact that
+repeats or contradicts one the stay already has: a second admission notice or a second discharge under another
+event id is a no-op when it says the same (`DuplicateEvent`) and is refused with the rule otherwise (ADR 0012). Planning
 records are commands: each checks the process rule and raises `PlanRuleBroken`, which the API answers with 409.
 Records are kept as the content the user entered plus `recorded_at` and `recorded_by`.
 """
@@ -11,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from planning.domain.deadlines import sip_invitation_due
+from svu_shared.facts import DuplicateEvent, RejectedEvent
 
 Record = dict[str, Any]
 
@@ -96,9 +99,29 @@ class PlannedStay:
             sip_due_at=self.sip_due_at if self.sip_invited_at else None,
         )
 
+    def notice_again(self, notice: "PlannedStay") -> None:
+        """A second admission notice for this stay: the same one again, or a contradiction. Times the ward may
+        correct (admission, deadline, vårdcentral) are left out of the comparison: a correction has its event."""
+        same = ("patient_id", "municipality", "notice_care_unit", "notice_sent_at", "protected_identity")
+        if all(getattr(self, f) == getattr(notice, f) for f in same):
+            raise DuplicateEvent(f"stay {self.stay_id}: the same admission notice again")
+        raise RejectedEvent(
+            f"stay {self.stay_id} already has an admission notice (sent {self.notice_sent_at.isoformat()}) that "
+            "differs from this one: a stay has one notice; a change is a correction (notice_corrected), another "
+            "admission has its own stay id (domain §2)"
+        )
+
     def discharged(self, at: datetime, destination: str) -> "PlannedStay":
         if self.status is StayStatus.CANCELLED:
             return self  # a cancelled stay stays closed; the ward's later events do not reopen it
+        if self.status is StayStatus.DISCHARGED:
+            if (self.discharged_at, self.destination) == (at, destination):
+                raise DuplicateEvent(f"stay {self.stay_id}: the same discharge again")
+            assert self.discharged_at is not None
+            raise RejectedEvent(
+                f"stay {self.stay_id} was discharged at {self.discharged_at.isoformat()} ({self.destination}): "
+                "a stay has one discharge (domain §2)"
+            )
         return replace(self, status=StayStatus.DISCHARGED, discharged_at=at, destination=destination)
 
     def cancelled(self) -> "PlannedStay":

@@ -16,6 +16,7 @@ from planning.domain.follow_up import follow_up
 from planning.domain.stay import PlannedStay, PlanRuleBroken, RecordKind, StayStatus
 from planning.service_layer import handlers
 from svu_shared.auth import Principal, may_see_stay, principal_of, require_role
+from svu_shared.contracts.base import CASE_ID_MAX_LENGTH
 from svu_shared.contracts.planning import (
     AssessmentContent,
     CareContactContent,
@@ -29,9 +30,13 @@ from svu_shared.runtime import ServiceRuntime
 router = APIRouter(tags=["planning"])
 ID = r"^[A-Za-z0-9_.:-]{1,64}$"  # stay ids, HSA-ids, kommunkoder
 StayId = Path(pattern=ID, description="Vårdtillfälle id")
-CaseId = Path(pattern=r"^[A-Za-z0-9_.:-]{1,100}$")
-NOT_FOUND = {404: {"description": "No such stay or case"}}
-CONFLICT = {**NOT_FOUND, 409: {"description": "The process does not allow this now; the message names the rule"}}
+CaseId = Path(pattern=rf"^[A-Za-z0-9_.:-]{{1,{CASE_ID_MAX_LENGTH}}}$")
+Responses = dict[int | str, dict[str, Any]]  # the type of FastAPI's `responses=`
+NOT_FOUND: Responses = {404: {"description": "No such stay or case"}}
+CONFLICT: Responses = {
+    **NOT_FOUND,
+    409: {"description": "The process does not allow this now; the message names the rule"},
+}
 T = TypeVar("T")
 
 

@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from planning.adapters.tables import RECORDS, acknowledgements, cases, messages, messaging, parked_events, stays
 from planning.domain.case import Case, ReceiverKind, case_id
 from planning.domain.stay import PlannedStay, RecordKind, StayStatus
-from svu_shared.consumer import Handler
 from svu_shared.contracts import (
     AdmissionNoticeCancelled,
     AdmissionNoticeCorrected,
@@ -32,10 +31,13 @@ from svu_shared.contracts import (
     SipAgreed,
     SipDecided,
     SipInvitationSent,
+    StayEvent,
     event_model,
 )
 from svu_shared.contracts.planning import RecordedOnStay
 from svu_shared.envelope import CloudEvent
+from svu_shared.facts import DuplicateEvent, RejectedEvent
+from svu_shared.inbox import Handler
 from svu_shared.outbox import add_to_outbox
 
 RECORD_EVENTS: dict[RecordKind, type[RecordedOnStay]] = {
@@ -84,9 +86,18 @@ async def cases_of_stay(session: AsyncSession, stay_id: str) -> list[Case]:
 
 
 async def _open_case(session: AsyncSession, stay_id: str, kind: ReceiverKind, receiver_id: str) -> None:
+    """A case for the receiver, once: an open one is kept, a closed one (the receiver is the stay's again) reopens."""
     now = datetime.now(UTC)
-    case = Case(case_id(stay_id, kind, receiver_id), stay_id, kind, receiver_id, opened_at=now)
-    await session.execute(insert(cases).values(**asdict(case)))
+    the_id = case_id(stay_id, kind, receiver_id)
+    existing = next((c for c in await cases_of_stay(session, stay_id) if c.case_id == the_id), None)
+    if existing is not None and existing.closed_at is None:
+        return
+    if existing is None:
+        case = Case(the_id, stay_id, kind, receiver_id, opened_at=now)
+        await session.execute(insert(cases).values(**asdict(case)))
+    else:
+        case = existing.reopened(now)
+        await session.execute(update(cases).where(cases.c.case_id == the_id).values(**asdict(case)))
     await add_to_outbox(
         session,
         messaging.outbox,
@@ -128,7 +139,8 @@ async def _add_message(session: AsyncSession, envelope: CloudEvent, stay_id: str
 
 
 async def on_admission_notice(session: AsyncSession, envelope: CloudEvent, event: IntegrationEvent) -> None:
-    """Opens the stay and a case for each receiver: the municipality, and the vårdcentral when known."""
+    """Opens the stay and a case for each receiver: the municipality, and the vårdcentral when known. A second
+    notice for the stay is a no-op when it is the same and refused when it differs (`notice_again`)."""
     assert isinstance(event, AdmissionNoticeSent)
     stay = PlannedStay(
         stay_id=event.stay_id,
@@ -146,6 +158,9 @@ async def on_admission_notice(session: AsyncSession, envelope: CloudEvent, event
         patient_name=event.patient_name,
         patient_address=event.patient_address,
     )
+    existing = await load_stay(session, stay.stay_id, lock=True)
+    if existing is not None:
+        existing.notice_again(stay)  # raises: DuplicateEvent or RejectedEvent
     await session.execute(insert(stays).values(**_row(stay)))
     await _open_case(session, stay.stay_id, "municipality", stay.municipality)
     if stay.primary_care_unit:
@@ -163,7 +178,22 @@ async def _apply_parked(session: AsyncSession, stay_id: str) -> None:
     )
     for _parked_at, raw in sorted(taken.all()):
         parked = CloudEvent.from_bytes(raw)
-        await on_stay_event(session, parked, event_model(parked.type).model_validate(parked.data))
+        try:
+            await on_stay_event(session, parked, event_model(parked.type).model_validate(parked.data))
+        except DuplicateEvent:
+            pass
+        except RejectedEvent as exc:
+            # Not the notice's fault: the notice applies, the parked event is kept for operators (ADR 0012).
+            await session.execute(
+                insert(messaging.dead_letters).values(
+                    topic="parked",
+                    partition=-1,
+                    offset=-1,
+                    event_id=parked.id,
+                    reason=f"rejected: {exc}",
+                    at=datetime.now(UTC),
+                )
+            )
 
 
 def _apply(stay: PlannedStay, event: IntegrationEvent) -> PlannedStay:
@@ -187,6 +217,7 @@ def _apply(stay: PlannedStay, event: IntegrationEvent) -> PlannedStay:
 
 
 async def on_stay_event(session: AsyncSession, envelope: CloudEvent, event: IntegrationEvent) -> None:
+    assert isinstance(event, StayEvent)
     stay = await load_stay(session, event.stay_id, lock=True)
     if stay is None:
         await session.execute(
@@ -203,14 +234,14 @@ async def on_stay_event(session: AsyncSession, envelope: CloudEvent, event: Inte
 
 
 async def _follow_vardcentral(session: AsyncSession, stay: PlannedStay) -> None:
-    """A corrected vårdcentral: the former one's case closes, the new one gets a case (once)."""
+    """A corrected vårdcentral: the former one's case closes, the new one gets a case (or its closed one back)."""
     current = {
         c.receiver_id: c for c in await cases_of_stay(session, stay.stay_id) if c.receiver_kind == "primary_care"
     }
     for receiver_id, case in current.items():
         if receiver_id != stay.primary_care_unit and case.closed_at is None:
             await _close_case(session, case, "the patient's vårdcentral was corrected")
-    if stay.primary_care_unit and stay.primary_care_unit not in current:
+    if stay.primary_care_unit:
         await _open_case(session, stay.stay_id, "primary_care", stay.primary_care_unit)
 
 
