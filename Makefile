@@ -4,8 +4,9 @@ SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 VENV := .venv
 PY := $(VENV)/bin/python
+SERVICES := admission planning discharge billing
 
-.PHONY: help install run up down test unit lint contracts compose-check bench clean token
+.PHONY: help install run up down test unit lint audit contracts compose-check bench clean token
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -36,10 +37,16 @@ token: ## Print a development bearer token and nothing else: make token ROLE=war
 	@$(MAKE) --no-print-directory -s install >/dev/null
 	@$(PY) -m svu_shared.local_issuer token --role "$(ROLE)" --org "$(ORG)"
 
-lint: install ## ruff, mypy, and import-linter (no service imports another; shared imports no service)
+lint: install ## ruff, mypy, import-linter (independence, layers), contracts/ up to date, pip-audit (make audit)
 	@$(VENV)/bin/ruff check .
-	@$(VENV)/bin/lint-imports
-	@$(VENV)/bin/mypy shared/svu_shared services/*/*/domain
+	@$(VENV)/bin/lint-imports --no-logo
+	@out=$$(mktemp -d) && trap 'rm -rf "$$out"' EXIT && $(PY) -m svu_shared.contracts.generate "$$out" >/dev/null && \
+	  { diff -r contracts "$$out" || { echo "contracts/ differs from the models: run make contracts and commit it" >&2; exit 1; }; }
+	@$(VENV)/bin/mypy shared/svu_shared $(foreach s,$(SERVICES),services/$(s)/$(s))
+	@$(MAKE) --no-print-directory audit
+
+audit: install ## pip-audit: every locked package against PyPI's vulnerability data; a known vulnerability fails
+	@$(PY) .ci/audit.py "$(UV)"
 
 contracts: install ## Regenerate the JSON Schemas and the AsyncAPI 3 document from the contracts
 	@$(PY) -m svu_shared.contracts.generate contracts/

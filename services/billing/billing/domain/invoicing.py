@@ -3,13 +3,16 @@ the same month gives another amount, the difference is a debit or credit note ag
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Literal
+
+DocumentKind = Literal["invoice", "debit", "credit"]
 
 
 @dataclass(frozen=True)
 class IssuedDocument:
     invoice_id: str
     municipality: str
-    kind: str  # "invoice", "debit" or "credit"
+    kind: DocumentKind
     amount_sek: Decimal
     corrects_invoice_id: str | None = None
 
@@ -31,6 +34,6 @@ def documents_to_issue(
             continue
         difference = amount - sum((d.amount_sek for d in mine), Decimal(0))
         if difference != 0:
-            kind = "debit" if difference > 0 else "credit"
+            kind: DocumentKind = "debit" if difference > 0 else "credit"
             new.append(IssuedDocument(invoice_id, municipality, kind, difference, first.invoice_id))
     return new

@@ -1,7 +1,7 @@
 """HTTP API for finance: settle and compare on the consumed events, store runs, read invoices and their underlag."""
 
 import json
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -24,7 +24,10 @@ router = APIRouter(tags=["settlement"], dependencies=[roles("finance", "admin")]
 PERIOD = r"^(19|20)\d{2}-(0[1-9]|1[0-2])$"  # a month of this or the last century
 Period = Annotated[str, Query(pattern=PERIOD, description="Settled month, YYYY-MM (Europe/Stockholm)")]
 AgreementId = Annotated[str, Query(min_length=1, max_length=64, description="Agreement id, e.g. skane-2018")]
-UNPROCESSABLE = {422: {"description": "Unknown agreement, a month outside its validity, or no sourced day amount"}}
+Responses = dict[int | str, dict[str, Any]]  # the type of FastAPI's `responses=`
+UNPROCESSABLE: Responses = {
+    422: {"description": "Unknown agreement, a month outside its validity, or no sourced day amount"}
+}
 
 
 def _runtime(request: Request) -> ServiceRuntime:

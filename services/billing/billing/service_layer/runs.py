@@ -5,6 +5,7 @@ import json
 import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import TypedDict
 
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,6 +20,18 @@ from billing.domain.invoicing import IssuedDocument, documents_to_issue
 from billing.service_layer.settling import settle_facts
 from svu_shared.contracts import CorrectionIssued, InvoiceIssued, SettlementCalculated
 from svu_shared.outbox import add_to_outbox
+
+
+class IssuedFields(TypedDict):
+    """What an invoice and a correction event have in common."""
+
+    agreement: str
+    period: str
+    municipality: str
+    invoice_id: str
+    run_id: str
+    amount_sek: str
+    issued_at: datetime
 
 
 async def consumed_facts(session: AsyncSession) -> list[StayFact]:
@@ -101,7 +114,7 @@ async def run_settlement(
                 issued_at=now,
             )
         )
-        common = {
+        common: IssuedFields = {
             "agreement": agreement.id,
             "period": str(period),
             "municipality": doc.municipality,

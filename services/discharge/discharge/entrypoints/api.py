@@ -1,6 +1,7 @@
 """HTTP API of the discharge service (wards)."""
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 from fastapi import APIRouter, HTTPException, Path, Request
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -20,7 +21,8 @@ from svu_shared.runtime import ServiceRuntime
 
 router = APIRouter(tags=["discharge"])
 StayId = Path(pattern=r"^[A-Za-z0-9_.:-]{1,64}$", description="Vårdtillfälle id")
-CONFLICT = {409: {"description": "The process does not allow this now; the message names the rule"}}
+Responses = dict[int | str, dict[str, Any]]  # the type of FastAPI's `responses=`
+CONFLICT: Responses = {409: {"description": "The process does not allow this now; the message names the rule"}}
 
 
 class DischargeReadyIn(BaseModel):
