@@ -4,7 +4,7 @@ SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 VENV := .venv
 PY := $(VENV)/bin/python
-SERVICES := admission planning discharge billing
+SERVICES := $(shell sed -n 's/^name = "\(.*\)"/\1/p' services/services.toml)
 
 .PHONY: help install run up down test unit lint audit contracts compose-check bench clean token
 
@@ -30,8 +30,8 @@ down: ## Stop what `make up` started
 test: install ## The whole suite on a real Kafka broker and a real PostgreSQL (started by the project)
 	@$(VENV)/bin/pytest -q
 
-unit: install ## Only the tests that need no broker and no database
-	@$(VENV)/bin/pytest -q -m "not e2e" services shared/tests
+unit: install ## Tests that need no broker and no database server (the SQLite leg of the service suites included)
+	@$(VENV)/bin/pytest -q -m "not e2e and not postgres and not kafka" services shared/tests tests/integration
 
 token: ## Print a development bearer token and nothing else: make token ROLE=ward ORG=SE2321000016-MEDAVD3
 	@$(MAKE) --no-print-directory -s install >/dev/null

@@ -1,4 +1,4 @@
-"""The four services as real processes (uvicorn): used by `make run`, `make up` and the e2e tests."""
+"""The services as real processes (uvicorn): used by `make run`, `make up` and the e2e tests."""
 
 import os
 import signal
@@ -10,9 +10,13 @@ from pathlib import Path
 
 import httpx
 
+from deploy.services import CATALOGUE_SERVICES
+
 ROOT = Path(__file__).resolve().parents[1]
-SERVICES = ("admission", "planning", "discharge", "billing")
-DEFAULT_PORTS = {"admission": 8001, "planning": 8002, "discharge": 8003, "billing": 8004}
+SERVICES = tuple(service.name for service in CATALOGUE_SERVICES)
+DEFAULT_PORTS = {service.name: service.port for service in CATALOGUE_SERVICES}
+TEST_PORTS = {service.name: service.test_port for service in CATALOGUE_SERVICES}
+ENV_PREFIX = {service.name: service.env_prefix for service in CATALOGUE_SERVICES}
 
 
 def wait_until(predicate, timeout: float = 30.0, interval: float = 0.1, what: str = "condition"):  # type: ignore[no-untyped-def]
@@ -78,13 +82,13 @@ def service_processes(
     ports = ports or DEFAULT_PORTS
     procs = {}
     for name in SERVICES:
-        prefix = name.upper()
+        prefix = ENV_PREFIX[name]
         env = {
-            f"{prefix}_PORT": str(ports[name]),
-            f"{prefix}_KAFKA_BOOTSTRAP": kafka_bootstrap,
-            f"{prefix}_DATABASE_URL": database_urls[name],
-            # One switch for all four services: SVU_OTEL_EXPORTER=console|otlp, SVU_OTEL_ENDPOINT=<OTLP/HTTP base>.
-            **{f"{prefix}_{key}": os.environ[f"SVU_{key}"] for key in OTEL_KEYS if f"SVU_{key}" in os.environ},
+            f"{prefix}PORT": str(ports[name]),
+            f"{prefix}KAFKA_BOOTSTRAP": kafka_bootstrap,
+            f"{prefix}DATABASE_URL": database_urls[name],
+            # One switch for all services: SVU_OTEL_EXPORTER=console|otlp, SVU_OTEL_ENDPOINT=<OTLP/HTTP base>.
+            **{f"{prefix}{key}": os.environ[f"SVU_{key}"] for key in OTEL_KEYS if f"SVU_{key}" in os.environ},
         }
         procs[name] = ServiceProcess(name, ports[name], env, run_dir / f"{name}.log")
     return procs

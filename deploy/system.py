@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
-from deploy.local_system import DEFAULT_PORTS, ROOT, SERVICES, service_processes, wait_until
+from deploy.local_system import DEFAULT_PORTS, ENV_PREFIX, ROOT, SERVICES, service_processes, wait_until
 from svu_shared import local_issuer
 
 RUN_DIR = ROOT / ".local" / "run"
@@ -30,11 +30,13 @@ def _kafka(command: str) -> None:
 
 
 def _database_urls() -> dict[str, str]:
-    return {s: os.environ.get(f"{s.upper()}_DATABASE_URL", f"sqlite+aiosqlite:///{RUN_DIR}/{s}.db") for s in SERVICES}
+    return {
+        s: os.environ.get(f"{ENV_PREFIX[s]}DATABASE_URL", f"sqlite+aiosqlite:///{RUN_DIR}/{s}.db") for s in SERVICES
+    }
 
 
 def _ports() -> dict[str, int]:
-    return {s: int(os.environ.get(f"{s.upper()}_PORT", DEFAULT_PORTS[s])) for s in SERVICES}
+    return {s: int(os.environ.get(f"{ENV_PREFIX[s]}PORT", DEFAULT_PORTS[s])) for s in SERVICES}
 
 
 def start(detached: bool):  # type: ignore[no-untyped-def]

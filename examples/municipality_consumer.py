@@ -1,4 +1,4 @@
-"""A municipality's SVU team reading only what concerns it, straight from Kafka (issue 3 §2).
+"""A municipality's SVU team reading only what concerns it, straight from Kafka (ADR 0010).
 
     .venv/bin/python examples/municipality_consumer.py --municipality 1281 [--bootstrap 127.0.0.1:9092] [--follow]
 

@@ -22,8 +22,7 @@ async def billing_runtime(kafka, database_url):  # type: ignore[no-untyped-def]
         settings=settings,
         messaging=billing_messaging,
         migrations_dir=BILLING_MIGRATIONS,
-        consumes=("svu.discharge",),
-        handlers=BILLING_HANDLERS,
+        handlers={event: h for event, h in BILLING_HANDLERS.items() if event.topic == "svu.discharge"},
     )
     await runtime.start()
     yield runtime

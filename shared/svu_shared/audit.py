@@ -1,4 +1,4 @@
-"""The audit log (issue 5 §5, Patientdatalagen 4 kap. 3 §): every authenticated request records who (subject,
+"""The audit log (ADR 0011, Patientdatalagen 4 kap. 3 §): every authenticated request records who (subject,
 role, organisation), what (stay ids, endpoint), when and the outcome, in an append-only table of the service's
 own database. The database refuses UPDATE and DELETE on it (a trigger), so not even a bug can rewrite it.
 
@@ -114,7 +114,7 @@ async def audit_of_stay(
     stay_id: str = Query(pattern=r"^[A-Za-z0-9_.:-]{1,64}$"),
     limit: int = Query(1000, ge=1, le=10000),
 ) -> list[AuditEntry]:
-    """For finance and admin (issue 5 §5): every recorded access to the stay, oldest first."""
+    """For finance and admin (ADR 0011): every recorded access to the stay, oldest first."""
     require_role(principal_of(request), "finance", "admin")
     runtime = request.app.state.runtime
     table = runtime.messaging.audit_log

@@ -1,6 +1,6 @@
 """Who is calling: OAuth2 bearer tokens (JWT, RS256 or ES256) verified against the identity provider's JWKS.
 
-Every endpoint except /health and /openapi.json needs a token (issue 5 §1). The claims we use:
+Every endpoint except /health and /openapi.json needs a token (ADR 0011). The claims we use:
 `sub` (the user), `role` (one of ROLES) and `org` (an HSA-id for wards and primary care, a kommunkod for
 municipalities). Issuer, audience, expiry and not-before are checked by PyJWT; the JWKS is fetched with PyJWT's
 client and cached, so a rotated key is picked up by its `kid`.
@@ -24,7 +24,7 @@ from svu_shared.contracts.municipality import municipality_code_problem
 Role = Literal["ward", "primary_care", "municipality", "finance", "admin"]
 ROLES: tuple[str, ...] = get_args(Role)
 ALGORITHMS = ["RS256", "ES256"]
-HSA_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+HSA_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")  # used with fullmatch: "$" would accept a final newline
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class Principal:
 def org_problem(role: str, org: str) -> str | None:
     if role == "municipality":
         return municipality_code_problem(org)
-    if not HSA_ID.match(org):
+    if not HSA_ID.fullmatch(org):
         return f"org {org!r} is not an HSA-id"
     return None
 
@@ -110,7 +110,7 @@ async def authenticate(request: Request) -> Principal:
     credentials: HTTPAuthorizationCredentials | None = await bearer(request)
     if credentials is None:
         raise HTTPException(401, "a bearer token is required", headers={"WWW-Authenticate": "Bearer"})
-    verifier: TokenVerifier = request.app.state.runtime.verifier
+    verifier: TokenVerifier = request.app.state.verifier
     principal = await asyncio.to_thread(verifier.verify, credentials.credentials)
     request.state.principal = principal
     return principal
@@ -138,7 +138,7 @@ def roles(*allowed: str):  # type: ignore[no-untyped-def]
 def may_see_stay(
     principal: Principal, *, municipality: str | None, wards: Collection[str], primary_care_units: Collection[str]
 ) -> bool:
-    """Patientdatalagen: only those who take part in the patient's care (issue 5 §3). A ward sees the stays it
+    """Patientdatalagen: only those who take part in the patient's care (ADR 0011). A ward sees the stays it
     admitted or received by transfer; a municipality those of patients registered in it; primary care those
     addressed to its unit. Finance and admin see no clinical records."""
     if principal.role == "ward":

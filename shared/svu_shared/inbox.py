@@ -9,7 +9,7 @@
   stay; the consumer dead-letters that one with the rule it breaks (`svu_shared.facts`).
 """
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -24,9 +24,17 @@ from svu_shared.contracts import IntegrationEvent, UnknownEventType, event_model
 from svu_shared.envelope import CloudEvent
 from svu_shared.facts import DuplicateEvent, RejectedEvent
 
-__all__ = ["DuplicateEvent", "Handler", "Inbox", "Poison", "RejectedEvent", "decode"]
+__all__ = ["DuplicateEvent", "Handler", "Handlers", "Inbox", "Poison", "RejectedEvent", "decode", "topics_of"]
 
 Handler = Callable[[AsyncSession, CloudEvent, IntegrationEvent], Awaitable[None]]
+# A service's one table of the events it applies, by event class: what it subscribes to is read from it, so an
+# event type it subscribes to but cannot apply cannot be written (ADR 0013).
+Handlers = Mapping[type[IntegrationEvent], Handler]
+
+
+def topics_of(handlers: Handlers) -> tuple[str, ...]:
+    """The topics a service consumes: those of the events in its table, in a stable order."""
+    return tuple(sorted({event.topic for event in handlers}))
 
 
 @dataclass(frozen=True)
@@ -38,10 +46,10 @@ class Poison:
 class Inbox:
     """Applies one decoded event exactly once in a transaction of the service's database."""
 
-    def __init__(self, sessions: async_sessionmaker, inbox: Table, handlers: dict[str, Handler]) -> None:
+    def __init__(self, sessions: async_sessionmaker, inbox: Table, handlers: Handlers) -> None:
         self.sessions = sessions
         self._inbox = inbox
-        self.handlers = handlers
+        self.handlers: dict[str, Handler] = {event.event_type: handler for event, handler in handlers.items()}
         self.on_commit: Callable[[], None] = lambda: None
 
     async def apply(self, envelope: CloudEvent, topic: str) -> bool:

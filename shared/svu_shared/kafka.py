@@ -7,9 +7,13 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 
+from svu_shared.contracts import TOPICS
+
 log = logging.getLogger(__name__)
 
-ALL_TOPICS = ("svu.admission", "svu.planning", "svu.discharge", "svu.billing")
+# Every topic an integration event is published on, as the contracts define them (architecture §2); the contracts
+# never import this module, so there is no cycle.
+ALL_TOPICS: tuple[str, ...] = TOPICS
 PARTITIONS = 3
 
 

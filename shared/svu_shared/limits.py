@@ -1,4 +1,4 @@
-"""Hostile input (issue 5 §6), refused before any route sees it:
+"""Hostile input (ADR 0011), refused before any route sees it:
 
 - a body larger than the limit: 413 (on Content-Length, or counted when the body comes without one);
 - a NUL character (U+0000) in the path, the query or a JSON string: 422. No field of ours can hold one, and
@@ -8,6 +8,8 @@
 import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from svu_shared.problems import MEDIA_TYPE, problem_body
 
 NUL_IN_JSON = b"\\u0000"
 
@@ -31,27 +33,42 @@ class InputLimits:
             return
         try:
             self._check_head(scope)
+            body = await self._read_body(receive)
         except Refused as refused:
             await _answer(send, refused)
             return
-        seen, tail = 0, b""
+        replayed = False
 
-        async def checked() -> Message:
-            nonlocal seen, tail
+        async def replay() -> Message:
+            # The app reads the checked body once; after that it waits on the client (a disconnect) as usual.
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _read_body(self, receive: Receive) -> bytes:
+        """The whole body, read and checked before the app sees any of it: the app (FastAPI reading a model) would
+        turn an error raised while it reads into its own 400. At most max_bytes are ever held."""
+        chunks: list[bytes] = []
+        seen = 0
+        while True:
             message = await receive()
+            if message["type"] == "http.disconnect":
+                break
             chunk = message.get("body", b"")
             seen += len(chunk)
             if seen > self.max_bytes:
                 raise Refused(413, f"the request body is larger than {self.max_bytes} bytes")
-            if NUL_IN_JSON in tail + chunk or b"\x00" in chunk:
-                raise Refused(422, _nul("body"))
-            tail = chunk[-(len(NUL_IN_JSON) - 1) :]
-            return message
-
-        try:
-            await self.app(scope, checked, send)
-        except Refused as refused:
-            await _answer(send, refused)
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        if NUL_IN_JSON in body or b"\x00" in body:
+            raise Refused(422, _nul("body"))
+        return body
 
     def _check_head(self, scope: Scope) -> None:
         declared = dict(scope["headers"]).get(b"content-length")
@@ -69,7 +86,10 @@ def _nul(where: str) -> list[dict]:
 
 
 async def _answer(send: Send, refused: Refused) -> None:
-    body = json.dumps({"detail": refused.detail}).encode()
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    if isinstance(refused.detail, list):
+        body = json.dumps(problem_body(422, f"invalid: {refused.detail[0]['msg']}", errors=refused.detail)).encode()
+    else:
+        body = json.dumps(problem_body(refused.status, str(refused.detail))).encode()
+    headers = [(b"content-type", MEDIA_TYPE.encode()), (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": refused.status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

@@ -1,4 +1,4 @@
-"""The local identity provider for development and tests (issue 5 §2): one ES256 key pair and its JWKS under
+"""The local identity provider for development and tests (ADR 0011): one ES256 key pair and its JWKS under
 `.local/issuer/`, and tokens signed with it.
 
     python -m svu_shared.local_issuer token --role ward --org SE2321000016-MEDAVD3     (make token ROLE= ORG=)

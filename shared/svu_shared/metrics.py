@@ -1,4 +1,4 @@
-"""Operational metrics (issue 6 §2), as OpenTelemetry instruments exported with the service's telemetry.
+"""Operational metrics (ADR 0009), as OpenTelemetry instruments exported with the service's telemetry.
 
 - `svu.outbox.backlog`: outbox rows not yet acknowledged by the broker (grows while the broker is away).
 - `svu.consumer.lag`: per topic partition, records on the broker not yet applied and committed.

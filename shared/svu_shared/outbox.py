@@ -21,7 +21,7 @@ from sqlalchemy import Table, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from svu_shared.contracts.base import IntegrationEvent
-from svu_shared.envelope import CloudEvent
+from svu_shared.envelope import CONTENT_TYPE, CloudEvent
 from svu_shared.telemetry import context_from_traceparent, current_traceparent
 
 log = logging.getLogger(__name__)
@@ -97,7 +97,10 @@ class OutboxRelay:
             f"publish {row.topic}", context=context_from_traceparent(row.traceparent), kind=trace.SpanKind.PRODUCER
         ):
             traceparent = current_traceparent()
-            headers = [("traceparent", traceparent.encode())] if traceparent else []
+            # Structured content mode of the CloudEvents Kafka binding: the content-type header names the format.
+            headers = [("content-type", CONTENT_TYPE.encode())]
+            if traceparent:
+                headers.append(("traceparent", traceparent.encode()))
             return await producer.send(row.topic, value=row.payload, key=row.key.encode(), headers=headers)
 
     async def run(self, producer_ready, stop: asyncio.Event, poll_seconds: float = 0.2) -> None:  # type: ignore[no-untyped-def]

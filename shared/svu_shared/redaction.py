@@ -1,4 +1,4 @@
-"""Personnummer never appear in application logs (issue 5 §5): every log record is redacted when it is made,
+"""Personnummer never appear in application logs (ADR 0011): every log record is redacted when it is made,
 whichever logger or handler it goes to (ours, uvicorn's, aiokafka's, SQLAlchemy's).
 
 Errors carry no row values in the first place (the engine hides parameters; dead-letter reasons name the field
@@ -39,6 +39,10 @@ def install() -> None:
                 record.args = tuple(_redacted(a) for a in record.args)
             elif isinstance(record.args, dict):
                 record.args = {k: _redacted(v) for k, v in record.args.items()}
+            if PERSONNUMMER.search(record.getMessage()):
+                # Still there (a number argument for %d, or a message that is not a string, such as an exception):
+                # the whole message is rendered and redacted, and the arguments go.
+                record.msg, record.args = redact(record.getMessage()), None
         if record.exc_info and record.exc_info[1] is not None and PERSONNUMMER.search(str(record.exc_info[1])):
             record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
             record.exc_info = None

@@ -1,4 +1,4 @@
-"""What every service runs besides its routes: migrations, the outbox relay, the inbox consumer, /health.
+"""The database half of every service: migrations, the outbox relay, the inbox consumer, and their health.
 
 A service's bootstrap builds one `ServiceRuntime` and hands it its handlers; the FastAPI app's lifespan
 starts and stops it. The service starts without a broker (requests still succeed: the outbox holds
@@ -13,17 +13,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from fastapi import Depends, FastAPI, Request
+from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import MetaData, Table, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from svu_shared import local_issuer, redaction
 from svu_shared.audit import audit_router, audit_table, record_access
-from svu_shared.auth import AUTH_RESPONSES, Principal, TokenVerifier, authenticate
+from svu_shared.auth import Principal
 from svu_shared.consumer import EventConsumer
 from svu_shared.db import DATABASE_UNAVAILABLE, make_engine, make_sessions
-from svu_shared.inbox import Handler, Inbox
+from svu_shared.http_app import http_app
+from svu_shared.inbox import Handlers, Inbox, topics_of
 from svu_shared.kafka import (
     ALL_TOPICS,
     dlq_topic,
@@ -32,13 +32,12 @@ from svu_shared.kafka import (
     new_producer,
     start_with_retry,
 )
-from svu_shared.limits import InputLimits
 from svu_shared.messaging_tables import dead_letter_table, inbox_table, outbox_table
 from svu_shared.metrics import MetricSource, register, unregister
 from svu_shared.migrations import upgrade_to_head
 from svu_shared.outbox import OutboxRelay, outbox_backlog
+from svu_shared.problems import problem
 from svu_shared.settings import ServiceSettings
-from svu_shared.telemetry import setup_telemetry
 
 log = logging.getLogger(__name__)
 HEALTH_TIMEOUT_SECONDS = 2.0
@@ -69,15 +68,13 @@ class ServiceRuntime:
         settings: ServiceSettings,
         messaging: Messaging,
         migrations_dir: Path,
-        consumes: tuple[str, ...] = (),
-        handlers: dict[str, Handler] | None = None,
+        handlers: Handlers | None = None,
     ) -> None:
-        redaction.install()
         self.name = name
         self.settings = settings
         self.messaging = messaging
         self.migrations_dir = migrations_dir
-        self.consumes = consumes
+        self.consumes = topics_of(handlers or {})
         self.engine = make_engine(settings.database_url)
         self.sessions = make_sessions(self.engine)
         self.relay = OutboxRelay(self.sessions, messaging.outbox, settings.relay_batch_size)
@@ -90,12 +87,6 @@ class ServiceRuntime:
             dead_letters=messaging.dead_letters,
             max_attempts=settings.consumer_max_attempts,
             metrics=self.metrics,
-        )
-        if settings.auth_jwks_url is None:
-            log.warning("%s: trusting the local development token issuer (set auth_jwks_url in production)", name)
-            local_issuer.ensure_keys()
-        self.verifier = TokenVerifier(
-            settings.auth_jwks_url or local_issuer.jwks_url(), settings.auth_issuer, settings.auth_audience
         )
         self._producer: AIOKafkaProducer | None = None
         self._producer_lock = asyncio.Lock()
@@ -206,6 +197,9 @@ class ServiceRuntime:
 
 
 def service_app(runtime: ServiceRuntime, *, title: str, description: str, routers: list) -> FastAPI:  # type: ignore[type-arg]
+    """The HTTP half (`http_app`) with this runtime's database half: started and stopped with the app, its
+    health in /health, every authenticated access in its audit log, 503 while its database is away."""
+
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await runtime.start()
@@ -214,51 +208,28 @@ def service_app(runtime: ServiceRuntime, *, title: str, description: str, router
         finally:
             await runtime.stop()
 
-    app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan)
+    async def audit(request: Request, principal: Principal, status: int) -> None:
+        await record_access(runtime, request, principal, status)
+
+    app = http_app(
+        name=runtime.name,
+        settings=runtime.settings,
+        title=title,
+        description=description,
+        routers=[*routers, audit_router],
+        lifespan=lifespan,
+        health=runtime.health,
+        audit=audit,
+        engine=runtime.engine,
+    )
     app.state.runtime = runtime
 
     async def unavailable(_request: Request, exc: Exception) -> JSONResponse:
         # The database is away (restart, failover): the client retries; a retry of a request whose commit
         # did happen before the failure is recognised as the same request (ADR 0006).
         log.warning("%s: answering 503: %s", runtime.name, exc)
-        return JSONResponse(
-            {"detail": "the service's database is unavailable; retry shortly"}, 503, headers={"Retry-After": "2"}
-        )
+        return problem(503, "the service's database is unavailable; retry shortly", headers={"Retry-After": "2"})
 
     for unavailable_error in DATABASE_UNAVAILABLE:
         app.add_exception_handler(unavailable_error, unavailable)
-
-    @app.get("/health", tags=["operations"], summary="200 when the database and the broker are reachable")
-    async def health() -> JSONResponse:
-        problems = await runtime.health()
-        if problems:
-            return JSONResponse({"status": "unavailable", "service": runtime.name, "problems": problems}, 503)
-        return JSONResponse({"status": "ok", "service": runtime.name})
-
-    # Every route but /health and the OpenAPI document needs a verified bearer token (issue 5 §1).
-    for router in [*routers, audit_router]:
-        app.include_router(router, dependencies=[Depends(authenticate)], responses=AUTH_RESPONSES)
-    settings = runtime.settings
-
-    @app.middleware("http")
-    async def audit(request: Request, call_next):  # type: ignore[no-untyped-def]
-        response = await call_next(request)
-        principal: Principal | None = getattr(request.state, "principal", None)
-        if principal is not None:  # every authenticated access, whatever its outcome (issue 5 §5)
-            try:
-                await record_access(runtime, request, principal, response.status_code)
-            except DATABASE_UNAVAILABLE:  # no audit row, no answer: an access must never go unlogged
-                detail = {"detail": "the service's database (and its audit log) is unavailable; retry shortly"}
-                return JSONResponse(detail, 503, headers={"Retry-After": "2"})
-        return response
-
-    app.add_middleware(InputLimits, max_bytes=settings.max_body_bytes)
-    setup_telemetry(app, runtime.engine, runtime.name, settings.otel_exporter, settings.otel_endpoint)
     return app
-
-
-def serve(app: FastAPI, settings: ServiceSettings) -> None:
-    import uvicorn
-
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    uvicorn.run(app, host=settings.host, port=settings.port, timeout_graceful_shutdown=20)

@@ -1,35 +1,40 @@
-"""The settings every service has; each service subclasses it once with its own env prefix and port."""
+"""The settings every service has; each service subclasses one of them once with its own env prefix and port.
+
+`HttpSettings` are what the HTTP half needs (ADR 0013); `ServiceSettings` add the database and the broker."""
 
 from typing import Literal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
-class ServiceSettings(BaseSettings):
+class HttpSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore")
 
+    host: str = "127.0.0.1"
+    port: int
+    # Telemetry: "console" prints spans and metrics, "otlp" sends them to otel_endpoint (the collector's
+    # OTLP/HTTP base URL, e.g. http://127.0.0.1:4318), "none" exports nothing.
+    otel_exporter: Literal["none", "console", "otlp"] = "none"
+    otel_endpoint: str | None = None
+    # Bearer tokens (ADR 0011): the identity provider's JWKS URL, issuer and audience. Without a URL the service
+    # trusts the local development issuer (.local/issuer, `make token`); production sets all three.
+    auth_jwks_url: str | None = None
+    auth_issuer: str = "svu-local-issuer"
+    auth_audience: str = "svu"
+    # Hostile input (ADR 0011): larger request bodies are refused with 413 before they are read.
+    max_body_bytes: int = 65_536
+
+
+class ServiceSettings(HttpSettings):
     database_url: str
     kafka_bootstrap: str = "127.0.0.1:9092"
     # Replication factor of the topics a service creates: 1 on the single development broker, 3 on a
     # cluster (min.insync.replicas 2 is the broker's setting, so acks=all survives losing one broker).
     kafka_replication_factor: int = 1
-    host: str = "127.0.0.1"
-    port: int
     consumer_group: str | None = None
-    # Telemetry: "console" prints spans and metrics, "otlp" sends them to otel_endpoint (the collector's
-    # OTLP/HTTP base URL, e.g. http://127.0.0.1:4318), "none" exports nothing.
-    otel_exporter: Literal["none", "console", "otlp"] = "none"
-    otel_endpoint: str | None = None
     metrics_interval_seconds: float = 5.0
     relay_batch_size: int = 500
     # The consumer (ADR 0012): how often an event that fails for its own sake is tried before it is dead-lettered,
     # and how long the consumer may make no progress while it has lag before readiness (/health) says so.
     consumer_max_attempts: int = 3
     consumer_stall_seconds: float = 60.0
-    # Bearer tokens (issue 5): the identity provider's JWKS URL, issuer and audience. Without a URL the service
-    # trusts the local development issuer (.local/issuer, `make token`); production sets all three.
-    auth_jwks_url: str | None = None
-    auth_issuer: str = "svu-local-issuer"
-    auth_audience: str = "svu"
-    # Hostile input (issue 5 §6): larger request bodies are refused with 413 before they are read.
-    max_body_bytes: int = 65_536

@@ -33,7 +33,8 @@ def setup_telemetry(app, engine, service_name: str, exporter: str, endpoint: str
             MeterProvider(resource=resource, metric_readers=[PeriodicExportingMetricReader(metric_exporter)])
         )
     FastAPIInstrumentor.instrument_app(app, excluded_urls="health")
-    SQLAlchemyInstrumentor().instrument(engine=engine.sync_engine)
+    if engine is not None:  # a service without a database (the web application) has none
+        SQLAlchemyInstrumentor().instrument(engine=engine.sync_engine)
     if not HTTPXClientInstrumentor().is_instrumented_by_opentelemetry:
         HTTPXClientInstrumentor().instrument()
 

@@ -50,14 +50,14 @@ def landing(service: str) -> list[tuple[str, str, int, int | None]]:
     """(event field, column, column length, field bound) for each event field the service stores by name."""
     metadata, handlers = CONSUMERS[service]
     found = []
-    for event_type in handlers:
-        properties = event_model(event_type).model_json_schema()["properties"]
+    for event in handlers:
+        properties = event.model_json_schema()["properties"]
         for table in metadata.tables.values():
             for column in table.columns:
                 if isinstance(column.type, String) and column.type.length and column.name in properties:
                     found.append(
                         (
-                            f"{event_type}.{column.name}",
+                            f"{event.event_type}.{column.name}",
                             f"{table.name}.{column.name}",
                             column.type.length,
                             bound(properties[column.name]),

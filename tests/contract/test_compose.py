@@ -1,17 +1,15 @@
-"""Issue 2 §8: docker-compose.yml parses, and every service, port, Dockerfile and variable it names exists in code."""
+"""docker-compose.yml parses, and every service, port, Dockerfile and variable it names exists in code; the one list
+of services (services/services.toml) agrees with each service's settings and with the event contracts."""
 
-import importlib
 from pathlib import Path
 
 import yaml
 
+from deploy.services import CATALOGUE_SERVICES
+from svu_shared.kafka import ALL_TOPICS
+
 ROOT = Path(__file__).resolve().parents[2]
-SERVICES = {
-    "admission": "AdmissionSettings",
-    "planning": "PlanningSettings",
-    "discharge": "DischargeSettings",
-    "billing": "BillingSettings",
-}
+SERVICES = {service.name: service for service in CATALOGUE_SERVICES}
 
 
 def _compose() -> dict:
@@ -24,8 +22,8 @@ def test_compose_describes_broker_database_collector_and_the_four_services():
 
 def test_every_service_port_dockerfile_and_variable_exists_in_code():
     compose = _compose()["services"]
-    for name, settings_class in SERVICES.items():
-        settings = getattr(importlib.import_module(f"{name}.settings"), settings_class)
+    for name, service in SERVICES.items():
+        settings = service.settings_class()
         prefix = settings.model_config["env_prefix"]
         fields = set(settings.model_fields)
         spec = compose[name]
@@ -45,3 +43,13 @@ def test_mounted_files_exist():
     for spec in _compose()["services"].values():
         for volume in spec.get("volumes", []):
             assert (ROOT / volume.split(":")[0]).exists(), volume
+
+
+def test_the_list_of_services_agrees_with_their_settings_and_the_contracts():
+    for service in CATALOGUE_SERVICES:
+        settings = service.settings_class()
+        assert settings.model_config["env_prefix"] == service.env_prefix
+        assert settings.model_fields["port"].default == service.port
+        assert (ROOT / "services" / service.name / service.name / "__main__.py").exists()
+    assert [s.topic for s in CATALOGUE_SERVICES if s.topic] == list(ALL_TOPICS)
+    assert len({s.port for s in CATALOGUE_SERVICES} | {s.test_port for s in CATALOGUE_SERVICES}) == 2 * len(SERVICES)

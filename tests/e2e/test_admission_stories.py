@@ -1,4 +1,4 @@
-"""Issue 3 §6 stories over the real broker: a cancelled stay, and a transfer between wards."""
+"""ADR 0010 stories over the real broker: a cancelled stay, and a transfer between wards."""
 
 import uuid
 
@@ -51,7 +51,7 @@ def test_a_cancelled_stay_closes_the_municipalitys_case_and_cannot_change_after(
     )
     assert unknown.status_code == 404
     empty = httpx.post(f"{admission}/stays/{stay_id}/cancellation", json={"reason": ""}, headers=ward(), timeout=10)
-    assert empty.status_code == 422 and empty.json()["detail"][0]["loc"] == ["body", "reason"]
+    assert empty.status_code == 422 and empty.json()["errors"][0]["loc"] == ["body", "reason"]
 
 
 def test_a_transfer_between_wards_keeps_the_stay_and_the_case(running_services):

@@ -1,4 +1,4 @@
-"""Issue 5 §6: schemathesis generates requests from each service's OpenAPI document (valid and invalid bodies,
+"""ADR 0011: schemathesis generates requests from each service's OpenAPI document (valid and invalid bodies,
 parameters, strings at and past their limits) and sends them to the running services: no answer is a 5xx,
 and every answer matches the document. Each operation is called with a token of a role that may use it, so
 the requests reach the validation and the rules rather than stopping at 403."""

@@ -1,4 +1,4 @@
-"""Issue 2 §6: admission → planning opens a case; discharge-ready → planning and billing; real broker."""
+"""Architecture §5: admission → planning opens a case; discharge-ready → planning and billing; real broker."""
 
 import json
 import uuid
@@ -139,7 +139,7 @@ def test_an_invalid_field_is_a_422_naming_the_field(running_services):
         timeout=10,
     )
     assert response.status_code == 422
-    [error] = response.json()["detail"]
+    [error] = response.json()["errors"]
     assert error["loc"] == ["body", "patient_id"]
     assert "Luhn" in error["msg"]
 

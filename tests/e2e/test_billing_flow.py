@@ -1,4 +1,4 @@
-"""Issue 4: a month settled from events that went through the real broker equals the CLI on the exported
+"""Domain §3: a month settled from events that went through the real broker equals the CLI on the exported
 events, byte for byte; runs are stored, invoices issued once, late events give a correction."""
 
 import json
@@ -200,5 +200,5 @@ def test_settlement_names_a_missing_day_amount_year(running_services):
         timeout=10,
     )
     assert response.status_code == 422
-    [error] = response.json()["detail"]
+    [error] = response.json()["errors"]
     assert error["loc"] == ["query", "period"] and "no sourced day amount for 2025" in error["msg"]

@@ -1,4 +1,4 @@
-"""Issue 3 §2: the example consumer in examples/ shows a municipality only what concerns it."""
+"""ADR 0010: the example consumer in examples/ shows a municipality only what concerns it."""
 
 import subprocess
 import sys

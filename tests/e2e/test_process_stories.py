@@ -1,4 +1,4 @@
-"""Issue 3 §6 stories over the real broker, through all four services: a stay discharged the day it became
+"""ADR 0010 stories over the real broker, through all four services: a stay discharged the day it became
 ready; a withdrawal and a new notice; a late admission notice; a patient who dies while discharge-ready.
 (The cancelled stay and the transfer are in test_admission_stories.py.)"""
 

@@ -117,7 +117,7 @@ async def test_the_longest_valid_ids_through_the_api_fit_every_column_and_longer
             "/admission-notices", json={**system.notice(f"{system.name}-x"), "primary_care_unit": vardcentral + "V"}
         )
     assert too_long.status_code == 422
-    assert too_long.json()["detail"][0]["loc"] == ["body", "primary_care_unit"]
+    assert too_long.json()["errors"][0]["loc"] == ["body", "primary_care_unit"]
 
     await good_notices_all_arrive(system, admission, planning)
     case_ids = wait_until(

@@ -1,4 +1,4 @@
-"""Issue 6 §1: a 3-node KRaft cluster on loopback (replication factor 3, min.insync.replicas 2) loses one broker
+"""ADR 0007: a 3-node KRaft cluster on loopback (replication factor 3, min.insync.replicas 2) loses one broker
 under load without losing an acknowledged event.
 
 Two levels: our producer adapter (idempotent, acks=all) sending a steady stream while the leader of a partition

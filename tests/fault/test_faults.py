@@ -1,4 +1,4 @@
-"""Issue 6 §1 and §4: faults over the real broker and database, each ending in a reconciliation."""
+"""ADR 0007: faults over the real broker and database, each ending in a reconciliation."""
 
 import asyncio
 import signal

@@ -1,4 +1,4 @@
-"""Issue 6 §1: the outbox relay killed between sending and marking sent. The batch is sent again with the
+"""ADR 0007: the outbox relay killed between sending and marking sent. The batch is sent again with the
 same event ids; the consumer applies each once."""
 
 import asyncio

@@ -1,7 +1,9 @@
-"""Fixtures of the integration tests: the span exporter, and each service in-process on a fresh PostgreSQL
-database (HTTP through the ASGI transport, events fed through its inbox)."""
+"""Fixtures of the integration tests: the span exporter, the database each leg of a suite runs on, and each
+service in-process on a fresh database of that kind (HTTP through the ASGI transport, events fed through its
+inbox)."""
 
 import uuid
+from pathlib import Path
 
 import pytest
 from opentelemetry import trace
@@ -15,7 +17,15 @@ from discharge.bootstrap import bootstrap as discharge_app
 from discharge.settings import DischargeSettings
 from planning.bootstrap import bootstrap as planning_app
 from planning.settings import PlanningSettings
-from tests.support.inprocess import in_process
+from tests.support.inprocess import Database, in_process
+
+# One suite, two databases (architecture §5): every test taking `database` (or a service fixture below) runs once
+# on PostgreSQL and once on SQLite, the embedded default of `make run`. The PostgreSQL leg is marked `postgres`
+# (`make unit` deselects it); the SQLite leg needs no server and no broker.
+DATABASES = [
+    pytest.param("postgresql", marks=pytest.mark.postgres),
+    pytest.param("sqlite", marks=pytest.mark.sqlite),
+]
 
 
 @pytest.fixture(scope="session")
@@ -28,25 +38,36 @@ def spans() -> InMemorySpanExporter:
     return exporter
 
 
-async def _service(postgres, name: str, app, settings):  # type: ignore[no-untyped-def]
-    url = postgres.fresh_database(f"svu_it_{name}_{uuid.uuid4().hex[:6]}")
+@pytest.fixture(scope="module", params=DATABASES)
+def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Database:
+    """The kind of database of this leg. Module scope, so a module's fixtures that outlive one test (the access
+    matrix's services) share the leg; PostgreSQL is only started when its leg runs."""
+    if request.param == "sqlite":
+        directory: Path = tmp_path_factory.mktemp("sqlite")
+        return Database("sqlite", lambda name: f"sqlite+aiosqlite:///{directory / name}.db")
+    postgres = request.getfixturevalue("postgres")
+    return Database("postgresql", postgres.fresh_database)
+
+
+async def _service(database: Database, name: str, app, settings):  # type: ignore[no-untyped-def]
+    url = database.fresh(f"svu_it_{name}_{uuid.uuid4().hex[:6]}")
     async with in_process(app, settings(database_url=url)) as service:
         yield service
 
 
 @pytest.fixture
-async def admission(postgres):  # type: ignore[no-untyped-def]
-    async for service in _service(postgres, "admission", admission_app, AdmissionSettings):
+async def admission(database):  # type: ignore[no-untyped-def]
+    async for service in _service(database, "admission", admission_app, AdmissionSettings):
         yield service
 
 
 @pytest.fixture
-async def planning(postgres):  # type: ignore[no-untyped-def]
-    async for service in _service(postgres, "planning", planning_app, PlanningSettings):
+async def planning(database):  # type: ignore[no-untyped-def]
+    async for service in _service(database, "planning", planning_app, PlanningSettings):
         yield service
 
 
 @pytest.fixture
-async def discharge(postgres):  # type: ignore[no-untyped-def]
-    async for service in _service(postgres, "discharge", discharge_app, DischargeSettings):
+async def discharge(database):  # type: ignore[no-untyped-def]
+    async for service in _service(database, "discharge", discharge_app, DischargeSettings):
         yield service

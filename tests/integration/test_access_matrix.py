@@ -1,6 +1,6 @@
-"""Issue 5 §1 and §3: every role against every endpoint of the four services, on the caller's own and on a
-foreign stay, with the exact answer each must get. All four services run in-process on PostgreSQL; each
-endpoint gets two fresh stays, so a write by one role cannot change what the next one sees.
+"""ADR 0011: every role against every endpoint of the four services, on the caller's own and on a
+foreign stay, with the exact answer each must get. All four services run in-process, on PostgreSQL and on SQLite
+(architecture §5); each endpoint gets two fresh stays, so a write by one role cannot change what the next one sees.
 
 Own stay: ward W1, municipality 1280 (Malmö), vårdcentral VC1. Foreign stay: W2, 1281 (Lund), VC2.
 A role that may not use an endpoint at all gets 403; a role that may, on a stay outside its care, gets 404
@@ -23,7 +23,7 @@ from planning.bootstrap import bootstrap as planning_app
 from planning.settings import PlanningSettings
 from svu_shared.contracts import AdmissionNoticeSent, DischargeReadyNotified
 from tests.support.auth import bearer
-from tests.support.inprocess import InProcess, in_process
+from tests.support.inprocess import Database, InProcess, in_process
 from tests.support.notices import admission_notice
 
 ROLES = {
@@ -191,11 +191,11 @@ APPS = {
 
 
 @pytest.fixture(scope="module")
-async def services(postgres):  # type: ignore[no-untyped-def]
+async def services(database: Database):  # type: ignore[no-untyped-def]
     running: dict[str, InProcess] = {}
     contexts = []
     for name, (app, settings) in APPS.items():
-        url = postgres.fresh_database(f"svu_matrix_{name}_{uuid.uuid4().hex[:6]}")
+        url = database.fresh(f"svu_matrix_{name}_{uuid.uuid4().hex[:6]}")
         context = in_process(app, settings(database_url=url))
         running[name] = await context.__aenter__()
         contexts.append(context)

@@ -1,5 +1,5 @@
-"""Issue 3 §1, §3, §4: the admission and discharge services on PostgreSQL, through their HTTP APIs; what they
-publish is read from their outboxes."""
+"""ADR 0010: the admission and discharge services, on PostgreSQL and on SQLite (architecture §5),
+through their HTTP APIs; what they publish is read from their outboxes."""
 
 from svu_shared.contracts import AdmissionNoticeCancelled, AdmissionNoticeSent
 from tests.support.auth import ward
@@ -33,7 +33,7 @@ async def test_a_late_notice_is_visible_and_a_correction_of_the_judgement_time_m
     wrong = await admission.http.post(
         headers=W, url="/stays/A1/corrections", json={"municipality": "1281", "reason": "x"}
     )
-    assert wrong.status_code == 422 and wrong.json()["detail"][0]["loc"] == ["body", "municipality"]
+    assert wrong.status_code == 422 and wrong.json()["errors"][0]["loc"] == ["body", "municipality"]
     before = {"support_needed_judged_at": "2025-02-01T10:00:00+01:00", "reason": "x"}
     backwards = await admission.http.post(headers=W, url="/stays/A1/corrections", json=before)
     assert backwards.status_code == 422 and "cannot be before admitted_at" in backwards.text
@@ -74,7 +74,7 @@ async def test_the_discharge_timeline_its_rules_and_events(discharge):
     bad = await http.post(
         headers=W, url="/stays/D1/discharge", json={"discharged_at": "2025-03-06T12:00:00+01:00", "destination": "mars"}
     )
-    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "destination"]
+    assert bad.status_code == 422 and bad.json()["errors"][0]["loc"] == ["body", "destination"]
     died = {"discharged_at": "2025-03-06T12:00:00+01:00", "destination": "deceased"}
     done = (await http.post(headers=W, url="/stays/D1/discharge", json=died)).json()
     assert (done["status"], done["destination"], done["withdrawals"], done["estimated_discharge_date"]) == (

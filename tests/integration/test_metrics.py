@@ -1,7 +1,9 @@
-"""Issue 6 §2: metrics for outbox backlog, consumer lag, dead-letter count and request latency, read with the
+"""ADR 0009: metrics for outbox backlog, consumer lag, dead-letter count and request latency, read with the
 SDK's in-memory reader from services running in this process on the real broker and PostgreSQL."""
 
+import asyncio
 import uuid
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -16,6 +18,9 @@ from admission.settings import AdmissionSettings
 from planning.adapters.tables import messaging as planning_messaging
 from planning.bootstrap import bootstrap as planning_app
 from planning.settings import PlanningSettings
+from svu_shared.contracts import AdmissionNoticeSent
+from svu_shared.envelope import CloudEvent
+from svu_shared.kafka import dlq_topic, ensure_topics
 from tests.support.auth import ward
 from tests.support.notices import admission_notice
 from tests.support.realparts import eventually
@@ -118,5 +123,82 @@ async def test_consumer_lag_drains_to_zero_and_dead_letters_are_counted(reader, 
         # Every poison on the topic so far (this test's and earlier tests') was dead-lettered once and counted.
         counted = value(reader, "svu.dead_letters", **{"messaging.destination.name": "svu.admission"})
         assert counted == rows
+    finally:
+        await runtime.stop()
+
+
+async def test_a_consumer_stuck_on_the_database_shows_in_metrics_and_readiness_until_it_recovers(
+    reader, kafka, postgres
+):
+    """ADR 0012: a transient failure is retried, counted in svu.consumer.retrying, ages the oldest unapplied event
+    of its partition, and after the stall time turns /health unhealthy; all of it clears when the event applies."""
+    run = uuid.uuid4().hex[:8]
+    topic = f"svu.test-stall-{run}"
+    await ensure_topics(kafka.bootstrap, [topic, dlq_topic(topic)])
+    planning = planning_app(
+        PlanningSettings(
+            database_url=postgres.fresh_database(f"svu_metrics_stall_{run}"),
+            kafka_bootstrap=kafka.bootstrap,
+            consumer_group=f"stall-{run}",
+            consumer_stall_seconds=1,
+        )
+    )
+    runtime = planning.state.runtime
+    runtime.consumes = (topic,)
+    apply_notice = runtime.inbox.handlers[AdmissionNoticeSent.event_type]
+    database_back = asyncio.Event()
+
+    async def database_away(session, envelope, event):  # type: ignore[no-untyped-def]
+        if not database_back.is_set():
+            raise ConnectionResetError(104, "Connection reset by peer")  # what a lost database connection raises
+        await apply_notice(session, envelope, event)
+
+    runtime.inbox.handlers = {**runtime.inbox.handlers, AdmissionNoticeSent.event_type: database_away}
+    now = datetime.now(UTC)
+    notice = AdmissionNoticeSent(
+        stay_id=f"stall-{run}",
+        patient_id="191212121212",
+        municipality="1280",
+        care_unit="W",
+        admitted_at=now,
+        sent_at=now,
+    )
+    await runtime.start()
+    try:
+        producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap)
+        await producer.start()
+        try:
+            await producer.send_and_wait(topic, CloudEvent.wrap(notice, notice.source).to_bytes(), key=b"stall")
+        finally:
+            await producer.stop()
+        mine = {"svu.service": "planning"}
+
+        async def stalled():  # type: ignore[no-untyped-def]
+            ages = [
+                p.value
+                for p in points(reader, "svu.consumer.oldest_unapplied_age")
+                if p.attributes.get("messaging.destination.name") == topic
+            ]
+            problems = await runtime.health()
+            return (
+                value(reader, "svu.consumer.retrying", **mine) == 1
+                and max(ages, default=0) > 1
+                and problems.get("consumer", "").startswith("no progress for")
+            )
+
+        await eventually(stalled, deadline_seconds=30, what="the stall to show")
+        transport = httpx.ASGITransport(app=planning)
+        async with httpx.AsyncClient(transport=transport, base_url="http://p") as client:
+            health = await client.get("/health")
+        assert health.status_code == 503 and "(1 being retried)" in health.json()["problems"]["consumer"]
+        database_back.set()
+
+        async def recovered():  # type: ignore[no-untyped-def]
+            return value(reader, "svu.consumer.retrying", **mine) == 0 and "consumer" not in await runtime.health()
+
+        await eventually(recovered, deadline_seconds=30, what="the consumer to recover")
+        async with runtime.sessions() as s:
+            dl = planning_messaging.dead_letters
+            assert (await s.execute(select(func.count()).select_from(dl))).scalar_one() == 0
     finally:
         await runtime.stop()

@@ -1,5 +1,5 @@
-"""Issue 3 §2, §4, §5: the planning service on PostgreSQL. Events go in through its inbox (as the consumer
-applies them); users act through its HTTP API; what it publishes is read from its outbox."""
+"""ADR 0010: the planning service, on PostgreSQL and on SQLite (architecture §5). Events go in through
+its inbox (as the consumer applies them); users act through its HTTP API; what it publishes is read from its outbox."""
 
 from datetime import datetime, timedelta
 
@@ -92,9 +92,9 @@ async def test_the_plan_records_with_their_rules_and_events(planning):
     agreed = await planning.http.put("/stays/S3/sip", json={**sip, "patient_consent": True}, headers=VC1)
     assert agreed.json()["sip"]["actions"] == [{"what": "hemtjänst", "who": "1280", "by": "2025-03-06"}]
     missing = await planning.http.put("/stays/S3/sip", json={**sip, "actions": []}, headers=VC1)
-    assert missing.status_code == 422 and missing.json()["detail"][0]["loc"] == ["body", "actions"]
+    assert missing.status_code == 422 and missing.json()["errors"][0]["loc"] == ["body", "actions"]
     typo = await planning.http.put("/stays/S3/care-contact", json={**contact, "nmae": "x"}, headers=VC1)
-    assert typo.status_code == 422 and typo.json()["detail"][0]["loc"] == ["body", "nmae"]
+    assert typo.status_code == 422 and typo.json()["errors"][0]["loc"] == ["body", "nmae"]
     no_date = await planning.http.put("/stays/S3/receiving-decision", json={"can_receive": True}, headers=M)
     assert no_date.status_code == 422 and "from_date is required when can_receive" in no_date.text
     decided = await planning.http.put(
@@ -184,4 +184,4 @@ async def test_the_wards_list_is_filtered_and_paged_and_follow_up_counts_per_uni
     assert (rows["W2"]["sip_invitations_due"], rows["W2"]["sip_invitations_late"]) == (1, 1)
     assert rows["W2"]["discharges"] == {"deceased": 1}
     bad = await planning.http.get("/follow-up", params={"month": "2025-13"}, headers=F)
-    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["query", "month"]
+    assert bad.status_code == 422 and bad.json()["errors"][0]["loc"] == ["query", "month"]

@@ -1,4 +1,4 @@
-"""Issue 5 §4 and §5: protected identity never leaves the admission service; every access is in an append-only
+"""ADR 0011: protected identity never leaves the admission service; every access is in an append-only
 audit log that finance and admin query by stay; no personnummer in application logs or traces."""
 
 import logging

@@ -1,4 +1,4 @@
-"""Issue 6 §2: one trace from a ward's HTTP request through the outbox relay, Kafka and the consuming
+"""ADR 0009: one trace from a ward's HTTP request through the outbox relay, Kafka and the consuming
 service's handler, asserted parent by parent with the in-memory exporter."""
 
 import uuid

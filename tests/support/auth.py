@@ -1,4 +1,4 @@
-"""Bearer tokens from the local issuer, as each user group's client sends them (issue 5)."""
+"""Bearer tokens from the local issuer, as each user group's client sends them (ADR 0011)."""
 
 from functools import cache
 

@@ -1,6 +1,10 @@
-"""A service in-process on a fresh PostgreSQL database, for the per-service integration tests: migrated to head,
+"""A service in-process on a fresh database, for the per-service integration tests: migrated to head,
 HTTP through httpx's ASGI transport, events fed through its inbox (the consumer's own path, without a broker),
-its outbox read back as the events it published."""
+its outbox read back as the events it published.
+
+The database is PostgreSQL or SQLite (the embedded default of `make run`): one suite runs on both (architecture §5),
+each test taking the kind from the `database` fixture of tests/integration/conftest.py.
+"""
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
@@ -16,6 +20,14 @@ from svu_shared.contracts import IntegrationEvent
 from svu_shared.envelope import CloudEvent
 from svu_shared.migrations import upgrade_to_head
 from svu_shared.runtime import ServiceRuntime
+
+
+@dataclass(frozen=True)
+class Database:
+    """One kind of database for a suite's leg: `fresh(name)` makes an empty database and returns its URL."""
+
+    kind: str  # "postgresql" or "sqlite", as SQLAlchemy names the dialect
+    fresh: Callable[[str], str]
 
 
 @dataclass

@@ -1,6 +1,6 @@
 from admission.bootstrap import bootstrap
 from admission.settings import AdmissionSettings
-from svu_shared.runtime import serve
+from svu_shared.http_app import serve
 
 settings = AdmissionSettings()
 serve(bootstrap(settings), settings)

@@ -5,8 +5,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from billing.adapters.tables import messaging
-from billing.entrypoints.api import router
-from billing.entrypoints.settlement_api import router as settlement_router
+from billing.entrypoints import follow_up, invoices, settlements, stays
 from billing.service_layer.handlers import HANDLERS
 from billing.settings import BillingSettings
 from svu_shared.runtime import ServiceRuntime, service_app
@@ -21,12 +20,11 @@ def bootstrap(settings: BillingSettings | None = None) -> FastAPI:
         settings=settings,
         messaging=messaging,
         migrations_dir=MIGRATIONS,
-        consumes=("svu.admission", "svu.discharge"),
         handlers=HANDLERS,
     )
     return service_app(
         runtime,
         title="SVU billing service",
         description="Betalningsansvar: ready periods, monthly settlement, invoices and follow-up.",
-        routers=[router, settlement_router],
+        routers=[stays.router, settlements.router, invoices.router, follow_up.router],
     )

@@ -20,7 +20,6 @@ def bootstrap(settings: DischargeSettings | None = None) -> FastAPI:
         settings=settings,
         messaging=messaging,
         migrations_dir=MIGRATIONS,
-        consumes=("svu.admission",),  # the estimated date on the notice, and the cancellation
         handlers=HANDLERS,
     )
     return service_app(

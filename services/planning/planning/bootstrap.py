@@ -5,7 +5,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from planning.adapters.tables import messaging
-from planning.entrypoints.api import router
+from planning.entrypoints import cases, follow_up, records, stays
 from planning.service_layer.handlers import HANDLERS
 from planning.settings import PlanningSettings
 from svu_shared.runtime import ServiceRuntime, service_app
@@ -20,12 +20,11 @@ def bootstrap(settings: PlanningSettings | None = None) -> FastAPI:
         settings=settings,
         messaging=messaging,
         migrations_dir=MIGRATIONS,
-        consumes=("svu.admission", "svu.discharge"),
         handlers=HANDLERS,
     )
     return service_app(
         runtime,
         title="SVU planning service",
         description="Ärenden per mottagare: municipalities and primary care plan the way home.",
-        routers=[router],
+        routers=[cases.router, stays.router, records.router, follow_up.router],
     )

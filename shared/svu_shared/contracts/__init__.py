@@ -1,19 +1,16 @@
-"""The public contract: every integration event type, by its CloudEvents `type`."""
+"""The public contract: every integration event type, by its CloudEvents `type`.
 
+Each event class registers itself when its module is imported (svu_shared.contracts.base), so nothing here lists
+event types. The producers' modules are imported in the order a stay passes them; that order is ALL_EVENTS' and
+TOPICS' (and so kafka.ALL_TOPICS').
+"""
+
+# isort: off
 from svu_shared.contracts.admission import (
     AdmissionNoticeCancelled,
     AdmissionNoticeCorrected,
     AdmissionNoticeSent,
     PatientTransferred,
-)
-from svu_shared.contracts.base import IntegrationEvent, StayEvent, UnknownEventType
-from svu_shared.contracts.billing import CorrectionIssued, InvoiceIssued, SettlementCalculated
-from svu_shared.contracts.discharge import (
-    DischargeInformationSent,
-    DischargeReadyNotified,
-    DischargeReadyWithdrawn,
-    EstimatedDischargeDateChanged,
-    PatientDischarged,
 )
 from svu_shared.contracts.planning import (
     AssessmentRecorded,
@@ -26,43 +23,35 @@ from svu_shared.contracts.planning import (
     SipDecided,
     SipInvitationSent,
 )
-
-ALL_EVENTS: tuple[type[IntegrationEvent], ...] = (
-    AdmissionNoticeSent,
-    AdmissionNoticeCorrected,
-    AdmissionNoticeCancelled,
-    PatientTransferred,
-    CaseOpened,
-    CaseClosed,
-    MessageAcknowledged,
-    CareContactAssigned,
-    AssessmentRecorded,
-    SipDecided,
-    SipInvitationSent,
-    SipAgreed,
-    ReceivingDecided,
+from svu_shared.contracts.discharge import (
+    DischargeInformationSent,
     DischargeReadyNotified,
     DischargeReadyWithdrawn,
     EstimatedDischargeDateChanged,
-    DischargeInformationSent,
     PatientDischarged,
-    SettlementCalculated,
-    InvoiceIssued,
-    CorrectionIssued,
 )
-EVENTS_BY_TYPE: dict[str, type[IntegrationEvent]] = {e.event_type: e for e in ALL_EVENTS}
+from svu_shared.contracts.billing import CorrectionIssued, InvoiceIssued, SettlementCalculated
 
+# isort: on
+from svu_shared.contracts.base import (
+    EVENTS_BY_TYPE,
+    IntegrationEvent,
+    StayEvent,
+    UnknownEventType,
+    event_model,
+    examples_of,
+    registered_events,
+)
 
-def event_model(event_type: str) -> type[IntegrationEvent]:
-    try:
-        return EVENTS_BY_TYPE[event_type]
-    except KeyError:
-        raise UnknownEventType(f"unknown event type {event_type!r}") from None
-
+# By topic, then in definition order; EVENTS_BY_TYPE is the registry itself, so event_model also finds an event
+# type whose module is imported later.
+ALL_EVENTS: tuple[type[IntegrationEvent], ...] = registered_events()
+TOPICS: tuple[str, ...] = tuple(dict.fromkeys(e.topic for e in ALL_EVENTS))
 
 __all__ = [
     "ALL_EVENTS",
     "EVENTS_BY_TYPE",
+    "TOPICS",
     "AdmissionNoticeCancelled",
     "AdmissionNoticeCorrected",
     "AdmissionNoticeSent",
@@ -88,4 +77,5 @@ __all__ = [
     "StayEvent",
     "UnknownEventType",
     "event_model",
+    "examples_of",
 ]

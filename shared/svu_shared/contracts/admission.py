@@ -3,22 +3,45 @@
 from datetime import date
 from typing import ClassVar, Literal
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
 from svu_shared.contracts.base import HSA_ID_MAX_LENGTH, StayEvent
-
-TOPIC = "svu.admission"
-SOURCE = "/svu/admission"
 
 CareType = Literal["somatic", "psychiatric"]
 
 
-class AdmissionNoticeSent(StayEvent):
+class AdmissionEvent(StayEvent):
+    """Published by the admission service, keyed by the stay."""
+
+    topic: ClassVar[str] = "svu.admission"
+    source: ClassVar[str] = "/svu/admission"
+    topic_summary: ClassVar[str] = (
+        "Admission notices (inskrivningsmeddelanden) from wards. Key and subject: the stay id."
+    )
+
+
+class AdmissionNoticeSent(AdmissionEvent):
     """Inskrivningsmeddelande: the ward told the home municipality and primary care of an admission."""
 
     event_type: ClassVar[str] = "se.svu.admission.notice_sent.v1"
-    topic: ClassVar[str] = TOPIC
-    source: ClassVar[str] = SOURCE
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "stay_id": "SUS-2025-000123",
+                    "patient_id": "191212121212",
+                    "municipality": "1280",
+                    "care_unit": "SE2321000016-MEDAVD3",
+                    "care_type": "somatic",
+                    "admitted_at": "2025-03-01T10:00:00+01:00",
+                    "sent_at": "2025-03-01T14:10:00+01:00",
+                    "estimated_discharge_date": "2025-03-06",
+                    "notice_deadline": "2025-03-02T10:00:00+01:00",
+                    "primary_care_unit": "SE2321000016-VCLIMHAMN",
+                }
+            ]
+        }
+    )
 
     patient_id: str = Field(pattern=r"^\d{12}$", description="Personnummer or samordningsnummer, 12 digits")
     municipality: str = Field(pattern=r"^\d{4}$", description="Kommunkod (SCB) where the patient is folkbokförd")
@@ -41,14 +64,27 @@ class AdmissionNoticeSent(StayEvent):
     patient_address: str | None = Field(None, max_length=300, description="Absent for a protected identity")
 
 
-class AdmissionNoticeCorrected(StayEvent):
+class AdmissionNoticeCorrected(AdmissionEvent):
     """Rättelse: the ward corrected the notice's times or the patient's vårdcentral. The fields are the notice
     as it now stands; the receivers replace what they had (the municipality and patient cannot be corrected:
     a notice to the wrong receiver is cancelled and sent again)."""
 
     event_type: ClassVar[str] = "se.svu.admission.notice_corrected.v1"
-    topic: ClassVar[str] = TOPIC
-    source: ClassVar[str] = SOURCE
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "stay_id": "SUS-2025-000123",
+                    "admitted_at": "2025-03-01T10:00:00+01:00",
+                    "support_needed_judged_at": "2025-03-02T09:00:00+01:00",
+                    "notice_deadline": "2025-03-03T09:00:00+01:00",
+                    "primary_care_unit": "SE2321000016-VCLIMHAMN",
+                    "reason": "the physician's judgement was the day after admission",
+                    "corrected_at": "2025-03-02T11:00:00+01:00",
+                }
+            ]
+        }
+    )
 
     admitted_at: AwareDatetime
     support_needed_judged_at: AwareDatetime | None = None
@@ -60,23 +96,42 @@ class AdmissionNoticeCorrected(StayEvent):
     corrected_at: AwareDatetime
 
 
-class AdmissionNoticeCancelled(StayEvent):
+class AdmissionNoticeCancelled(AdmissionEvent):
     """Makulering: the ward withdrew the notice as sent in error; the stay's SVU process ends here."""
 
     event_type: ClassVar[str] = "se.svu.admission.notice_cancelled.v1"
-    topic: ClassVar[str] = TOPIC
-    source: ClassVar[str] = SOURCE
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "stay_id": "SUS-2025-000123",
+                    "reason": "sent for the wrong patient",
+                    "cancelled_at": "2025-03-01T15:02:00+01:00",
+                }
+            ]
+        }
+    )
 
     reason: str = Field(min_length=1, max_length=500, description="Why the notice was cancelled")
     cancelled_at: AwareDatetime
 
 
-class PatientTransferred(StayEvent):
+class PatientTransferred(AdmissionEvent):
     """The patient moved to another ward of the region: the same stay and the same cases (domain §2)."""
 
     event_type: ClassVar[str] = "se.svu.admission.patient_transferred.v1"
-    topic: ClassVar[str] = TOPIC
-    source: ClassVar[str] = SOURCE
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "stay_id": "SUS-2025-000123",
+                    "from_care_unit": "SE2321000016-MEDAVD3",
+                    "to_care_unit": "SE2321000016-GERIATRIK1",
+                    "transferred_at": "2025-03-03T09:30:00+01:00",
+                }
+            ]
+        }
+    )
 
     from_care_unit: str = Field(min_length=1, max_length=64, description="HSA-id of the ward left")
     to_care_unit: str = Field(min_length=1, max_length=64, description="HSA-id of the receiving ward")

@@ -1,6 +1,11 @@
-"""Base of every integration event: frozen, versioned by its type, keyed by the stay."""
+"""Base of every integration event: frozen, versioned by its type, keyed by the stay; and the registry of event types.
 
-from typing import ClassVar
+Each producing service's module has one base class that sets its topic, source and topic summary once; each event
+subclasses it and sets only its `event_type` and its example(s) (architecture §2: one module per producing service).
+Defining the class registers it: there is no list of event types to keep by hand.
+"""
+
+from typing import Any, ClassVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -19,13 +24,29 @@ class UnknownEventType(ValueError):
     """The envelope names a type that no contract defines."""
 
 
+# Every event type by its CloudEvents `type`, in the order the classes were defined: filled by the classes themselves.
+EVENTS_BY_TYPE: dict[str, type["IntegrationEvent"]] = {}
+
+# What a producer's base class sets once for all its events (the topic's AsyncAPI channel is described from them).
+_PRODUCER_ATTRIBUTES = ("topic", "source", "topic_summary", "key_description")
+
+
 class IntegrationEvent(BaseModel):
     # Frozen: an event is a fact. extra="ignore": consumers ignore fields added later (architecture §2).
     model_config = ConfigDict(frozen=True, extra="ignore")
 
-    event_type: ClassVar[str]
+    event_type: ClassVar[str]  # set by each concrete event; carries the major version (architecture §2)
     topic: ClassVar[str]
     source: ClassVar[str]
+    topic_summary: ClassVar[str]  # the AsyncAPI channel's description
+    key_description: ClassVar[str]  # what key() returns, for the schema's `subject` and the Kafka key binding
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        # Called once pydantic has built the class; a class that names its own event_type is a concrete event.
+        super().__pydantic_init_subclass__(**kwargs)
+        if "event_type" in cls.__dict__:
+            _register(cls)
 
     def key(self) -> str:
         """Kafka key and CloudEvents subject: what this event's order is kept by (one partition per key)."""
@@ -35,7 +56,45 @@ class IntegrationEvent(BaseModel):
 class StayEvent(IntegrationEvent):
     """An event about one stay (vårdtillfälle): keyed by the stay, so its events keep their order."""
 
+    key_description: ClassVar[str] = "The stay id (also the Kafka key)"
+
     stay_id: str = STAY_ID
 
     def key(self) -> str:
         return self.stay_id
+
+
+def _register(event: type[IntegrationEvent]) -> None:
+    # Refused at import, so a mistake fails every service's start and the contract tests rather than one consumer.
+    missing = [name for name in _PRODUCER_ATTRIBUTES if not hasattr(event, name)]
+    if missing:
+        raise TypeError(f"{event.__name__} lacks {missing}: subclass its producer's base class")
+    if (other := EVENTS_BY_TYPE.get(event.event_type)) is not None:
+        raise TypeError(f"{event.__name__}: event type {event.event_type!r} is already {other.__qualname__}'s")
+    for other in EVENTS_BY_TYPE.values():
+        # One producer per topic: the source is the topic's owner, which consumers check (svu_shared.inbox).
+        if other.topic == event.topic and (other.source, other.topic_summary) != (event.source, event.topic_summary):
+            raise TypeError(f"{event.__name__}: topic {event.topic} belongs to {other.source}, not {event.source}")
+    EVENTS_BY_TYPE[event.event_type] = event
+
+
+def registered_events() -> tuple[type[IntegrationEvent], ...]:
+    """Every registered event type, grouped by topic in the order the topics were first registered, then by
+    definition order within a topic."""
+    events = list(EVENTS_BY_TYPE.values())
+    topics = list(dict.fromkeys(e.topic for e in events))
+    return tuple(sorted(events, key=lambda e: topics.index(e.topic)))
+
+
+def event_model(event_type: str) -> type[IntegrationEvent]:
+    try:
+        return EVENTS_BY_TYPE[event_type]
+    except KeyError:
+        raise UnknownEventType(f"unknown event type {event_type!r}") from None
+
+
+def examples_of(event: type[IntegrationEvent]) -> list[dict[str, Any]]:
+    """The event's data examples, as its model_config publishes them in its JSON Schema."""
+    extra = event.model_config.get("json_schema_extra")
+    examples = extra.get("examples", []) if isinstance(extra, dict) else []
+    return cast(list[dict[str, Any]], list(examples) if isinstance(examples, list) else [])

@@ -2,19 +2,26 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
 from svu_shared.contracts.base import IntegrationEvent
-
-TOPIC = "svu.billing"
-SOURCE = "/svu/billing"
 
 MONTH = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="Settled month, YYYY-MM (Europe/Stockholm)")
 KOMMUNKOD = Field(pattern=r"^\d{4}$", description="Kommunkod (SCB)")
 SEK = Field(pattern=r"^-?\d+\.\d{2}$", description="Amount in SEK, two decimals, as a string")
 
 
-class _MunicipalityMonthEvent(IntegrationEvent):
+class BillingEvent(IntegrationEvent):
+    """Published by the billing service about one municipality's month, keyed by it: a month's settlement,
+    invoice and corrections keep their order in one partition."""
+
+    topic: ClassVar[str] = "svu.billing"
+    source: ClassVar[str] = "/svu/billing"
+    topic_summary: ClassVar[str] = (
+        "Settlements, invoices and corrections of payment responsibility. Key and subject: <kommunkod>:<YYYY-MM>."
+    )
+    key_description: ClassVar[str] = "<kommunkod>:<YYYY-MM> (also the Kafka key)"
+
     agreement: str = Field(min_length=1, max_length=64)
     period: str = MONTH
     municipality: str = KOMMUNKOD
@@ -23,12 +30,27 @@ class _MunicipalityMonthEvent(IntegrationEvent):
         return f"{self.municipality}:{self.period}"
 
 
-class SettlementCalculated(_MunicipalityMonthEvent):
+class SettlementCalculated(BillingEvent):
     """A settlement run computed one municipality's month (betalningsansvar) under an agreement."""
 
     event_type: ClassVar[str] = "se.svu.billing.settlement_calculated.v1"
-    topic: ClassVar[str] = TOPIC
-    source: ClassVar[str] = SOURCE
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "agreement": "skane-2018",
+                    "period": "2023-03",
+                    "municipality": "1280",
+                    "run_id": "run-7f3a",
+                    "stays": 10,
+                    "ready_days": 32,
+                    "billable_days": "4.00",
+                    "amount_sek": "42000.00",
+                    "calculated_at": "2023-04-03T06:00:00+02:00",
+                }
+            ]
+        }
+    )
 
     run_id: str = Field(min_length=1, max_length=40)
     stays: int = Field(ge=0)
@@ -38,12 +60,25 @@ class SettlementCalculated(_MunicipalityMonthEvent):
     calculated_at: AwareDatetime
 
 
-class InvoiceIssued(_MunicipalityMonthEvent):
+class InvoiceIssued(BillingEvent):
     """The first invoice for a municipality's month; never changed afterwards."""
 
     event_type: ClassVar[str] = "se.svu.billing.invoice_issued.v1"
-    topic: ClassVar[str] = TOPIC
-    source: ClassVar[str] = SOURCE
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "agreement": "skane-2018",
+                    "period": "2023-03",
+                    "municipality": "1280",
+                    "invoice_id": "INV-2023-03-1280-1",
+                    "run_id": "run-7f3a",
+                    "amount_sek": "42000.00",
+                    "issued_at": "2023-04-03T06:00:00+02:00",
+                }
+            ]
+        }
+    )
 
     invoice_id: str = Field(min_length=1, max_length=100)
     run_id: str = Field(min_length=1, max_length=40)
@@ -51,12 +86,27 @@ class InvoiceIssued(_MunicipalityMonthEvent):
     issued_at: AwareDatetime
 
 
-class CorrectionIssued(_MunicipalityMonthEvent):
+class CorrectionIssued(BillingEvent):
     """A credit or debit note: events arrived after the month's invoice and changed what is owed."""
 
     event_type: ClassVar[str] = "se.svu.billing.correction_issued.v1"
-    topic: ClassVar[str] = TOPIC
-    source: ClassVar[str] = SOURCE
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "agreement": "skane-2018",
+                    "period": "2023-03",
+                    "municipality": "1280",
+                    "invoice_id": "INV-2023-03-1280-2",
+                    "corrects_invoice_id": "INV-2023-03-1280-1",
+                    "kind": "credit",
+                    "run_id": "run-8c21",
+                    "amount_sek": "-10500.00",
+                    "issued_at": "2023-05-02T06:00:00+02:00",
+                }
+            ]
+        }
+    )
 
     invoice_id: str = Field(min_length=1, max_length=100)
     corrects_invoice_id: str = Field(min_length=1, max_length=100)

@@ -10,191 +10,22 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from svu_shared.contracts import ALL_EVENTS, IntegrationEvent
+from svu_shared.contracts import ALL_EVENTS, IntegrationEvent, examples_of
 from svu_shared.contracts.base import ID_MAX_LENGTH, ID_PATTERN
 from svu_shared.envelope import CloudEvent
 
-TOPIC_SUMMARIES = {
-    "svu.admission": "Admission notices (inskrivningsmeddelanden) from wards. Key and subject: the stay id.",
-    "svu.planning": "Cases per receiver and the planning of the way home (SIP). Key and subject: the stay id.",
-    "svu.discharge": "Discharge-ready notices, withdrawals and discharges from wards. Key and subject: the stay id.",
-    "svu.billing": "Settlements, invoices and corrections of payment responsibility. Key and subject: "
-    "<kommunkod>:<YYYY-MM>.",
-}
-KEY_DESCRIPTION = {
-    topic: "The stay id (also the Kafka key)" for topic in ("svu.admission", "svu.planning", "svu.discharge")
-}
-KEY_DESCRIPTION["svu.billing"] = "<kommunkod>:<YYYY-MM> (also the Kafka key)"
+
+def example_name(index: int) -> str:
+    # The first example keeps the plain name, so a type's published example id does not change when one is added.
+    return "example" + (f"-{index + 1}" if index else "")
 
 
-# One example per event type: published in the AsyncAPI document and checked against the schemas by tests/contract.
-EXAMPLES: dict[str, dict[str, Any]] = {
-    "se.svu.admission.notice_sent.v1": {
-        "stay_id": "SUS-2025-000123",
-        "patient_id": "191212121212",
-        "municipality": "1280",
-        "care_unit": "SE2321000016-MEDAVD3",
-        "care_type": "somatic",
-        "admitted_at": "2025-03-01T10:00:00+01:00",
-        "sent_at": "2025-03-01T14:10:00+01:00",
-        "estimated_discharge_date": "2025-03-06",
-        "notice_deadline": "2025-03-02T10:00:00+01:00",
-        "primary_care_unit": "SE2321000016-VCLIMHAMN",
-    },
-    "se.svu.admission.notice_corrected.v1": {
-        "stay_id": "SUS-2025-000123",
-        "admitted_at": "2025-03-01T10:00:00+01:00",
-        "support_needed_judged_at": "2025-03-02T09:00:00+01:00",
-        "notice_deadline": "2025-03-03T09:00:00+01:00",
-        "primary_care_unit": "SE2321000016-VCLIMHAMN",
-        "reason": "the physician's judgement was the day after admission",
-        "corrected_at": "2025-03-02T11:00:00+01:00",
-    },
-    "se.svu.admission.notice_cancelled.v1": {
-        "stay_id": "SUS-2025-000123",
-        "reason": "sent for the wrong patient",
-        "cancelled_at": "2025-03-01T15:02:00+01:00",
-    },
-    "se.svu.admission.patient_transferred.v1": {
-        "stay_id": "SUS-2025-000123",
-        "from_care_unit": "SE2321000016-MEDAVD3",
-        "to_care_unit": "SE2321000016-GERIATRIK1",
-        "transferred_at": "2025-03-03T09:30:00+01:00",
-    },
-    "se.svu.planning.case_opened.v1": {
-        "stay_id": "SUS-2025-000123",
-        "case_id": "SUS-2025-000123:municipality:1280",
-        "receiver_kind": "municipality",
-        "receiver_id": "1280",
-        "opened_at": "2025-03-01T14:10:01+01:00",
-    },
-    "se.svu.planning.case_closed.v1": {
-        "stay_id": "SUS-2025-000123",
-        "case_id": "SUS-2025-000123:primary_care:SE2321000016-VCLIMHAMN",
-        "receiver_kind": "primary_care",
-        "receiver_id": "SE2321000016-VCLIMHAMN",
-        "reason": "the patient's vårdcentral changed",
-        "closed_at": "2025-03-02T11:00:01+01:00",
-    },
-    "se.svu.planning.message_acknowledged.v1": {
-        "stay_id": "SUS-2025-000123",
-        "message_id": "0b6f3f7e-1b1c-4f43-9a57-6f0c8e7d2a11",
-        "case_id": "SUS-2025-000123:municipality:1280",
-        "receiver_kind": "municipality",
-        "receiver_id": "1280",
-        "acknowledged_at": "2025-03-01T15:30:00+01:00",
-    },
-    "se.svu.planning.care_contact_assigned.v1": {
-        "stay_id": "SUS-2025-000123",
-        "name": "Karin Lind, distriktssköterska",
-        "care_unit": "SE2321000016-VCLIMHAMN",
-        "phone": "040-123 45",
-        "recorded_at": "2025-03-02T08:15:00+01:00",
-        "recorded_by": "SE2321000016-VCLIMHAMN",
-    },
-    "se.svu.planning.assessment_recorded.v1": {
-        "stay_id": "SUS-2025-000123",
-        "summary": "Needs help with medication and showering; lives alone.",
-        "needs": ["hemtjänst: dusch", "läkemedelshantering"],
-        "recorded_at": "2025-03-02T13:00:00+01:00",
-        "recorded_by": "SE2321000016-MEDAVD3",
-    },
-    "se.svu.planning.sip_decided.v1": {
-        "stay_id": "SUS-2025-000123",
-        "sip_needed": True,
-        "reason": "home care and primary care must both act",
-        "recorded_at": "2025-03-02T14:00:00+01:00",
-        "recorded_by": "SE2321000016-VCLIMHAMN",
-    },
-    "se.svu.planning.sip_invitation_sent.v1": {
-        "stay_id": "SUS-2025-000123",
-        "meeting_at": "2025-03-05T10:00:00+01:00",
-        "invitees": ["the patient", "1280 SVU-team", "SE2321000016-MEDAVD3"],
-        "recorded_at": "2025-03-03T11:00:00+01:00",
-        "recorded_by": "SE2321000016-VCLIMHAMN",
-    },
-    "se.svu.planning.sip_agreed.v1": {
-        "stay_id": "SUS-2025-000123",
-        "participants": ["the patient", "daughter", "1280 SVU-team", "Karin Lind"],
-        "goals": ["manage at home with support"],
-        "actions": [{"what": "hemtjänst morning and evening", "who": "1280 hemtjänst", "by": "2025-03-06"}],
-        "patient_consent": True,
-        "patient_participated": True,
-        "recorded_at": "2025-03-05T11:00:00+01:00",
-        "recorded_by": "SE2321000016-VCLIMHAMN",
-    },
-    "se.svu.planning.receiving_decided.v1": {
-        "stay_id": "SUS-2025-000123",
-        "can_receive": True,
-        "from_date": "2025-03-06",
-        "comment": None,
-        "recorded_at": "2025-03-05T12:00:00+01:00",
-        "recorded_by": "1280",
-    },
-    "se.svu.discharge.ready_notified.v1": {
-        "stay_id": "SUS-2025-000123",
-        "judged_at": "2025-03-03T08:40:00+01:00",
-        "sent_at": "2025-03-03T09:00:00+01:00",
-    },
-    "se.svu.discharge.ready_withdrawn.v1": {
-        "stay_id": "SUS-2025-000123",
-        "withdrawn_at": "2025-03-04T08:00:00+01:00",
-        "reason": "feber",
-    },
-    "se.svu.discharge.estimated_date_changed.v1": {
-        "stay_id": "SUS-2025-000123",
-        "estimated_discharge_date": "2025-03-07",
-        "changed_at": "2025-03-03T09:05:00+01:00",
-    },
-    "se.svu.discharge.information_sent.v1": {
-        "stay_id": "SUS-2025-000123",
-        "epicrisis_sent_at": "2025-03-05T14:00:00+01:00",
-        "medication_list_sent_at": "2025-03-05T14:00:00+01:00",
-    },
-    "se.svu.discharge.patient_discharged.v1": {
-        "stay_id": "SUS-2025-000123",
-        "discharged_at": "2025-03-05T15:00:00+01:00",
-        "destination": "home",
-    },
-    "se.svu.billing.settlement_calculated.v1": {
-        "agreement": "skane-2018",
-        "period": "2023-03",
-        "municipality": "1280",
-        "run_id": "run-7f3a",
-        "stays": 10,
-        "ready_days": 32,
-        "billable_days": "4.00",
-        "amount_sek": "42000.00",
-        "calculated_at": "2023-04-03T06:00:00+02:00",
-    },
-    "se.svu.billing.invoice_issued.v1": {
-        "agreement": "skane-2018",
-        "period": "2023-03",
-        "municipality": "1280",
-        "invoice_id": "INV-2023-03-1280-1",
-        "run_id": "run-7f3a",
-        "amount_sek": "42000.00",
-        "issued_at": "2023-04-03T06:00:00+02:00",
-    },
-    "se.svu.billing.correction_issued.v1": {
-        "agreement": "skane-2018",
-        "period": "2023-03",
-        "municipality": "1280",
-        "invoice_id": "INV-2023-03-1280-2",
-        "corrects_invoice_id": "INV-2023-03-1280-1",
-        "kind": "credit",
-        "run_id": "run-8c21",
-        "amount_sek": "-10500.00",
-        "issued_at": "2023-05-02T06:00:00+02:00",
-    },
-}
-
-
-def example_envelope(event: type[IntegrationEvent]) -> dict[str, Any]:
-    data = dict(EXAMPLES[event.event_type])
+def example_envelope(event: type[IntegrationEvent], index: int = 0) -> dict[str, Any]:
+    """The event's `index`th example (the model's own, examples_of) in its CloudEvents envelope."""
+    data = dict(examples_of(event)[index])
     return {
         "specversion": "1.0",
-        "id": f"example-{event.event_type}",
+        "id": f"{example_name(index)}-{event.event_type}",
         "source": event.source,
         "type": event.event_type,
         "subject": event.model_validate(data).key(),
@@ -234,7 +65,7 @@ def event_schema(event: type[IntegrationEvent]) -> dict[str, Any]:
                 "type": "string",
                 "maxLength": ID_MAX_LENGTH,
                 "pattern": ID_PATTERN,
-                "description": KEY_DESCRIPTION[event.topic],
+                "description": event.key_description,
             },
             "time": {"type": "string", "format": "date-time"},
             "datacontenttype": {"const": "application/json"},
@@ -260,12 +91,14 @@ def asyncapi(schemas: dict[str, dict[str, Any]]) -> dict[str, Any]:
                     "traceparent": {"type": "string", "description": "W3C trace context of the producing request"}
                 },
             },
-            "bindings": {"kafka": {"key": {"type": "string", "description": KEY_DESCRIPTION[event.topic]}}},
+            "bindings": {"kafka": {"key": {"type": "string", "description": event.key_description}}},
             "payload": {"$ref": f"./schemas/{schema_name(event)}.json"},
-            "examples": [{"name": "example", "payload": example_envelope(event)}],
+            "examples": [
+                {"name": example_name(i), "payload": example_envelope(event, i)} for i in range(len(examples_of(event)))
+            ],
         }
         channel = channels.setdefault(
-            event.topic, {"address": event.topic, "description": TOPIC_SUMMARIES[event.topic], "messages": {}}
+            event.topic, {"address": event.topic, "description": event.topic_summary, "messages": {}}
         )
         channel["messages"][name] = {"$ref": f"#/components/messages/{name}"}
     for topic in channels:

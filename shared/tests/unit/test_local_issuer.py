@@ -1,4 +1,4 @@
-"""Issue 5 §2: the local issuer's token verifies against its JWKS; `make token` prints the token and nothing else."""
+"""ADR 0011: the local issuer's token verifies against its JWKS; `make token` prints the token and nothing else."""
 
 import subprocess
 import sys

@@ -1,13 +1,34 @@
-"""The admission notice (inskrivningsmeddelande) and its 24-hour deadline (domain §2)."""
+"""The admission notice (inskrivningsmeddelande), its 24-hour deadline (domain §2) and what may happen to it after it
+was sent: rättelse, makulering and transfer (ADR 0010). Each change checks the process rule and returns the new
+notice; a broken rule raises `NoticeRuleBroken`, which the API answers with 409 and this message."""
 
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
+from svu_shared.rules import RuleBroken
+
 # Domain §2: within 24 h of admission, or of the physician's later judgement that the patient will need support.
 NOTICE_DEADLINE = timedelta(hours=24)
 
+# What the ward posts; the send time is the server's, the rest is what happened to the notice since.
+POSTED = (
+    "stay_id",
+    "patient_id",
+    "municipality",
+    "care_unit",
+    "care_type",
+    "admitted_at",
+    "support_needed_judged_at",
+    "estimated_discharge_date",
+    "primary_care_unit",
+    "patient_name",
+    "patient_address",
+    "protected_identity",
+)
+CORRECTABLE = ("admitted_at", "support_needed_judged_at", "primary_care_unit")
 
-class NoticeRuleBroken(Exception):
+
+class NoticeRuleBroken(RuleBroken):
     """An action the process does not allow; the API answers 409 with this message."""
 
 
@@ -33,19 +54,26 @@ class AdmissionNotice:
     primary_care_unit: str | None = None
     patient_name: str | None = None
     patient_address: str | None = None
-    # Skyddad identitet: name and address never leave this service (issue 5 §4).
+    # Skyddad identitet: name and address never leave this service (ADR 0011).
     protected_identity: bool = False
+    cancelled_at: datetime | None = None
+    cancel_reason: str | None = None
+    corrected_at: datetime | None = None
+    # Every ward the stay has been on (admitted or received by transfer): they may see it (ADR 0011).
+    wards: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.support_needed_judged_at is not None and self.support_needed_judged_at < self.admitted_at:
             raise InvalidNotice("support_needed_judged_at", "support_needed_judged_at cannot be before admitted_at")
         if self.sent_at < self.admitted_at:
             raise InvalidNotice("admitted_at", "the notice cannot be sent before the patient was admitted")
+        if not self.wards:  # a new notice: the admitting ward has the stay
+            object.__setattr__(self, "wards", (self.care_unit,))
 
     @property
     def deadline(self) -> datetime:
         # In UTC: Python adds a timedelta to a zoned datetime in wall-clock time, which across a DST
-        # change would give 23 or 25 elapsed hours instead of the law's 24.
+        # change would give 23 or 25 elapsed hours instead of the law's 24 (ADR 0004).
         start = self.support_needed_judged_at or self.admitted_at
         return start.astimezone(UTC) + NOTICE_DEADLINE
 
@@ -53,8 +81,27 @@ class AdmissionNotice:
     def on_time(self) -> bool:
         return self.sent_at.astimezone(UTC) <= self.deadline
 
+    def correct(self, changes: dict[str, object], at: datetime) -> "AdmissionNotice":
+        return replace(corrected(self, self.cancelled_at, changes), corrected_at=at)
 
-CORRECTABLE = ("admitted_at", "support_needed_judged_at", "primary_care_unit")
+    def cancel(self, reason: str, at: datetime) -> "AdmissionNotice":
+        check_can_cancel(self.stay_id, self.cancelled_at)
+        return replace(self, cancelled_at=at, cancel_reason=reason)
+
+    def transfer(self, to_unit: str) -> "AdmissionNotice":
+        check_can_transfer(self.stay_id, self.cancelled_at, self.care_unit, to_unit)
+        return replace(self, care_unit=to_unit, wards=tuple(dict.fromkeys([*self.wards, to_unit])))
+
+
+def is_new_notice(posted: AdmissionNotice, recorded: AdmissionNotice | None) -> bool:
+    """False when `recorded` is this very notice, posted again (ADR 0006): a ward's client that retries after a lost
+    answer (a timeout, a 503 while the database restarted) sends the same notice again, and that is not a second
+    notice. A different notice for a stay that has one is refused: a stay has one notice (domain §2)."""
+    if recorded is None:
+        return True
+    if all(getattr(recorded, name) == getattr(posted, name) for name in POSTED):
+        return False
+    raise NoticeRuleBroken(f"stay {posted.stay_id} already has an admission notice with other content")
 
 
 def corrected(notice: AdmissionNotice, cancelled_at: datetime | None, changes: dict[str, object]) -> AdmissionNotice:

@@ -1,20 +1,21 @@
-"""Use cases of the admission service: each runs in one transaction with its outbox rows."""
+"""Use cases of the admission service. Each loads the notice through its repository, lets the domain decide what
+happens to it, saves the new notice and turns what happened into its integration event in the same transaction
+(the outbox, architecture §3; ADR 0013). A broken rule (`NoticeRuleBroken`) leaves the transaction and is answered
+with 409.
+
+Each answers the stay as stored, read back in that transaction: the answer is the stay as committed, with no second
+round trip after the commit that could fail on its own. A use case on a stay answers None when there is no such
+stay, or not one the caller takes part in (`may_see`, checked before the rule: its existence is not shown, ADR 0011).
+"""
 
 from collections.abc import Callable
-from dataclasses import asdict
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from admission.adapters.tables import messaging, stays
-from admission.domain.notice import (
-    AdmissionNotice,
-    NoticeRuleBroken,
-    check_can_cancel,
-    check_can_transfer,
-    corrected,
-)
+from admission.adapters.repository import NoticeRepository
+from admission.adapters.tables import messaging
+from admission.domain.notice import POSTED, AdmissionNotice, is_new_notice
 from svu_shared.contracts import (
     AdmissionNoticeCancelled,
     AdmissionNoticeCorrected,
@@ -24,55 +25,39 @@ from svu_shared.contracts import (
 )
 from svu_shared.outbox import add_to_outbox
 
-
-async def send_admission_notice(session: AsyncSession, notice: AdmissionNotice) -> bool:
-    """Records the notice and its event; False when this very notice was recorded before. A ward's client
-    that retries after a lost answer (a timeout, a 503 while the database restarted) sends the same notice
-    again: that is not a second notice, and it must not get an error or a second event."""
-    existing = await get_stay(session, notice.stay_id)
-    if existing is not None:
-        if all(existing[k] == v for k, v in asdict(notice).items() if k != "sent_at"):
-            return False
-        raise NoticeRuleBroken(f"stay {notice.stay_id} already has an admission notice with other content")
-    row = asdict(notice)
-    row["notice_sent_at"] = row.pop("sent_at")
-    await session.execute(insert(stays).values(**row, notice_deadline=notice.deadline, wards=(notice.care_unit,)))
-    await add_to_outbox(session, messaging.outbox, notice_event(notice))
-    return True
+MaySee = Callable[[AdmissionNotice], bool]
 
 
-def notice_event(notice: AdmissionNotice) -> AdmissionNoticeSent:
-    """What the receivers get: for a protected identity (skyddad identitet) neither name nor address."""
-    data = asdict(notice)
+async def send_admission_notice(session: AsyncSession, notice: AdmissionNotice) -> tuple[AdmissionNotice, bool]:
+    """The stay and whether the notice is new; this very notice posted again changes nothing (ADR 0006)."""
+    notices = NoticeRepository(session)
+    created = is_new_notice(notice, await notices.get(notice.stay_id))
+    if created:
+        await notices.add(notice)
+        await _publish(session, notice_sent(notice))
+    return await _stored(notices, notice.stay_id), created
+
+
+def notice_sent(notice: AdmissionNotice) -> AdmissionNoticeSent:
+    """What the receivers get: for a protected identity (skyddad identitet) neither name nor address (ADR 0011)."""
+    data = {name: getattr(notice, name) for name in POSTED}
     if notice.protected_identity:
         data.update(patient_name=None, patient_address=None)
-    return AdmissionNoticeSent(**data, notice_deadline=notice.deadline)
-
-
-def notice_of(stay: dict) -> AdmissionNotice:
-    fields = {k: stay[k] for k in AdmissionNotice.__dataclass_fields__ if k != "sent_at"}
-    return AdmissionNotice(**fields, sent_at=stay["notice_sent_at"])
+    return AdmissionNoticeSent(**data, sent_at=notice.sent_at, notice_deadline=notice.deadline)
 
 
 async def correct_notice(
-    session: AsyncSession,
-    stay_id: str,
-    changes: dict,
-    reason: str,
-    at: datetime,
-) -> bool:
-    """Rättelse of the fields in `changes`; False when there is no such stay."""
-
-    def correct(stay: dict) -> tuple[dict, IntegrationEvent]:
-        new = corrected(notice_of(stay), stay["cancelled_at"], changes)
-        values = {
-            "admitted_at": new.admitted_at,
-            "support_needed_judged_at": new.support_needed_judged_at,
-            "primary_care_unit": new.primary_care_unit,
-            "notice_deadline": new.deadline,
-            "corrected_at": at,
-        }
-        event = AdmissionNoticeCorrected(
+    session: AsyncSession, stay_id: str, changes: dict[str, object], reason: str, at: datetime, may_see: MaySee
+) -> AdmissionNotice | None:
+    """Rättelse of the fields in `changes` (ADR 0010); receivers get the corrected times and their deadline."""
+    notices = NoticeRepository(session)
+    if (notice := await _visible(notices, stay_id, may_see)) is None:
+        return None
+    new = notice.correct(changes, at)
+    await notices.save(new)
+    await _publish(
+        session,
+        AdmissionNoticeCorrected(
             stay_id=stay_id,
             admitted_at=new.admitted_at,
             support_needed_judged_at=new.support_needed_judged_at,
@@ -80,50 +65,57 @@ async def correct_notice(
             primary_care_unit=new.primary_care_unit,
             reason=reason,
             corrected_at=at,
-        )
-        return values, event
-
-    return await _change_stay(session, stay_id, correct)
-
-
-async def cancel_notice(session: AsyncSession, stay_id: str, reason: str, at: datetime) -> bool:
-    """Makulering; False when there is no such stay."""
-
-    def cancel(stay: dict) -> tuple[dict, IntegrationEvent]:
-        check_can_cancel(stay_id, stay["cancelled_at"])
-        event = AdmissionNoticeCancelled(stay_id=stay_id, reason=reason, cancelled_at=at)
-        return {"cancelled_at": at, "cancel_reason": reason}, event
-
-    return await _change_stay(session, stay_id, cancel)
+        ),
+    )
+    return await _stored(notices, stay_id)
 
 
-async def transfer_patient(session: AsyncSession, stay_id: str, to_unit: str, at: datetime) -> bool:
-    """The patient moves to another ward; the stay and its cases stay. False when there is no such stay."""
+async def cancel_notice(
+    session: AsyncSession, stay_id: str, reason: str, at: datetime, may_see: MaySee
+) -> AdmissionNotice | None:
+    """Makulering: the receivers' cases close."""
+    notices = NoticeRepository(session)
+    if (notice := await _visible(notices, stay_id, may_see)) is None:
+        return None
+    await notices.save(notice.cancel(reason, at))
+    await _publish(session, AdmissionNoticeCancelled(stay_id=stay_id, reason=reason, cancelled_at=at))
+    return await _stored(notices, stay_id)
 
-    def transfer(stay: dict) -> tuple[dict, IntegrationEvent]:
-        check_can_transfer(stay_id, stay["cancelled_at"], stay["care_unit"], to_unit)
-        event = PatientTransferred(
-            stay_id=stay_id, from_care_unit=stay["care_unit"], to_care_unit=to_unit, transferred_at=at
-        )
-        return {"care_unit": to_unit, "wards": tuple(dict.fromkeys([*stay["wards"], to_unit]))}, event
 
-    return await _change_stay(session, stay_id, transfer)
+async def transfer_patient(
+    session: AsyncSession, stay_id: str, to_unit: str, at: datetime, may_see: MaySee
+) -> AdmissionNotice | None:
+    """The patient moves to another ward; the stay and its cases stay (domain §2)."""
+    notices = NoticeRepository(session)
+    if (notice := await _visible(notices, stay_id, may_see)) is None:
+        return None
+    moved = notice.transfer(to_unit)
+    await notices.save(moved)
+    await _publish(
+        session,
+        PatientTransferred(
+            stay_id=stay_id, from_care_unit=notice.care_unit, to_care_unit=moved.care_unit, transferred_at=at
+        ),
+    )
+    return await _stored(notices, stay_id)
 
 
-async def _change_stay(
-    session: AsyncSession, stay_id: str, change: Callable[[dict], tuple[dict, IntegrationEvent]]
-) -> bool:
-    """One change of an existing stay: `change` checks the rule (raising NoticeRuleBroken) and returns the new
-    column values and the event; both are written in the caller's transaction. False when there is no stay."""
-    stay = await get_stay(session, stay_id)
-    if stay is None:
-        return False
-    values, event = change(stay)
-    await session.execute(update(stays).where(stays.c.stay_id == stay_id).values(**values))
+async def get_stay(session: AsyncSession, stay_id: str, may_see: MaySee) -> AdmissionNotice | None:
+    return await _visible(NoticeRepository(session), stay_id, may_see, lock=False)
+
+
+async def _visible(
+    notices: NoticeRepository, stay_id: str, may_see: MaySee, lock: bool = True
+) -> AdmissionNotice | None:
+    notice = await notices.get(stay_id, lock=lock)
+    return notice if notice is not None and may_see(notice) else None
+
+
+async def _stored(notices: NoticeRepository, stay_id: str) -> AdmissionNotice:
+    notice = await notices.get(stay_id)
+    assert notice is not None  # written in this transaction
+    return notice
+
+
+async def _publish(session: AsyncSession, event: IntegrationEvent) -> None:
     await add_to_outbox(session, messaging.outbox, event)
-    return True
-
-
-async def get_stay(session: AsyncSession, stay_id: str) -> dict | None:
-    row = (await session.execute(select(stays).where(stays.c.stay_id == stay_id))).mappings().first()
-    return dict(row) if row else None

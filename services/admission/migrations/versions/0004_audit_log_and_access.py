@@ -1,4 +1,4 @@
-"""The append-only audit log (issue 5 §5); the wards that admitted or received the stay (access); the patient's
+"""The append-only audit log (ADR 0011); the wards that admitted or received the stay (access); the patient's
 name and address and whether the identity is protected (skyddad identitet).
 
 Revision ID: 0004

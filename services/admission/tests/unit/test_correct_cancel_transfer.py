@@ -1,4 +1,4 @@
-"""Rättelse, makulering and transfer rules of the admission service (issue 3 §1), each a 409 naming the rule."""
+"""Rättelse, makulering and transfer rules of the admission service (ADR 0010), each a 409 naming the rule."""
 
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo

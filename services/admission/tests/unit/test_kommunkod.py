@@ -1,9 +1,9 @@
-"""The patient's municipality must be one of SCB's 290 kommunkoder (issue 3 §1), named in the 422."""
+"""The patient's municipality must be one of SCB's 290 kommunkoder (domain §2), named in the 422."""
 
 import pytest
 from pydantic import ValidationError
 
-from admission.entrypoints.api import AdmissionNoticeIn
+from admission.entrypoints.schemas import AdmissionNoticeIn
 from svu_shared.contracts.municipality import COUNTY_CODES, MUNICIPALITIES
 
 NOTICE = {"patient_id": "191212121212", "care_unit": "W", "admitted_at": "2025-03-01T10:00:00+01:00"}

@@ -25,6 +25,4 @@ def fact_from_event(event_id: str, event: IntegrationEvent) -> StayFact | None:
     return None
 
 
-BILLED_EVENT_TYPES = tuple(
-    e.event_type for e in (AdmissionNoticeSent, DischargeReadyNotified, DischargeReadyWithdrawn, PatientDischarged)
-)
+BILLED_EVENTS = (AdmissionNoticeSent, DischargeReadyNotified, DischargeReadyWithdrawn, PatientDischarged)

@@ -5,6 +5,7 @@ import csv
 import io
 from typing import Any
 
+from billing.adapters.repository import StoredInvoice
 from billing.domain.cohort import CountedStay
 
 SPEC_COLUMNS = [
@@ -48,6 +49,20 @@ def specification_csv(rows: list[dict[str, Any]]) -> str:
     writer.writeheader()
     writer.writerows(rows)
     return out.getvalue()
+
+
+def invoice_pdf(invoice: StoredInvoice, rows: list[dict[str, Any]]) -> bytes:
+    """The underlag of one invoice as a PDF: what the invoice is, then its rows."""
+    summary = [
+        ("Invoice", invoice.invoice_id),
+        ("Kind", invoice.kind),
+        ("Municipality", invoice.municipality),
+        ("Agreement", invoice.agreement),
+        ("Period", invoice.period),
+        ("Amount (SEK)", invoice.amount_sek),
+        ("Corrects", invoice.corrects_invoice_id or "-"),
+    ]
+    return specification_pdf(f"Underlag betalningsansvar {invoice.period} – {invoice.municipality}", summary, rows)
 
 
 def specification_pdf(title: str, summary: list[tuple[str, str]], rows: list[dict[str, Any]]) -> bytes:

@@ -1,4 +1,4 @@
-"""Invoices and corrections (issue: billing §3). Issued documents are never changed: when a later run of
+"""Invoices and corrections (domain §3, ADR 0008). Issued documents are never changed: when a later run of
 the same month gives another amount, the difference is a debit or credit note against the first invoice."""
 
 from dataclasses import dataclass

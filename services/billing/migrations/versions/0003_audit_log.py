@@ -1,4 +1,4 @@
-"""The append-only audit log (issue 5 §5).
+"""The append-only audit log (ADR 0011).
 
 Revision ID: 0003
 """

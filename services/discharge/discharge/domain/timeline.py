@@ -11,9 +11,10 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from svu_shared.facts import DuplicateEvent, RejectedEvent
+from svu_shared.rules import RuleBroken
 
 
-class DischargeRuleBroken(Exception):
+class DischargeRuleBroken(RuleBroken):
     pass
 
 
@@ -35,7 +36,7 @@ class DischargeTimeline:
     epicrisis_sent_at: datetime | None = None
     medication_list_sent_at: datetime | None = None
     withdrawals: int = 0
-    # From the admission events: who may see and act on the stay (issue 5 §3).
+    # From the admission events: who may see and act on the stay (ADR 0011).
     municipality: str | None = None
     wards: tuple[str, ...] = ()
 

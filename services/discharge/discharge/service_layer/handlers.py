@@ -1,72 +1,173 @@
-"""Use cases of the discharge service: load the timeline, apply the rule, save it with its event; and the
-handlers of the admission events it follows (the estimated date on the notice, the cancellation)."""
+"""Use cases of the discharge service.
+
+A ward's record loads the stay's timeline through its repository, lets the domain decide (a broken rule raises
+`DischargeRuleBroken`, a 409), saves the new timeline and turns what happened into its integration event in the same
+transaction (the outbox, architecture §3; ADR 0013). It answers None when there is no such stay, not one the ward
+takes part in (`may_see`, checked before the rule: its existence is not shown), or the admission notice that says who
+takes part has not reached this service yet (ADR 0011).
+
+The admission events this service follows change the timeline and publish nothing: one small handler per event
+class, in the one table the runtime subscribes from (`HANDLERS`).
+"""
 
 from collections.abc import Callable
-from dataclasses import asdict
+from datetime import date, datetime
 
-from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from discharge.adapters.tables import messaging, timelines
-from discharge.domain.timeline import DischargeTimeline, Status
-from svu_shared.contracts import AdmissionNoticeCancelled, AdmissionNoticeSent, IntegrationEvent, PatientTransferred
+from discharge.adapters.repository import TimelineRepository
+from discharge.adapters.tables import messaging
+from discharge.domain.timeline import DischargeTimeline
+from svu_shared.contracts import (
+    AdmissionNoticeCancelled,
+    AdmissionNoticeSent,
+    DischargeInformationSent,
+    DischargeReadyNotified,
+    DischargeReadyWithdrawn,
+    EstimatedDischargeDateChanged,
+    IntegrationEvent,
+    PatientDischarged,
+    PatientTransferred,
+)
+from svu_shared.contracts.discharge import Destination
 from svu_shared.envelope import CloudEvent
-from svu_shared.inbox import Handler
+from svu_shared.inbox import Handlers
 from svu_shared.outbox import add_to_outbox
 
+MaySee = Callable[[DischargeTimeline], bool]
 
-async def load(session: AsyncSession, stay_id: str) -> DischargeTimeline | None:
-    row = (
-        (await session.execute(select(timelines).where(timelines.c.stay_id == stay_id).with_for_update()))
-        .mappings()
-        .first()
-    )
-    if row is None:
+
+# --- a ward's records ---
+
+
+async def notify_ready(
+    session: AsyncSession, stay_id: str, judged_at: datetime, sent_at: datetime, may_see: MaySee
+) -> DischargeTimeline | None:
+    """Underrättelse om utskrivningsklar: its send time starts the payment clock (domain §2)."""
+    timelines = TimelineRepository(session)
+    if (timeline := await _visible(timelines, stay_id, may_see)) is None:
         return None
-    return DischargeTimeline(**{**row, "status": Status(row["status"])})
+    ready = timeline.notify_ready(judged_at, sent_at)
+    await timelines.save(ready)
+    await _publish(session, DischargeReadyNotified(stay_id=stay_id, judged_at=judged_at, sent_at=sent_at))
+    return ready
 
 
-async def record(
+async def withdraw_ready(
+    session: AsyncSession, stay_id: str, reason: str, at: datetime, may_see: MaySee
+) -> DischargeTimeline | None:
+    """Återkallelse: the patient's condition changed; a new notice opens a new ready period."""
+    timelines = TimelineRepository(session)
+    if (timeline := await _visible(timelines, stay_id, may_see)) is None:
+        return None
+    withdrawn = timeline.withdraw(at)
+    await timelines.save(withdrawn)
+    await _publish(session, DischargeReadyWithdrawn(stay_id=stay_id, withdrawn_at=at, reason=reason))
+    return withdrawn
+
+
+async def change_estimated_date(
+    session: AsyncSession, stay_id: str, estimated: date, at: datetime, may_see: MaySee
+) -> DischargeTimeline | None:
+    """Beräknat utskrivningsdatum: told to all as soon as it changes (domain §2)."""
+    timelines = TimelineRepository(session)
+    if (timeline := await _visible(timelines, stay_id, may_see)) is None:
+        return None
+    changed = timeline.estimate(estimated)
+    await timelines.save(changed)
+    await _publish(
+        session, EstimatedDischargeDateChanged(stay_id=stay_id, estimated_discharge_date=estimated, changed_at=at)
+    )
+    return changed
+
+
+async def send_information(
     session: AsyncSession,
     stay_id: str,
-    change: Callable[[DischargeTimeline], DischargeTimeline],
-    event: IntegrationEvent,
-) -> DischargeTimeline:
-    """Apply `change` to the stay's timeline (a new stay starts admitted) and publish `event` with it."""
-    updated = await _change(session, stay_id, change)
+    epicrisis_sent_at: datetime | None,
+    medication_list_sent_at: datetime | None,
+    may_see: MaySee,
+) -> DischargeTimeline | None:
+    """Information vid utskrivning: when each document was sent, no later than the day of discharge (domain §2)."""
+    timelines = TimelineRepository(session)
+    if (timeline := await _visible(timelines, stay_id, may_see)) is None:
+        return None
+    informed = timeline.information_sent(epicrisis_sent_at, medication_list_sent_at)
+    await timelines.save(informed)
+    await _publish(
+        session,
+        DischargeInformationSent(
+            stay_id=stay_id, epicrisis_sent_at=epicrisis_sent_at, medication_list_sent_at=medication_list_sent_at
+        ),
+    )
+    return informed
+
+
+async def discharge_patient(
+    session: AsyncSession, stay_id: str, discharged_at: datetime, destination: Destination, may_see: MaySee
+) -> DischargeTimeline | None:
+    """Utskrivning with its destination; a stay has one discharge."""
+    timelines = TimelineRepository(session)
+    if (timeline := await _visible(timelines, stay_id, may_see)) is None:
+        return None
+    discharged = timeline.discharge(discharged_at, destination)
+    await timelines.save(discharged)
+    await _publish(session, PatientDischarged(stay_id=stay_id, discharged_at=discharged_at, destination=destination))
+    return discharged
+
+
+async def get_timeline(session: AsyncSession, stay_id: str, may_see: MaySee) -> DischargeTimeline | None:
+    return await _visible(TimelineRepository(session), stay_id, may_see, lock=False)
+
+
+async def _visible(
+    timelines: TimelineRepository, stay_id: str, may_see: MaySee, lock: bool = True
+) -> DischargeTimeline | None:
+    timeline = await timelines.get(stay_id, lock=lock)
+    return timeline if timeline is not None and may_see(timeline) else None
+
+
+async def _publish(session: AsyncSession, event: IntegrationEvent) -> None:
     await add_to_outbox(session, messaging.outbox, event)
-    return updated
 
 
-async def _change(
+# --- the admission events this service follows (ADR 0010: who may act, the estimated date, the cancellation) ---
+
+
+async def on_notice_sent(session: AsyncSession, _envelope: CloudEvent, event: IntegrationEvent) -> None:
+    """The notice tells who may act on the stay: its municipality and its ward."""
+    assert isinstance(event, AdmissionNoticeSent)  # HANDLERS gives each handler its own class
+    await _follow(
+        session,
+        event.stay_id,
+        lambda t: t.admitted(event.municipality, event.care_unit, event.estimated_discharge_date),
+    )
+
+
+async def on_patient_transferred(session: AsyncSession, _envelope: CloudEvent, event: IntegrationEvent) -> None:
+    """The receiving ward takes over; the wards before it keep seeing the stay."""
+    assert isinstance(event, PatientTransferred)
+    await _follow(session, event.stay_id, lambda t: t.transferred(event.to_care_unit))
+
+
+async def on_notice_cancelled(session: AsyncSession, _envelope: CloudEvent, event: IntegrationEvent) -> None:
+    """Makulering: nothing more is recorded on the stay."""
+    assert isinstance(event, AdmissionNoticeCancelled)
+    await _follow(session, event.stay_id, DischargeTimeline.cancelled)
+
+
+async def _follow(
     session: AsyncSession, stay_id: str, change: Callable[[DischargeTimeline], DischargeTimeline]
-) -> DischargeTimeline:
-    current = await load(session, stay_id)
-    updated = change(current or DischargeTimeline(stay_id))
-    values = asdict(updated)
-    if current is None:
-        await session.execute(insert(timelines).values(**values))
-    else:
-        await session.execute(update(timelines).where(timelines.c.stay_id == stay_id).values(**values))
-    return updated
+) -> None:
+    """Applies an admission fact to the stay's timeline; the first fact about a stay starts it, admitted."""
+    timelines = TimelineRepository(session)
+    current = await timelines.get(stay_id, lock=True)
+    new = change(current or DischargeTimeline(stay_id))
+    await (timelines.save(new) if current is not None else timelines.add(new))
 
 
-async def on_admission_event(session: AsyncSession, envelope: CloudEvent, event: IntegrationEvent) -> None:
-    """The admission notice tells who may act on the stay (its municipality and ward), a transfer adds the
-    receiving ward, a cancellation ends it."""
-    if isinstance(event, AdmissionNoticeCancelled):
-        await _change(session, event.stay_id, DischargeTimeline.cancelled)
-    elif isinstance(event, AdmissionNoticeSent):
-        notice = event
-        await _change(
-            session,
-            event.stay_id,
-            lambda t: t.admitted(notice.municipality, notice.care_unit, notice.estimated_discharge_date),
-        )
-    elif isinstance(event, PatientTransferred):
-        await _change(session, event.stay_id, lambda t: t.transferred(event.to_care_unit))  # type: ignore[union-attr]
-
-
-HANDLERS: dict[str, Handler] = {
-    e.event_type: on_admission_event for e in (AdmissionNoticeSent, AdmissionNoticeCancelled, PatientTransferred)
+HANDLERS: Handlers = {
+    AdmissionNoticeSent: on_notice_sent,
+    PatientTransferred: on_patient_transferred,
+    AdmissionNoticeCancelled: on_notice_cancelled,
 }

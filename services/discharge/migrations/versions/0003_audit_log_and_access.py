@@ -1,4 +1,4 @@
-"""The append-only audit log (issue 5 §5); the stay's municipality and wards, from the admission events, for access.
+"""The append-only audit log (ADR 0011); the stay's municipality and wards, from the admission events, for access.
 
 Revision ID: 0003
 """

@@ -1,4 +1,4 @@
-"""The append-only audit log (issue 5 §5); the wards a stay has been on (access), and the patient's name and
+"""The append-only audit log (ADR 0011); the wards a stay has been on (access), and the patient's name and
 address unless the identity is protected (skyddad identitet).
 
 Revision ID: 0003

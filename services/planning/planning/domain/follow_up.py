@@ -1,4 +1,4 @@
-"""Follow-up per unit and month (issue 3 §5, domain §4): deadlines kept and breached, where patients went.
+"""Follow-up per unit and month (domain §4): deadlines kept and breached, where patients went.
 
 A notice counts in the month it was sent, for the ward that sent it; a SIP invitation in the month it was due,
 for the ward the patient was on; a discharge in the month of discharge. Months are calendar months in Sweden.

@@ -2,9 +2,10 @@
 
 Ward facts arrive as events and apply (the ward's system is the source of truth for them), except a fact that
 repeats or contradicts one the stay already has: a second admission notice or a second discharge under another
-event id is a no-op when it says the same (`DuplicateEvent`) and is refused with the rule otherwise (ADR 0012). Planning
-records are commands: each checks the process rule and raises `PlanRuleBroken`, which the API answers with 409.
-Records are kept as the content the user entered plus `recorded_at` and `recorded_by`.
+event id is a no-op when it says the same (`DuplicateEvent`) and is refused with the rule otherwise (ADR 0012).
+Planning records are commands: each checks the process rule and returns the new stay, or raises `PlanRuleBroken`
+(a `RuleBroken`, which the API answers with 409 in the rule's words, ADR 0013). Records are kept as the content the
+user entered plus `recorded_at` and `recorded_by`.
 """
 
 from dataclasses import dataclass, replace
@@ -14,11 +15,12 @@ from typing import Any
 
 from planning.domain.deadlines import sip_invitation_due
 from svu_shared.facts import DuplicateEvent, RejectedEvent
+from svu_shared.rules import RuleBroken
 
 Record = dict[str, Any]
 
 
-class PlanRuleBroken(Exception):
+class PlanRuleBroken(RuleBroken):
     pass
 
 
@@ -71,7 +73,7 @@ class PlannedStay:
     sip_invitation: Record | None = None
     sip: Record | None = None
     receiving_decision: Record | None = None
-    wards: tuple[str, ...] = ()  # every ward the stay has been on: they may see it (issue 5 §3)
+    wards: tuple[str, ...] = ()  # every ward the stay has been on: they may see it (ADR 0011)
     protected_identity: bool = False  # skyddad identitet: name and address never reach this service
     patient_name: str | None = None
     patient_address: str | None = None

@@ -1,4 +1,4 @@
-"""The planning rules of a stay (issue 3 §2): the ward's facts, the planning records and what is due."""
+"""The planning rules of a stay (domain §2): the ward's facts, the planning records and what is due."""
 
 from datetime import UTC, datetime, timedelta
 

@@ -1,0 +1,39 @@
+"""Admission notices as the use cases load and save them: one row of `stays` per notice."""
+
+from dataclasses import asdict, fields
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from admission.adapters.tables import stays
+from admission.domain.notice import AdmissionNotice
+
+
+class NoticeRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, stay_id: str, lock: bool = False) -> AdmissionNotice | None:
+        """With `lock`, the stay's row stays locked until the transaction ends: a change is decided on the
+        notice as it is, and its outbox row follows the stay's earlier ones (ADR 0012)."""
+        query = select(stays).where(stays.c.stay_id == stay_id)
+        row = (await self._session.execute(query.with_for_update() if lock else query)).mappings().first()
+        return None if row is None else _notice(row)
+
+    async def add(self, notice: AdmissionNotice) -> None:
+        await self._session.execute(insert(stays).values(**_row(notice)))
+
+    async def save(self, notice: AdmissionNotice) -> None:
+        await self._session.execute(update(stays).where(stays.c.stay_id == notice.stay_id).values(**_row(notice)))
+
+
+def _notice(row: Any) -> AdmissionNotice:
+    values = {f.name: row[f.name] for f in fields(AdmissionNotice) if f.name != "sent_at"}
+    return AdmissionNotice(**values, sent_at=row["notice_sent_at"])
+
+
+def _row(notice: AdmissionNotice) -> dict[str, Any]:
+    row = asdict(notice)
+    row["notice_sent_at"] = row.pop("sent_at")
+    return {**row, "notice_deadline": notice.deadline}  # stored for queries; the domain computes it

@@ -1,0 +1,86 @@
+"""What the admission API takes and answers (its OpenAPI bodies)."""
+
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StrictBool
+
+from admission.domain.identity import InvalidPatientId, validate_patient_id
+from svu_shared.contracts.admission import CareType
+from svu_shared.deps import HsaId, Kommunkod, StayId
+
+
+def _patient_id(value: str) -> str:
+    try:
+        return validate_patient_id(value)
+    except InvalidPatientId as exc:
+        raise ValueError(str(exc)) from None
+
+
+class AdmissionNoticeIn(BaseModel):
+    """Inskrivningsmeddelande as the ward posts it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    stay_id: StayId | None = Field(None, description="Vårdtillfälle id; generated when absent")
+    patient_id: Annotated[str, AfterValidator(_patient_id)] = Field(
+        description="Personnummer or samordningsnummer, 12 digits", examples=["191212121212"]
+    )
+    municipality: Kommunkod = Field(
+        pattern=r"^\d{4}$", description="Kommunkod (one of SCB's 290) where the patient is folkbokförd"
+    )
+    care_unit: str = Field(min_length=1, max_length=64, description="HSA-id of the ward")
+    care_type: CareType = "somatic"
+    admitted_at: AwareDatetime
+    support_needed_judged_at: AwareDatetime | None = Field(
+        None, description="When the physician judged that support will be needed, if later than admission"
+    )
+    estimated_discharge_date: date | None = None
+    primary_care_unit: HsaId | None = Field(None, description="HSA-id of the patient's vårdcentral, when known")
+    patient_name: str | None = Field(None, min_length=1, max_length=200)
+    patient_address: str | None = Field(None, min_length=1, max_length=300)
+    protected_identity: StrictBool = Field(
+        False, description="Skyddad identitet: name and address stay in this service, shown to the wards only"
+    )
+
+
+class CorrectionIn(BaseModel):
+    """Rättelse: only the fields present change (null clears an optional one)."""
+
+    model_config = ConfigDict(extra="forbid")
+    admitted_at: AwareDatetime | None = None
+    support_needed_judged_at: AwareDatetime | None = None
+    primary_care_unit: HsaId | None = None
+    reason: str = Field(min_length=1, max_length=500, description="Why the notice is corrected")
+
+
+class CancellationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(min_length=1, max_length=500, description="Why the notice is cancelled (makulerad)")
+
+
+class TransferIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    to_care_unit: str = Field(min_length=1, max_length=64, description="HSA-id of the receiving ward")
+    transferred_at: AwareDatetime | None = Field(None, description="When the patient moved; now when absent")
+
+
+class StayOut(BaseModel):
+    stay_id: str
+    patient_id: str
+    municipality: str
+    care_unit: str
+    care_type: str
+    admitted_at: datetime
+    support_needed_judged_at: datetime | None
+    estimated_discharge_date: date | None
+    notice_sent_at: datetime
+    notice_deadline: datetime
+    notice_on_time: bool
+    cancelled_at: datetime | None = None
+    cancel_reason: str | None = None
+    primary_care_unit: str | None = None
+    corrected_at: datetime | None = None
+    protected_identity: bool = False
+    patient_name: str | None = None
+    patient_address: str | None = None

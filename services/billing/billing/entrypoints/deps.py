@@ -1,0 +1,41 @@
+"""What billing's routes ask FastAPI for beyond `svu_shared.deps` (ADR 0013): who may call, the month and the
+agreement in a query, and an agreement that cannot settle as a 422 on the field that names it."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated
+
+from fastapi import Depends, Query
+
+from billing.domain.agreement import Agreement, AgreementError
+from billing.entrypoints.schemas import PERIOD_PATTERN
+from billing.service_layer import views
+from svu_shared.auth import Principal
+from svu_shared.deps import role
+from svu_shared.errors import unprocessable
+
+# Settlements, invoices and follow-up carry no clinical field: finance reads them, admin too (ADR 0011).
+FOR_FINANCE = [Depends(role("finance", "admin"))]
+# A stay's ready periods also for the stay's own municipality: disputes are settled on the events (domain §4).
+ReadyPeriodsReader = Annotated[Principal, Depends(role("finance", "admin", "municipality"))]
+
+Period = Annotated[str, Query(pattern=PERIOD_PATTERN, description="Settled month, YYYY-MM (Europe/Stockholm)")]
+AgreementId = Annotated[str, Query(min_length=1, max_length=64, description="Agreement id, e.g. skane-2018")]
+
+
+def agreement_named(agreement_id: str, where: str = "query") -> Agreement:
+    """The agreement file, or a 422 on `agreement` naming what is wrong (unknown id, a broken file)."""
+    try:
+        return views.agreement(agreement_id)
+    except AgreementError as exc:
+        raise unprocessable((where, "agreement"), f"agreement: {exc}") from None
+
+
+@contextmanager
+def period_refused(where: str) -> Iterator[None]:
+    """A month the agreement does not cover, or a year without a sourced day amount (domain §3.1 rule 6,
+    ADR 0008): a 422 on `period` in the agreement's words."""
+    try:
+        yield
+    except AgreementError as exc:
+        raise unprocessable((where, "period"), str(exc)) from None

@@ -1,0 +1,94 @@
+"""Billing's reads for finance (cosmicpython's views: queries, no change), each returning what its answer carries:
+a stay's ready periods, a month settled or compared on the facts consumed so far (what-if, nothing is stored), a
+stored run, an invoice's specification (underlag) and the follow-up (domain §3 and §4)."""
+
+import json
+from dataclasses import asdict
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from billing.adapters.agreement_files import load_agreement, load_day_amounts
+from billing.adapters.follow_up_report import follow_up_dict, follow_up_png
+from billing.adapters.repository import FactRepository, RunRepository, StoredInvoice, StoredRun
+from billing.adapters.settlement_report import comparison_dict, settlement_json
+from billing.adapters.specification import invoice_pdf
+from billing.adapters.specification import specification_csv as csv_of_rows
+from billing.domain.agreement import Agreement, DayAmounts
+from billing.domain.calendar import Month
+from billing.domain.follow_up import MonthFigures, follow_up
+from billing.domain.ready_periods import StayTimeline, stay_timeline
+from billing.service_layer.settling import compare, settle_facts, timelines
+
+
+def agreement(agreement_id: str) -> Agreement:
+    """An agreement file (domain §3.2: agreements are data); `AgreementError` names what is wrong with it."""
+    return load_agreement(agreement_id)
+
+
+async def timeline_of(session: AsyncSession, stay_id: str) -> StayTimeline | None:
+    facts = await FactRepository(session).of_stay(stay_id)
+    return stay_timeline(stay_id, facts) if facts else None
+
+
+async def settlement(
+    session: AsyncSession, chosen: Agreement, period: str, day_amounts: DayAmounts | None = None
+) -> str:
+    """The month settled as JSON: the same bytes as `billing settle --format json` on the same events."""
+    facts = await FactRepository(session).all()
+    return settlement_json(settle_facts(chosen, Month.parse(period), facts, day_amounts or load_day_amounts()))
+
+
+async def comparison(session: AsyncSession, pair: tuple[Agreement, Agreement], period: str) -> dict[str, Any]:
+    """The month under two agreements, per municipality, with the difference (domain §3.2: the what-if question)."""
+    facts = await FactRepository(session).all()
+    day_amounts = load_day_amounts()
+    a, b = (settle_facts(chosen, Month.parse(period), facts, day_amounts) for chosen in pair)
+    return comparison_dict((pair[0].id, pair[1].id), period, compare((a, b)))
+
+
+async def _follow_up(session: AsyncSession, chosen: Agreement, first: str, last: str) -> list[MonthFigures]:
+    facts = await FactRepository(session).all()
+    return follow_up(chosen, Month.parse(first), Month.parse(last), timelines(facts))
+
+
+async def follow_up_report(session: AsyncSession, chosen: Agreement, first: str, last: str) -> dict[str, Any]:
+    return follow_up_dict(chosen.id, await _follow_up(session, chosen, first, last))
+
+
+async def follow_up_chart(session: AsyncSession, chosen: Agreement, first: str, last: str) -> bytes:
+    return follow_up_png(chosen.id, await _follow_up(session, chosen, first, last))
+
+
+async def run_view(session: AsyncSession, run: StoredRun) -> dict[str, Any]:
+    """A stored run: its settlement and the documents it issued."""
+    documents = await RunRepository(session).invoices_of_run(run.run_id)
+    return {
+        "run_id": run.run_id,
+        "agreement": run.agreement,
+        "period": run.period,
+        "created_at": run.created_at,
+        "settlement": json.loads(run.result),
+        "documents": [{k: v for k, v in asdict(d).items() if k != "run_id"} for d in documents],
+    }
+
+
+async def specification_csv(session: AsyncSession, invoice_id: str) -> str | None:
+    """The invoice's underlag for systems; None: no such invoice."""
+    found = await _invoice_rows(session, invoice_id)
+    return csv_of_rows(found[1]) if found else None
+
+
+async def specification_pdf(session: AsyncSession, invoice_id: str) -> bytes | None:
+    """The invoice's underlag for people; None: no such invoice."""
+    found = await _invoice_rows(session, invoice_id)
+    return invoice_pdf(*found) if found else None
+
+
+async def _invoice_rows(session: AsyncSession, invoice_id: str) -> tuple[StoredInvoice, list[dict[str, Any]]] | None:
+    """The invoice and its municipality's rows of its run's specification: every öre traced to its events."""
+    runs = RunRepository(session)
+    invoice = await runs.invoice(invoice_id)
+    if invoice is None:
+        return None
+    return invoice, [r for r in await runs.specification(invoice.run_id) if r["municipality"] == invoice.municipality]

@@ -1,0 +1,72 @@
+"""The planning aggregates in their tables (cosmicpython's repository): a stay, loaded with its row locked when it
+is to change, and the receivers' cases of a stay. Each repository works in the caller's transaction, so a change
+and its outbox row commit together (architecture §3)."""
+
+from dataclasses import asdict, fields
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from planning.adapters.tables import RECORDS, cases, stays
+from planning.domain.case import Case
+from planning.domain.stay import PlannedStay, StayStatus
+
+
+def stay_from_row(row: Any) -> PlannedStay:
+    values = {f.name: row[f.name] for f in fields(PlannedStay)}
+    values["status"] = StayStatus(values["status"])
+    for name in RECORDS:
+        if values[name] is not None:  # JSON keeps times as text; the rules compare them as instants
+            values[name] = {**values[name], "recorded_at": datetime.fromisoformat(values[name]["recorded_at"])}
+    return PlannedStay(**values)
+
+
+def _stay_row(stay: PlannedStay) -> dict[str, Any]:
+    row = asdict(stay)
+    for name in RECORDS:
+        if row[name] is not None:
+            row[name] = {**row[name], "recorded_at": row[name]["recorded_at"].isoformat()}
+    return row
+
+
+def case_from_row(row: Any) -> Case:
+    return Case(**{name: row[name] for name in cases.c.keys()})
+
+
+class StayRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, stay_id: str, lock: bool = False) -> PlannedStay | None:
+        """The stay; with `lock`, its row stays locked until the transaction ends: a stay's changes (and so its
+        outbox rows) are serialised in commit order (ADR 0012)."""
+        query = select(stays).where(stays.c.stay_id == stay_id)
+        row = (await self._session.execute(query.with_for_update() if lock else query)).mappings().first()
+        return stay_from_row(row) if row else None
+
+    async def add(self, stay: PlannedStay) -> None:
+        await self._session.execute(insert(stays).values(**_stay_row(stay)))
+
+    async def save(self, stay: PlannedStay) -> None:
+        await self._session.execute(update(stays).where(stays.c.stay_id == stay.stay_id).values(**_stay_row(stay)))
+
+
+class CaseRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, case_id: str) -> Case | None:
+        row = (await self._session.execute(select(cases).where(cases.c.case_id == case_id))).mappings().first()
+        return case_from_row(row) if row else None
+
+    async def of_stay(self, stay_id: str) -> list[Case]:
+        query = select(cases).where(cases.c.stay_id == stay_id).order_by(cases.c.case_id)
+        return [case_from_row(row) for row in (await self._session.execute(query)).mappings()]
+
+    async def add(self, case: Case) -> None:
+        await self._session.execute(insert(cases).values(**asdict(case)))
+
+    async def save(self, case: Case) -> None:
+        await self._session.execute(update(cases).where(cases.c.case_id == case.case_id).values(**asdict(case)))

@@ -1,0 +1,60 @@
+"""What routes ask FastAPI for (ADR 0013), as `Annotated` dependencies and types in the manner of
+fastapi/full-stack-fastapi-template's `api/deps.py`: the runtime, the authenticated caller with its role check,
+and the ids every service takes (stay id, HSA-id, kommunkod), each written once.
+
+    async def get_stay(stay_id: StayIdPath, caller: Caller, runtime: Runtime) -> StayOut: ...
+    Ward = Annotated[Principal, Depends(role("ward"))]      # 403 naming the roles that may
+    async def post_notice(body: NoticeIn, caller: Ward, runtime: Runtime) -> StayOut: ...
+
+Transactions stay explicit (`async with runtime.transaction() as session:`): the commit must happen before the
+answer is sent, which a dependency's exit code does not promise.
+"""
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+from fastapi import Depends, Path, Query, Request
+from pydantic import AfterValidator, StringConstraints
+
+from svu_shared.auth import Principal, authenticate, require_role
+from svu_shared.contracts.base import HSA_ID_MAX_LENGTH, ID_MAX_LENGTH
+from svu_shared.contracts.municipality import municipality_code_problem
+from svu_shared.runtime import ServiceRuntime
+
+ID_PATTERN = rf"^[A-Za-z0-9_.:-]{{1,{ID_MAX_LENGTH}}}$"
+HSA_ID_PATTERN = rf"^[A-Za-z0-9_.:-]{{1,{HSA_ID_MAX_LENGTH}}}$"
+
+
+def _kommunkod(value: str) -> str:
+    if (problem := municipality_code_problem(value)) is not None:
+        raise ValueError(problem)
+    return value
+
+
+# Types for request bodies and models.
+StayId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+HsaId = Annotated[str, StringConstraints(pattern=HSA_ID_PATTERN)]
+Kommunkod = Annotated[str, AfterValidator(_kommunkod)]
+
+# The same ids in a path or a query.
+StayIdPath = Annotated[str, Path(pattern=ID_PATTERN, description="Vårdtillfälle (stay) id")]
+StayIdQuery = Annotated[str, Query(pattern=ID_PATTERN, description="Vårdtillfälle (stay) id")]
+
+
+def _runtime(request: Request) -> ServiceRuntime:
+    return request.app.state.runtime  # type: ignore[no-any-return]
+
+
+Runtime = Annotated[ServiceRuntime, Depends(_runtime)]
+Caller = Annotated[Principal, Depends(authenticate)]
+
+
+def role(*roles: str) -> Callable[[Principal], Awaitable[Principal]]:
+    """The dependency of a caller that must have one of `roles` (403 naming them otherwise):
+    `Ward = Annotated[Principal, Depends(role("ward"))]`."""
+
+    async def checked(caller: Caller) -> Principal:
+        require_role(caller, *roles)
+        return caller
+
+    return checked
