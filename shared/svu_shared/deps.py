@@ -40,6 +40,10 @@ Kommunkod = Annotated[str, AfterValidator(_kommunkod)]
 StayIdPath = Annotated[str, Path(pattern=ID_PATTERN, description="Vårdtillfälle (stay) id")]
 StayIdQuery = Annotated[str, Query(pattern=ID_PATTERN, description="Vårdtillfälle (stay) id")]
 
+# A page of a list (bounded: an offset beyond any list is refused, not a slow scan).
+Limit = Annotated[int, Query(ge=1, le=1000, description="Rows in the page")]
+Offset = Annotated[int, Query(ge=0, le=1_000_000, description="Rows skipped before the page")]
+
 
 def _runtime(request: Request) -> ServiceRuntime:
     return request.app.state.runtime  # type: ignore[no-any-return]

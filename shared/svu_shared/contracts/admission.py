@@ -136,3 +136,33 @@ class PatientTransferred(AdmissionEvent):
     from_care_unit: str = Field(min_length=1, max_length=64, description="HSA-id of the ward left")
     to_care_unit: str = Field(min_length=1, max_length=64, description="HSA-id of the receiving ward")
     transferred_at: AwareDatetime
+
+
+InterruptionReason = Literal["declined_support", "moved_municipality", "died"]
+
+
+class ProcessInterrupted(AdmissionEvent):
+    """Avbrott i processen: the patient declines support, moves to another municipality (folkbokföring), or dies
+    before discharge. The receivers' cases close; on a move the new home municipality gets a case (domain §2)."""
+
+    event_type: ClassVar[str] = "se.svu.admission.process_interrupted.v1"
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "stay_id": "SUS-2025-000123",
+                    "reason": "moved_municipality",
+                    "note": "Folkbokförd i Lund sedan 1 mars",
+                    "new_municipality": "1281",
+                    "interrupted_at": "2025-03-04T10:15:00+01:00",
+                }
+            ]
+        }
+    )
+
+    reason: InterruptionReason
+    note: str = Field(min_length=1, max_length=500, description="What happened, in the ward's words")
+    new_municipality: str | None = Field(
+        None, pattern=r"^\d{4}$", description="Kommunkod of the new home municipality; only on moved_municipality"
+    )
+    interrupted_at: AwareDatetime

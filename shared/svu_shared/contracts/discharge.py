@@ -109,3 +109,29 @@ class PatientDischarged(DischargeEvent):
 
     discharged_at: AwareDatetime
     destination: Destination
+
+
+class DischargeReadyBackdated(DischargeEvent):
+    """Rättelse av sändningstid: the ward sent the discharge-ready notice earlier on paper (an outage) and records
+    that earlier time with a reason. Every party sees it, and billing counts from it and marks it on the underlag
+    (the notice's own `sent_at` is always the server's time of receipt, domain §2)."""
+
+    event_type: ClassVar[str] = "se.svu.discharge.ready_backdated.v1"
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "stay_id": "SUS-2025-000123",
+                    "sent_at": "2025-03-03T09:00:00+01:00",
+                    "received_at": "2025-03-03T13:20:00+01:00",
+                    "reason": "Journalsystemet låg nere; underrättelsen faxades 09:00",
+                    "corrected_at": "2025-03-03T13:25:00+01:00",
+                }
+            ]
+        }
+    )
+
+    sent_at: AwareDatetime = Field(description="When the notice was really sent (on paper): the payment clock's start")
+    received_at: AwareDatetime = Field(description="The server's receipt time of the notice this corrects")
+    reason: str = Field(min_length=1, max_length=500)
+    corrected_at: AwareDatetime

@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 from planning.entrypoints.deps import CaseIdPath, Receiver, own_case
 from planning.entrypoints.schemas import NOT_FOUND, CaseOut, MessageOut, Page
 from planning.service_layer import commands, views
-from svu_shared.deps import HSA_ID_PATTERN, ID_PATTERN, Runtime
+from svu_shared.deps import HSA_ID_PATTERN, ID_PATTERN, Limit, Offset, Runtime
 
 router = APIRouter(tags=["planning"])
 
@@ -26,8 +26,8 @@ async def list_cases(
     stay_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
     status: Literal["admitted", "discharge_ready", "discharged", "cancelled", "closed"] | None = None,
     overdue: Annotated[bool, Query(description="Only cases with something overdue")] = False,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> Page[CaseOut]:
     if (receiver_kind or caller.role, receiver_id or caller.org) != (caller.role, caller.org):
         raise HTTPException(403, f"a receiver lists its own cases only ({caller.role} {caller.org})")

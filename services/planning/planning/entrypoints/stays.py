@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from planning.entrypoints.deps import KOMMUNKOD_PATTERN, Clinician, visible
 from planning.entrypoints.schemas import NOT_FOUND, MessageOut, Page, StayDetail, StaySummary
 from planning.service_layer import views
-from svu_shared.deps import HSA_ID_PATTERN, Runtime, StayIdPath
+from svu_shared.deps import HSA_ID_PATTERN, Limit, Offset, Runtime, StayIdPath
 
 router = APIRouter(tags=["planning"])
 
@@ -27,8 +27,8 @@ async def list_stays(
     late_notice: Annotated[
         bool | None, Query(description="Only notices sent after (true) or within (false) 24 h")
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> Page[StaySummary]:
     asked = {"ward": care_unit, "municipality": municipality, "primary_care": None}[caller.role]
     if asked not in (None, caller.org):
