@@ -87,7 +87,8 @@ def _nul(where: str) -> list[dict]:
 
 async def _answer(send: Send, refused: Refused) -> None:
     if isinstance(refused.detail, list):
-        body = json.dumps(problem_body(422, f"invalid: {refused.detail[0]['msg']}", errors=refused.detail)).encode()
+        where = ".".join(refused.detail[0]["loc"])
+        body = json.dumps(problem_body(422, f"{where}: {refused.detail[0]['msg']}", errors=refused.detail)).encode()
     else:
         body = json.dumps(problem_body(refused.status, str(refused.detail))).encode()
     headers = [(b"content-type", MEDIA_TYPE.encode()), (b"content-length", str(len(body)).encode())]

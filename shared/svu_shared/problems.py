@@ -53,8 +53,8 @@ def field_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def invalid(errors: list[dict[str, Any]]) -> JSONResponse:
     listed = field_errors(errors)
-    fields = ", ".join(".".join(str(p) for p in e["loc"]) for e in listed)
-    return problem(422, f"invalid: {fields}: {listed[0]['msg']}" if listed else "invalid input", errors=listed)
+    detail = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in listed)
+    return problem(422, detail or "invalid input", errors=listed)
 
 
 def install(app: FastAPI) -> None:

@@ -25,7 +25,7 @@ def nul_in(where: str) -> dict:
         "type": "urn:svu:problem:invalid-input",
         "title": "The input breaks a rule of its field",
         "status": 422,
-        "detail": "invalid: text may not contain the NUL character (U+0000)",
+        "detail": f"{where}: text may not contain the NUL character (U+0000)",
         "errors": [{"loc": [where], "msg": "text may not contain the NUL character (U+0000)", "type": "value_error"}],
     }
 
