@@ -96,7 +96,16 @@ def demo(procs) -> None:  # type: ignore[no-untyped-def]
             ward,
             "POST",
             f"{url['discharge']}/stays/{stay}/discharge-ready",
-            {"judged_at": ready_at.isoformat(), "sent_at": ready_at.isoformat()},
+            {"judged_at": ready_at.isoformat()},
+        ),
+        (
+            # The notice's send time is the server's (it starts the payment clock); this one went on paper two
+            # days ago while the record system was down, so the ward records that time with its reason (ADR 0015).
+            "ward records that the notice went on paper two days ago",
+            ward,
+            "POST",
+            f"{url['discharge']}/stays/{stay}/discharge-ready/backdating",
+            {"sent_at": ready_at.isoformat(), "reason": "journalsystemet låg nere; underrättelsen faxades"},
         ),
         (
             "municipality can receive the patient",

@@ -36,7 +36,14 @@ def test_a_cancelled_stay_closes_the_municipalitys_case_and_cannot_change_after(
     )
     assert cancelled.status_code == 200
     assert cancelled.json()["cancel_reason"] == "sent for the wrong patient" and cancelled.json()["cancelled_at"]
-    wait_until(lambda: _cases(planning, stay_id)[0]["status"] == "cancelled", what="the case to close")
+    wait_until(lambda: _cases(planning, stay_id)[0]["closed_at"], what="the case to close")
+    [case] = _cases(planning, stay_id)
+    # The case itself is closed with the cancellation's reason, not only the stay marked cancelled (ADR 0014).
+    assert (case["status"], case["closed_as"], case["closed_reason"]) == (
+        "cancelled",
+        "cancelled",
+        "sent for the wrong patient",
+    )
 
     again = httpx.post(
         f"{admission}/stays/{stay_id}/cancellation", json={"reason": "twice"}, headers=ward(), timeout=10

@@ -7,7 +7,7 @@ import httpx
 from confluent_kafka import Consumer
 
 from tests.support.auth import finance, municipality, ward
-from tests.support.notices import admission_notice, wait_for_discharge_to_know
+from tests.support.notices import admission_notice, notify_ready, wait_for_discharge_to_know
 from tests.support.realparts import eventually, wait_until
 from tests.support.topics import read_topic
 
@@ -40,9 +40,8 @@ def test_admission_reaches_planning_and_discharge_ready_reaches_planning_and_bil
     ]
 
     wait_for_discharge_to_know(svc["discharge"], stay_id, "SE2321000016-WARD1")
-    _post(
-        f"{svc['discharge']}/stays/{stay_id}/discharge-ready",
-        {"judged_at": "2025-03-03T08:30:00+01:00", "sent_at": "2025-03-03T09:00:00+01:00"},
+    notify_ready(
+        svc["discharge"], ward("SE2321000016-WARD1"), stay_id, "2025-03-03T08:30:00+01:00", "2025-03-03T09:00:00+01:00"
     )
     case = wait_until(
         lambda: [
@@ -54,9 +53,15 @@ def test_admission_reaches_planning_and_discharge_ready_reaches_planning_and_bil
     )[0]
     assert case["discharge_ready_at"] == "2025-03-03T08:00:00Z"
 
+    # The notice (received now) and its backdating (sent on paper) are two events: wait for both.
     timeline = wait_until(
-        lambda: (t := _get_json(f"{svc['billing']}/stays/{stay_id}/ready-periods", finance())) and t["periods"] and t,
-        what="billing ready period",
+        lambda: (
+            (t := _get_json(f"{svc['billing']}/stays/{stay_id}/ready-periods", finance()))
+            and t["periods"]
+            and t["periods"][0]["backdated_from"]
+            and t
+        ),
+        what="billing's ready period, backdated",
     )
     assert timeline["municipality"] == "1281"
     assert timeline["periods"][0]["opened_at"] == "2025-03-03T08:00:00Z"
@@ -83,6 +88,7 @@ def test_admission_reaches_planning_and_discharge_ready_reaches_planning_and_bil
         return {
             "se.svu.admission.notice_sent.v1",
             "se.svu.discharge.ready_notified.v1",
+            "se.svu.discharge.ready_backdated.v1",
             "se.svu.planning.case_opened.v1",
         } <= set(seen)
 
@@ -98,7 +104,12 @@ def test_admission_reaches_planning_and_discharge_ready_reaches_planning_and_bil
     assert admission["event"]["data"]["municipality"] == "1281"
     ready = seen["se.svu.discharge.ready_notified.v1"]
     assert ready["topic"] == "svu.discharge"
-    assert ready["event"]["data"]["sent_at"] == "2025-03-03T09:00:00+01:00"
+    # The notice's send time is the server's receipt; the paper notice's time came as a reasoned backdating.
+    backdated = seen["se.svu.discharge.ready_backdated.v1"]["event"]["data"]
+    assert (backdated["sent_at"], backdated["received_at"]) == (
+        "2025-03-03T09:00:00+01:00",
+        ready["event"]["data"]["sent_at"],
+    )
     assert seen["se.svu.planning.case_opened.v1"]["event"]["data"]["receiver_id"] == "1281"
 
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from tests.support.auth import finance, municipality, primary_care, ward
-from tests.support.notices import admission_notice, wait_for_discharge_to_know
+from tests.support.notices import admission_notice, notify_ready, wait_for_discharge_to_know
 from tests.support.realparts import wait_until
 
 
@@ -49,11 +49,7 @@ def test_a_stay_discharged_the_day_it_became_ready(running_services):
     svc = {name: proc.url for name, proc in running_services.items()}
     w = ward("SE-STORY-SAMEDAY")
     stay_id = admitted(svc, "SE-STORY-SAMEDAY", primary_care_unit="SE-VC-SAMEDAY")
-    post(
-        w,
-        f"{svc['discharge']}/stays/{stay_id}/discharge-ready",
-        {"judged_at": "2025-03-03T08:30:00+01:00", "sent_at": "2025-03-03T09:00:00+01:00"},
-    )
+    notify_ready(svc["discharge"], w, stay_id, "2025-03-03T08:30:00+01:00", "2025-03-03T09:00:00+01:00")
     post(
         w,
         f"{svc['discharge']}/stays/{stay_id}/discharge-information",
@@ -86,29 +82,24 @@ def test_a_withdrawal_and_a_new_notice(running_services):
     svc = {name: proc.url for name, proc in running_services.items()}
     w = ward("SE-STORY-WITHDRAW")
     stay_id = admitted(svc, "SE-STORY-WITHDRAW")
-    post(
-        w,
-        f"{svc['discharge']}/stays/{stay_id}/discharge-ready",
-        {"judged_at": "2025-03-03T08:30:00+01:00", "sent_at": "2025-03-03T09:00:00+01:00"},
-    )
+    notify_ready(svc["discharge"], w, stay_id, "2025-03-03T08:30:00+01:00", "2025-03-03T09:00:00+01:00")
     post(
         w,
         f"{svc['discharge']}/stays/{stay_id}/discharge-ready/withdrawal",
         {"reason": "feber", "withdrawn_at": "2025-03-04T07:00:00+01:00"},
     )
-    post(
-        w,
-        f"{svc['discharge']}/stays/{stay_id}/discharge-ready",
-        {"judged_at": "2025-03-06T08:00:00+01:00", "sent_at": "2025-03-06T08:30:00+01:00"},
-    )
+    notify_ready(svc["discharge"], w, stay_id, "2025-03-06T08:00:00+01:00", "2025-03-06T08:30:00+01:00")
     stay = planning_stay_when(svc, w, stay_id, "the new notice", lambda s: s["ready_at"] == "2025-03-06T07:30:00Z")
     assert (stay["status"], stay["sip_due_at"]) == ("discharge_ready", "2025-03-09T23:00:00Z")  # from the new notice
     messages = get(w, f"{svc['planning']}/stays/{stay_id}/messages")
+    # Each notice went on paper first: its backdating is a message every party sees (ADR 0015).
     assert [m["type"].split(".")[-2] for m in messages] == [
         "notice_sent",
         "ready_notified",
+        "ready_backdated",
         "ready_withdrawn",
         "ready_notified",
+        "ready_backdated",
     ]
     post(
         w,
@@ -140,11 +131,7 @@ def test_a_patient_who_dies_while_discharge_ready(running_services):
     unit = f"SE-STORY-DEATH-{uuid.uuid4().hex[:6]}"
     w = ward(unit)
     stay_id = admitted(svc, unit)
-    post(
-        w,
-        f"{svc['discharge']}/stays/{stay_id}/discharge-ready",
-        {"judged_at": "2025-03-03T08:30:00+01:00", "sent_at": "2025-03-03T09:00:00+01:00"},
-    )
+    notify_ready(svc["discharge"], w, stay_id, "2025-03-03T08:30:00+01:00", "2025-03-03T09:00:00+01:00")
     post(
         w,
         f"{svc['discharge']}/stays/{stay_id}/discharge",

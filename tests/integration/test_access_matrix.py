@@ -55,7 +55,7 @@ class Endpoint:
         return f"{self.service} {self.method} {self.path}"
 
 
-READY_BODY = {"judged_at": "2022-03-04T08:00:00+01:00", "sent_at": "2022-03-04T08:30:00+01:00"}
+READY_BODY = {"judged_at": "2022-03-04T08:00:00+01:00"}  # sent when the server receives it (ADR 0015)
 SIP = {"participants": ["p"], "goals": ["g"], "actions": [{"what": "a", "who": "b", "by": "2022-03-09"}]}
 ENDPOINTS = [
     Endpoint("admission", "GET", "/stays/{stay}", CLINICAL, 200),
@@ -175,8 +175,22 @@ UNSCOPED = [
         {"agreement": "skane-2018", "period": "2022-02"},
         scoped=False,
     ),
-    Endpoint("billing", "GET", "/invoices/INV-NONE/specification.csv", ("finance", "admin"), 404, scoped=False),
-    Endpoint("billing", "GET", "/invoices/INV-NONE/specification.pdf", ("finance", "admin"), 404, scoped=False),
+    Endpoint(
+        "billing",
+        "GET",
+        "/invoices/INV-NONE/specification.csv",
+        ("finance", "admin", "municipality"),  # a municipality reads its own invoices' (ADR 0016)
+        404,
+        scoped=False,
+    ),
+    Endpoint(
+        "billing",
+        "GET",
+        "/invoices/INV-NONE/specification.pdf",
+        ("finance", "admin", "municipality"),  # a municipality reads its own invoices' (ADR 0016)
+        404,
+        scoped=False,
+    ),
     *(
         Endpoint(s, "GET", "/audit?stay_id=S", ("finance", "admin"), 200, scoped=False)
         for s in ("admission", "planning", "discharge", "billing")

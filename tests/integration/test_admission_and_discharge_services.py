@@ -1,6 +1,8 @@
 """ADR 0010: the admission and discharge services, on PostgreSQL and on SQLite (architecture §5),
 through their HTTP APIs; what they publish is read from their outboxes."""
 
+from datetime import UTC, datetime
+
 from svu_shared.contracts import AdmissionNoticeCancelled, AdmissionNoticeSent
 from tests.support.auth import ward
 from tests.support.notices import admission_notice
@@ -49,7 +51,7 @@ async def test_a_late_notice_is_visible_and_a_correction_of_the_judgement_time_m
 
 
 async def test_the_discharge_timeline_its_rules_and_events(discharge):
-    ready = {"judged_at": "2025-03-03T08:30:00+01:00", "sent_at": "2025-03-03T09:00:00+01:00"}
+    ready = {"judged_at": "2025-03-03T08:30:00+01:00"}  # sent when the server receives it (ADR 0015)
     http = discharge.http
     await discharge.feed(NOTICE.model_copy(update={"stay_id": "D1"}))
     stranger = await http.post(headers=ward("W9"), url="/stays/D1/discharge-ready", json=ready)
@@ -65,17 +67,15 @@ async def test_the_discharge_timeline_its_rules_and_events(discharge):
     ).status_code == 201
     twice = await http.post(headers=W, url="/stays/D1/discharge-ready/withdrawal", json={"reason": "feber"})
     assert twice.status_code == 409 and "only a discharge-ready patient" in twice.json()["detail"]
-    again = {"judged_at": "2025-03-05T08:00:00+01:00", "sent_at": "2025-03-05T08:10:00+01:00"}
-    assert (await http.post(headers=W, url="/stays/D1/discharge-ready", json=again)).json()[
-        "ready_since"
-    ] == "2025-03-05T08:10:00+01:00"
+    again = await http.post(headers=W, url="/stays/D1/discharge-ready", json={"judged_at": "2025-03-05T08:00:00+01:00"})
+    assert again.json()["ready_since"] == again.json()["ready_received_at"] is not None  # a new period, from receipt
     info = {"epicrisis_sent_at": "2025-03-06T10:00:00+01:00", "medication_list_sent_at": "2025-03-06T10:00:00+01:00"}
     assert (await http.post(headers=W, url="/stays/D1/discharge-information", json=info)).status_code == 201
     bad = await http.post(
         headers=W, url="/stays/D1/discharge", json={"discharged_at": "2025-03-06T12:00:00+01:00", "destination": "mars"}
     )
     assert bad.status_code == 422 and bad.json()["errors"][0]["loc"] == ["body", "destination"]
-    died = {"discharged_at": "2025-03-06T12:00:00+01:00", "destination": "deceased"}
+    died = {"discharged_at": datetime.now(UTC).isoformat(), "destination": "deceased"}  # after the new notice
     done = (await http.post(headers=W, url="/stays/D1/discharge", json=died)).json()
     assert (done["status"], done["destination"], done["withdrawals"], done["estimated_discharge_date"]) == (
         "discharged",
@@ -100,7 +100,7 @@ async def test_a_notice_on_a_cancelled_stay_is_refused_with_the_rule(discharge):
     await discharge.feed(
         AdmissionNoticeCancelled(stay_id="D2", reason="wrong patient", cancelled_at="2025-03-01T12:00:00+01:00")
     )
-    ready = {"judged_at": "2025-03-03T08:30:00+01:00", "sent_at": "2025-03-03T09:00:00+01:00"}
+    ready = {"judged_at": "2025-03-03T08:30:00+01:00"}
     refused = await discharge.http.post(headers=W, url="/stays/D2/discharge-ready", json=ready)
     assert refused.status_code == 409
     assert refused.json()["detail"] == "stay D2 was cancelled (makulerad): a discharge-ready notice needs a live stay"

@@ -23,3 +23,26 @@ def wait_for_discharge_to_know(discharge_url: str, stay_id: str, care_unit: str 
         lambda: httpx.get(f"{discharge_url}/stays/{stay_id}", headers=ward(care_unit), timeout=10).status_code == 200,
         what=f"the discharge service to have the admission notice of {stay_id}",
     )
+
+
+def notify_ready(
+    discharge_url: str, who: dict[str, str], stay_id: str, judged_at: str, sent_at: str | None = None
+) -> dict:
+    """The ward's discharge-ready notice. Its send time is the server's time of receipt (domain §2); a story that
+    needs a notice sent at a time in the past records that time as a ward does after an outage: a reasoned
+    backdating, which every party sees (ADR 0015). Returns the timeline as the last answer gave it."""
+    import httpx
+
+    answer = httpx.post(
+        f"{discharge_url}/stays/{stay_id}/discharge-ready", json={"judged_at": judged_at}, headers=who, timeout=10
+    )
+    assert answer.status_code == 201, answer.text
+    if sent_at is not None:
+        answer = httpx.post(
+            f"{discharge_url}/stays/{stay_id}/discharge-ready/backdating",
+            json={"sent_at": sent_at, "reason": "sent on paper while the record system was down"},
+            headers=who,
+            timeout=10,
+        )
+        assert answer.status_code == 201, answer.text
+    return answer.json()  # type: ignore[no-any-return]

@@ -5,7 +5,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from billing.adapters.tables import messaging
-from billing.entrypoints import follow_up, invoices, settlements, stays
+from billing.entrypoints import agreements, disputes, follow_up, invoices, municipalities, settlements, stays
 from billing.service_layer.handlers import HANDLERS
 from billing.settings import BillingSettings
 from svu_shared.runtime import ServiceRuntime, service_app
@@ -26,5 +26,13 @@ def bootstrap(settings: BillingSettings | None = None) -> FastAPI:
         runtime,
         title="SVU billing service",
         description="Betalningsansvar: ready periods, monthly settlement, invoices and follow-up.",
-        routers=[stays.router, settlements.router, invoices.router, follow_up.router],
+        routers=[
+            stays.router,
+            settlements.router,
+            invoices.router,
+            follow_up.router,
+            agreements.router,
+            municipalities.router,
+            disputes.router,
+        ],
     )

@@ -5,7 +5,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from planning.adapters.tables import messaging
-from planning.entrypoints import cases, follow_up, records, stays
+from planning.entrypoints import cases, due, follow_up, messages, records, stays
 from planning.service_layer.handlers import HANDLERS
 from planning.settings import PlanningSettings
 from svu_shared.runtime import ServiceRuntime, service_app
@@ -26,5 +26,5 @@ def bootstrap(settings: PlanningSettings | None = None) -> FastAPI:
         runtime,
         title="SVU planning service",
         description="Ärenden per mottagare: municipalities and primary care plan the way home.",
-        routers=[cases.router, stays.router, records.router, follow_up.router],
+        routers=[cases.router, stays.router, messages.router, records.router, due.router, follow_up.router],
     )

@@ -4,7 +4,7 @@ from typing import ClassVar, Literal
 
 from pydantic import AwareDatetime, ConfigDict, Field
 
-from svu_shared.contracts.base import IntegrationEvent
+from svu_shared.contracts.base import STAY_ID, IntegrationEvent
 
 MONTH = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="Settled month, YYYY-MM (Europe/Stockholm)")
 KOMMUNKOD = Field(pattern=r"^\d{4}$", description="Kommunkod (SCB)")
@@ -114,3 +114,76 @@ class CorrectionIssued(BillingEvent):
     run_id: str = Field(min_length=1, max_length=40)
     amount_sek: str = SEK
     issued_at: AwareDatetime
+
+
+class DisputeOpened(BillingEvent):
+    """Bestridande: the municipality disputes a stay's ready days on its invoice of the month, with its reason."""
+
+    event_type: ClassVar[str] = "se.svu.billing.dispute_opened.v1"
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "agreement": "skane-2018",
+                    "period": "2023-03",
+                    "municipality": "1280",
+                    "dispute_id": "D-3f9a1c2b7e10",
+                    "stay_id": "SUS-2025-000123",
+                    "invoice_id": "INV-skane-2018-2023-03-1280-1",
+                    "reason": "Underrättelsen om utskrivningsklar kom aldrig fram till kommunen",
+                    "opened_at": "2023-04-10T09:30:00+02:00",
+                }
+            ]
+        }
+    )
+
+    dispute_id: str = Field(min_length=1, max_length=40)
+    stay_id: str = STAY_ID
+    invoice_id: str = Field(min_length=1, max_length=100)
+    reason: str = Field(min_length=1, max_length=500)
+    opened_at: AwareDatetime
+
+
+class DisputeResolved(BillingEvent):
+    """Finance accepted a dispute (the next run of the month credits the stay's amount) or rejected it with a
+    reason."""
+
+    event_type: ClassVar[str] = "se.svu.billing.dispute_resolved.v1"
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "agreement": "skane-2018",
+                    "period": "2023-03",
+                    "municipality": "1280",
+                    "dispute_id": "D-3f9a1c2b7e10",
+                    "stay_id": "SUS-2025-000123",
+                    "outcome": "accepted",
+                    "reason": "Kvittens saknas för underrättelsen",
+                    "credit_sek": "10500.00",
+                    "resolved_at": "2023-04-12T14:00:00+02:00",
+                },
+                {
+                    "agreement": "skane-2018",
+                    "period": "2023-03",
+                    "municipality": "1280",
+                    "dispute_id": "D-77c0e5a1d2f4",
+                    "stay_id": "SUS-2025-000124",
+                    "outcome": "rejected",
+                    "reason": "Kommunen kvitterade underrättelsen 2023-03-06 kl. 09:12",
+                    "resolved_at": "2023-04-12T14:05:00+02:00",
+                },
+            ]
+        }
+    )
+
+    dispute_id: str = Field(min_length=1, max_length=40)
+    stay_id: str = STAY_ID
+    outcome: Literal["accepted", "rejected"]
+    reason: str | None = Field(None, min_length=1, max_length=500, description="Finance's words; required to reject")
+    credit_sek: str | None = Field(
+        None,
+        pattern=r"^-?\d+\.\d{2}$",
+        description="Accepted: what the next run credits for the stay if nothing else in the month changes",
+    )
+    resolved_at: AwareDatetime

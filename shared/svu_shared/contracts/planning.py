@@ -1,20 +1,27 @@
 """Events published by the planning service on topic `svu.planning`.
 
-The planning records (fast vårdkontakt, kartläggning, ställningstagande till SIP, kallelse, SIP, ställningstagande
-inför utskrivning) each have a *content* model: what the user enters, which the HTTP API takes as its body and the
-event carries unchanged, plus when and by whom it was recorded (`RecordedOnStay`).
+The planning records (fast vårdkontakt, kartläggning, planeringsunderlag, ställningstagande till SIP, kallelse, SIP,
+ställningstagande inför utskrivning) each have a *content* model: what the user enters, which the HTTP API takes as
+its body and the event carries unchanged, plus when and by whom it was recorded (`RecordedOnStay`).
+
+Every event about a stay is a message its parties read and acknowledge (kvittens); its message id is the
+CloudEvents `id` of the event (ADR 0010, ADR 0014).
 """
 
-from datetime import date
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StringConstraints, model_validator
+from pydantic import AwareDatetime, ConfigDict, Field, StringConstraints
 
 from svu_shared.contracts.base import CASE_ID_MAX_LENGTH, StayEvent
 
 ReceiverKind = Literal["municipality", "primary_care"]
-Text = Field(min_length=1, max_length=2000)
-Name = Field(min_length=1, max_length=200)
+PartyKind = Literal["ward", "municipality", "primary_care"]  # the parties of a stay (domain §1)
+# Why a case closed (ADR 0014): its receiver is no longer the stay's (a corrected vårdcentral, a move), the notice
+# was cancelled, the process was interrupted, the receiver returned a misrouted case or closed it after discharge.
+ClosedAs = Literal["receiver_changed", "cancelled", "interrupted", "returned", "closed_by_receiver"]
+Subject: Any = Field(max_length=200, description="The person: the subject (`sub`) of the user's token")
+Text: Any = Field(min_length=1, max_length=2000)
+Name: Any = Field(min_length=1, max_length=200)
 # One item of a list (a need, a goal, a participant): bounded like every string the API takes (ADR 0011).
 Item = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
@@ -54,7 +61,9 @@ class CaseOpened(PlanningEvent):
 
 
 class CaseClosed(PlanningEvent):
-    """A receiver's case ended before discharge: the notice was cancelled, or the patient's vårdcentral changed."""
+    """A receiver's case ended: the notice was cancelled, the patient's vårdcentral changed, the patient moved to
+    another municipality, the process was interrupted (avbrott), or the receiver closed it after discharge
+    (avsluta ärende). A case its receiver returned closes with `case_returned` instead."""
 
     event_type: ClassVar[str] = "se.svu.planning.case_closed.v1"
     model_config = ConfigDict(
@@ -77,6 +86,70 @@ class CaseClosed(PlanningEvent):
     receiver_id: str = Field(min_length=1, max_length=64)
     reason: str = Field(min_length=1, max_length=500)
     closed_at: AwareDatetime
+    closed_as: ClosedAs | None = Field(None, description="Why, as a code (absent from producers before ADR 0014)")
+    closed_by: str | None = Field(None, max_length=200, description="The person, when the receiver closed it")
+
+
+class CaseReturned(PlanningEvent):
+    """The receiver returned a misrouted case (wrong municipality or vårdcentral) with a reason: the case is closed by
+    this event (no `case_closed` follows); the ward corrects or cancels its admission notice."""
+
+    event_type: ClassVar[str] = "se.svu.planning.case_returned.v1"
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "stay_id": "SUS-2025-000123",
+                    "case_id": "SUS-2025-000123:primary_care:SE2321000016-VCLIMHAMN",
+                    "receiver_kind": "primary_care",
+                    "receiver_id": "SE2321000016-VCLIMHAMN",
+                    "reason": "Patienten är listad på Vårdcentralen Centrum, inte hos oss",
+                    "returned_by": "anna.berg@vclimhamn",
+                    "returned_at": "2025-03-01T16:05:00+01:00",
+                }
+            ]
+        }
+    )
+
+    case_id: str = Field(min_length=1, max_length=CASE_ID_MAX_LENGTH)
+    receiver_kind: ReceiverKind
+    receiver_id: str = Field(min_length=1, max_length=64)
+    reason: str = Field(min_length=1, max_length=500)
+    returned_by: str = Subject
+    returned_at: AwareDatetime
+
+
+class MessageSent(PlanningEvent):
+    """Meddelande: free text from one party of the stay (the ward that has it, the municipality, the vårdcentral) to
+    all parties (`to_role` absent) or to one. Its message id (for kvittens) is this event's CloudEvents id."""
+
+    event_type: ClassVar[str] = "se.svu.planning.message_sent.v1"
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "stay_id": "SUS-2025-000123",
+                    "text": "Hemtjänsten kan starta fredag förmiddag. Finns hjälpmedel beställda?",
+                    "sender_role": "municipality",
+                    "sender_org": "1280",
+                    "sender_subject": "lena.holm@malmo",
+                    "sender_name": "lena.holm@malmo",
+                    "to_role": "ward",
+                    "to_org": "SE2321000016-MEDAVD3",
+                    "sent_at": "2025-03-04T10:20:00+01:00",
+                }
+            ]
+        }
+    )
+
+    text: str = Field(min_length=1, max_length=2000)
+    sender_role: PartyKind
+    sender_org: str = Field(min_length=1, max_length=64, description="Kommunkod or HSA-id")
+    sender_subject: str = Subject
+    sender_name: str | None = Field(None, max_length=200, description="The sender's name as the token gives it")
+    to_role: PartyKind | None = Field(None, description="One party; absent: every party of the stay")
+    to_org: str | None = Field(None, max_length=64, description="The party's kommunkod or HSA-id")
+    sent_at: AwareDatetime
 
 
 class MessageAcknowledged(PlanningEvent):
@@ -103,174 +176,77 @@ class MessageAcknowledged(PlanningEvent):
     receiver_kind: ReceiverKind
     receiver_id: str = Field(min_length=1, max_length=64)
     acknowledged_at: AwareDatetime
+    acknowledged_by: str | None = Field(None, max_length=200, description="The person: their token's subject")
 
 
-class CareContactContent(BaseModel):
-    """Fast vårdkontakt: the named contact in primary care for the patient."""
+class MessageAcknowledgedByWard(PlanningEvent):
+    """Kvittens by the ward: it has read a message of another party on its stay (the municipality's decision, the
+    vårdcentral's steps, a meddelande); the sender sees it, with the person who read it."""
 
-    name: str = Name
-    care_unit: str = Field(min_length=1, max_length=64, description="HSA-id of the contact's unit")
-    phone: str | None = Field(None, max_length=40)
-
-
-class AssessmentContent(BaseModel):
-    """Kartläggning: the patient's needs after discharge, kept current while admitted."""
-
-    summary: str = Text
-    needs: list[Item] = Field(default_factory=list, max_length=30, description="Needs, one per item")
-
-
-class SipDecisionContent(BaseModel):
-    """Ställningstagande till SIP: whether a SIP is needed (both region and municipality must act)."""
-
-    sip_needed: StrictBool
-    reason: str | None = Field(None, max_length=2000)
-
-
-class SipInvitationContent(BaseModel):
-    """Kallelse till SIP, sent by the named care contact."""
-
-    meeting_at: AwareDatetime
-    invitees: list[Item] = Field(min_length=1, max_length=30)
-
-
-class SipAction(BaseModel):
-    what: str = Text
-    who: str = Name
-    by: date = Field(description="Done by this day")
-
-
-class SipContent(BaseModel):
-    """The SIP (samordnad individuell plan) as agreed at the meeting."""
-
-    participants: list[Item] = Field(min_length=1, max_length=30)
-    goals: list[Item] = Field(min_length=1, max_length=30)
-    actions: list[SipAction] = Field(min_length=1, max_length=100)
-    patient_consent: StrictBool = Field(description="The patient consents to the SIP (it cannot be made without)")
-    patient_participated: StrictBool
-
-
-class ReceivingDecisionContent(BaseModel):
-    """Ställningstagande inför utskrivning: can the municipality receive the patient, and from when."""
-
-    can_receive: StrictBool
-    from_date: date | None = Field(None, description="Required when can_receive")
-    comment: str | None = Field(None, max_length=2000)
-
-    @model_validator(mode="after")
-    def _from_date_when_receiving(self) -> "ReceivingDecisionContent":
-        if self.can_receive and self.from_date is None:
-            raise ValueError("from_date is required when can_receive is true")
-        return self
-
-
-class RecordedOnStay(PlanningEvent):
-    recorded_at: AwareDatetime
-    recorded_by: str | None = Field(None, max_length=64, description="Organisation (kommunkod or HSA-id)")
-
-
-class CareContactAssigned(RecordedOnStay, CareContactContent):
-    event_type: ClassVar[str] = "se.svu.planning.care_contact_assigned.v1"
+    event_type: ClassVar[str] = "se.svu.planning.message_acknowledged_by_ward.v1"
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
                 {
                     "stay_id": "SUS-2025-000123",
-                    "name": "Karin Lind, distriktssköterska",
-                    "care_unit": "SE2321000016-VCLIMHAMN",
-                    "phone": "040-123 45",
-                    "recorded_at": "2025-03-02T08:15:00+01:00",
-                    "recorded_by": "SE2321000016-VCLIMHAMN",
+                    "message_id": "3c1d2b7e-8a31-4e0c-b6a5-0d2f9c1e4b77",
+                    "care_unit": "SE2321000016-MEDAVD3",
+                    "acknowledged_by": "sara.ek@medavd3",
+                    "acknowledged_at": "2025-03-05T12:40:00+01:00",
                 }
             ]
         }
     )
 
-
-class AssessmentRecorded(RecordedOnStay, AssessmentContent):
-    event_type: ClassVar[str] = "se.svu.planning.assessment_recorded.v1"
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "stay_id": "SUS-2025-000123",
-                    "summary": "Needs help with medication and showering; lives alone.",
-                    "needs": ["hemtjänst: dusch", "läkemedelshantering"],
-                    "recorded_at": "2025-03-02T13:00:00+01:00",
-                    "recorded_by": "SE2321000016-MEDAVD3",
-                }
-            ]
-        }
-    )
+    message_id: str = Field(min_length=1, max_length=64, description="The CloudEvents id of the message read")
+    care_unit: str = Field(min_length=1, max_length=64, description="HSA-id of the ward that acknowledged")
+    acknowledged_by: str = Subject
+    acknowledged_at: AwareDatetime
 
 
-class SipDecided(RecordedOnStay, SipDecisionContent):
-    event_type: ClassVar[str] = "se.svu.planning.sip_decided.v1"
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "stay_id": "SUS-2025-000123",
-                    "sip_needed": True,
-                    "reason": "home care and primary care must both act",
-                    "recorded_at": "2025-03-02T14:00:00+01:00",
-                    "recorded_by": "SE2321000016-VCLIMHAMN",
-                }
-            ]
-        }
-    )
+# The records' content models and events live in their own module (this one holds the cases and messages); they are
+# imported here, after the names they use, so that they register in this topic's order and keep their import path.
+from svu_shared.contracts.planning_records import (  # noqa: E402
+    AssessmentContent,
+    AssessmentRecorded,
+    CareContactAssigned,
+    CareContactContent,
+    PlanningInputContent,
+    PlanningInputRecorded,
+    ReceivingDecided,
+    ReceivingDecisionContent,
+    RecordedOnStay,
+    SipAction,
+    SipAgreed,
+    SipContent,
+    SipDecided,
+    SipDecisionContent,
+    SipInvitationContent,
+    SipInvitationSent,
+)
 
-
-class SipInvitationSent(RecordedOnStay, SipInvitationContent):
-    event_type: ClassVar[str] = "se.svu.planning.sip_invitation_sent.v1"
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "stay_id": "SUS-2025-000123",
-                    "meeting_at": "2025-03-05T10:00:00+01:00",
-                    "invitees": ["the patient", "1280 SVU-team", "SE2321000016-MEDAVD3"],
-                    "recorded_at": "2025-03-03T11:00:00+01:00",
-                    "recorded_by": "SE2321000016-VCLIMHAMN",
-                }
-            ]
-        }
-    )
-
-
-class SipAgreed(RecordedOnStay, SipContent):
-    event_type: ClassVar[str] = "se.svu.planning.sip_agreed.v1"
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "stay_id": "SUS-2025-000123",
-                    "participants": ["the patient", "daughter", "1280 SVU-team", "Karin Lind"],
-                    "goals": ["manage at home with support"],
-                    "actions": [{"what": "hemtjänst morning and evening", "who": "1280 hemtjänst", "by": "2025-03-06"}],
-                    "patient_consent": True,
-                    "patient_participated": True,
-                    "recorded_at": "2025-03-05T11:00:00+01:00",
-                    "recorded_by": "SE2321000016-VCLIMHAMN",
-                }
-            ]
-        }
-    )
-
-
-class ReceivingDecided(RecordedOnStay, ReceivingDecisionContent):
-    event_type: ClassVar[str] = "se.svu.planning.receiving_decided.v1"
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "stay_id": "SUS-2025-000123",
-                    "can_receive": True,
-                    "from_date": "2025-03-06",
-                    "comment": None,
-                    "recorded_at": "2025-03-05T12:00:00+01:00",
-                    "recorded_by": "1280",
-                }
-            ]
-        }
-    )
+__all__ = [
+    "AssessmentContent",
+    "AssessmentRecorded",
+    "CareContactAssigned",
+    "CareContactContent",
+    "CaseClosed",
+    "CaseOpened",
+    "CaseReturned",
+    "MessageAcknowledged",
+    "MessageAcknowledgedByWard",
+    "MessageSent",
+    "PlanningEvent",
+    "PlanningInputContent",
+    "PlanningInputRecorded",
+    "ReceivingDecided",
+    "ReceivingDecisionContent",
+    "RecordedOnStay",
+    "SipAction",
+    "SipAgreed",
+    "SipContent",
+    "SipDecided",
+    "SipDecisionContent",
+    "SipInvitationContent",
+    "SipInvitationSent",
+]

@@ -21,6 +21,12 @@ class NoticeRepository:
         row = (await self._session.execute(query.with_for_update() if lock else query)).mappings().first()
         return None if row is None else _notice(row)
 
+    async def of_patient(self, patient_id: str) -> list[AdmissionNotice]:
+        """Every stay of the patient, the latest admission first (the ward's search, ADR 0015)."""
+        query = select(stays).where(stays.c.patient_id == patient_id)
+        rows = await self._session.execute(query.order_by(stays.c.admitted_at.desc(), stays.c.stay_id))
+        return [_notice(row) for row in rows.mappings()]
+
     async def add(self, notice: AdmissionNotice) -> None:
         await self._session.execute(insert(stays).values(**_row(notice)))
 

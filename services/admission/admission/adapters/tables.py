@@ -12,7 +12,7 @@ stays = Table(
     "stays",
     metadata,
     Column("stay_id", String(64), primary_key=True),
-    Column("patient_id", String(12), nullable=False),
+    Column("patient_id", String(12), nullable=False, index=True),
     Column("municipality", String(4), nullable=False, index=True),
     Column("care_unit", String(64), nullable=False, index=True),
     Column("care_type", String(16), nullable=False),
@@ -29,4 +29,8 @@ stays = Table(
     Column("protected_identity", Boolean, nullable=False, server_default=false()),
     Column("patient_name", String(200), nullable=True),
     Column("patient_address", String(300), nullable=True),
+    Column("interruption_reason", String(20), nullable=True),
+    Column("interruption_note", Text, nullable=True),
+    Column("interrupted_at", AwareDateTime(), nullable=True),
+    Column("former_municipality", String(4), nullable=True),
 )

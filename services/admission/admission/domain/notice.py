@@ -1,6 +1,7 @@
 """The admission notice (inskrivningsmeddelande), its 24-hour deadline (domain §2) and what may happen to it after it
-was sent: rättelse, makulering and transfer (ADR 0010). Each change checks the process rule and returns the new
-notice; a broken rule raises `NoticeRuleBroken`, which the API answers with 409 and this message."""
+was sent: rättelse, makulering, transfer (ADR 0010) and avbrott i processen (ADR 0015).
+Each change checks the process rule and returns the new notice; a broken rule raises `NoticeRuleBroken`, which the
+API answers with 409 and this message."""
 
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
@@ -26,6 +27,8 @@ POSTED = (
     "protected_identity",
 )
 CORRECTABLE = ("admitted_at", "support_needed_judged_at", "primary_care_unit")
+# The interruptions after which the stay's SVU process has ended, in the words a refusal names (ADR 0015).
+ENDING_INTERRUPTIONS = {"declined_support": "the patient declined support", "died": "the patient died"}
 
 
 class NoticeRuleBroken(RuleBroken):
@@ -61,6 +64,12 @@ class AdmissionNotice:
     corrected_at: datetime | None = None
     # Every ward the stay has been on (admitted or received by transfer): they may see it (ADR 0011).
     wards: tuple[str, ...] = ()
+    # Avbrott i processen, the latest one (ADR 0015): declined support and death end the stay's SVU process; a move
+    # makes the new municipality the stay's, and `former_municipality` the one it left.
+    interruption_reason: str | None = None
+    interruption_note: str | None = None
+    interrupted_at: datetime | None = None
+    former_municipality: str | None = None
 
     def __post_init__(self) -> None:
         if self.support_needed_judged_at is not None and self.support_needed_judged_at < self.admitted_at:
@@ -81,16 +90,59 @@ class AdmissionNotice:
     def on_time(self) -> bool:
         return self.sent_at.astimezone(UTC) <= self.deadline
 
+    @property
+    def process_ended(self) -> bool:
+        """Makulering, or an interruption that ends the process (declined support, death): nothing more changes."""
+        return self.cancelled_at is not None or self.interruption_reason in ENDING_INTERRUPTIONS
+
+    def check_process_goes_on(self, change: str) -> None:
+        """After an interruption that ended the process, no change is accepted; the message names why."""
+        if self.interruption_reason in ENDING_INTERRUPTIONS and self.interrupted_at is not None:
+            raise NoticeRuleBroken(
+                f"the SVU process of stay {self.stay_id} ended at {self.interrupted_at.isoformat()}: "
+                f"{ENDING_INTERRUPTIONS[self.interruption_reason]} (avbrott i processen); {change}"
+            )
+
     def correct(self, changes: dict[str, object], at: datetime) -> "AdmissionNotice":
+        self.check_process_goes_on("the notice cannot be corrected")
         return replace(corrected(self, self.cancelled_at, changes), corrected_at=at)
 
     def cancel(self, reason: str, at: datetime) -> "AdmissionNotice":
+        self.check_process_goes_on("the notice cannot be cancelled")
         check_can_cancel(self.stay_id, self.cancelled_at)
         return replace(self, cancelled_at=at, cancel_reason=reason)
 
     def transfer(self, to_unit: str) -> "AdmissionNotice":
+        self.check_process_goes_on("the patient cannot be transferred")
         check_can_transfer(self.stay_id, self.cancelled_at, self.care_unit, to_unit)
         return replace(self, care_unit=to_unit, wards=tuple(dict.fromkeys([*self.wards, to_unit])))
+
+    def interrupt(
+        self, reason: str, note: str, at: datetime, by_ward: str, new_municipality: str | None = None
+    ) -> "AdmissionNotice":
+        """Avbrott i processen (domain §5), recorded by the ward that has the patient (ADR 0015). Declined support
+        and death end the process; a move (folkbokföring) makes the new municipality the stay's receiver."""
+        if self.cancelled_at is not None:
+            raise NoticeRuleBroken(f"stay {self.stay_id} was cancelled (makulerad): it has no process to interrupt")
+        self.check_process_goes_on("it cannot be interrupted again")
+        if by_ward != self.care_unit:
+            raise NoticeRuleBroken(
+                f"the patient of stay {self.stay_id} is on ward {self.care_unit} now: the ward that has the patient "
+                "records an interruption"
+            )
+        if (reason == "moved_municipality") != (new_municipality is not None):
+            raise InvalidNotice(
+                "new_municipality",
+                "new_municipality (the new kommunkod) is given with moved_municipality, and only then",
+            )
+        interrupted = replace(self, interruption_reason=reason, interruption_note=note, interrupted_at=at)
+        if new_municipality is None:
+            return interrupted
+        if new_municipality == self.municipality:
+            raise NoticeRuleBroken(
+                f"the patient of stay {self.stay_id} is already registered in municipality {new_municipality}"
+            )
+        return replace(interrupted, municipality=new_municipality, former_municipality=self.municipality)
 
 
 def is_new_notice(posted: AdmissionNotice, recorded: AdmissionNotice | None) -> bool:

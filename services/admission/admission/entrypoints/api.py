@@ -8,10 +8,19 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 
 from admission.domain.notice import AdmissionNotice, InvalidNotice
-from admission.entrypoints.schemas import AdmissionNoticeIn, CancellationIn, CorrectionIn, StayOut, TransferIn
+from admission.entrypoints.schemas import (
+    AdmissionNoticeIn,
+    CancellationIn,
+    CorrectionIn,
+    InterruptionIn,
+    StayOut,
+    StayPage,
+    StaySearchIn,
+    TransferIn,
+)
 from admission.service_layer import handlers
 from svu_shared.auth import Principal, may_see_stay
-from svu_shared.deps import Runtime, StayIdPath, role
+from svu_shared.deps import Limit, Offset, Runtime, StayIdPath, role
 from svu_shared.errors import unprocessable
 
 router = APIRouter(tags=["admission"])
@@ -117,3 +126,37 @@ async def correct_notice(stay_id: StayIdPath, body: CorrectionIn, ward: Ward, ru
     except InvalidNotice as exc:  # the corrected times contradict each other (judgement before admission)
         raise unprocessable(("body", exc.field), str(exc)) from None
     return _stay_out(_found(stay, stay_id), ward)
+
+
+@router.post("/stays/{stay_id}/interruption", response_model=StayOut, responses=STAY_ACTION_RESPONSES)
+async def interrupt_process(stay_id: StayIdPath, body: InterruptionIn, ward: Ward, runtime: Runtime) -> StayOut:
+    """Avbrott i processen, recorded by the ward that has the patient, with a note. After declined support or death
+    the stay's SVU process has ended (nothing more changes); after a move the new municipality is the stay's."""
+    try:
+        async with runtime.transaction() as session:
+            stay = await handlers.interrupt_process(
+                session,
+                stay_id,
+                body.reason,
+                body.note,
+                body.new_municipality,
+                ward.org,
+                datetime.now(UTC),
+                partial(may_see, ward),
+            )
+    except InvalidNotice as exc:  # a new municipality without a move, or a move without one
+        raise unprocessable(("body", exc.field), str(exc)) from None
+    return _stay_out(_found(stay, stay_id), ward)
+
+
+@router.post("/stays/search", response_model=StayPage)
+async def find_stays(
+    body: StaySearchIn, ward: Ward, runtime: Runtime, request: Request, limit: Limit = 50, offset: Offset = 0
+) -> StayPage:
+    """The ward's stays of a patient, by personnummer or samordningsnummer in the body (never in a URL, where
+    proxies and logs would keep it), the latest admission first. Only stays the ward has had (ADR 0011)."""
+    async with runtime.sessions() as session:
+        found = await handlers.find_stays(session, body.patient_id, partial(may_see, ward))
+    page = found[offset : offset + limit]
+    request.state.audit_stays = [stay.stay_id for stay in page]  # the audit log gets each stay read
+    return StayPage(items=[_stay_out(stay, ward) for stay in page], total=len(found), limit=limit, offset=offset)

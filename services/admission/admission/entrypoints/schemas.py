@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StrictBool
 
 from admission.domain.identity import InvalidPatientId, validate_patient_id
-from svu_shared.contracts.admission import CareType
+from svu_shared.contracts.admission import CareType, InterruptionReason
 from svu_shared.deps import HsaId, Kommunkod, StayId
 
 
@@ -17,15 +17,17 @@ def _patient_id(value: str) -> str:
         raise ValueError(str(exc)) from None
 
 
+# Personnummer or samordningsnummer: 12 digits, a calendar date (samordningsnummer: day + 60), the Luhn check digit.
+PatientId = Annotated[str, AfterValidator(_patient_id)]
+
+
 class AdmissionNoticeIn(BaseModel):
     """Inskrivningsmeddelande as the ward posts it."""
 
     model_config = ConfigDict(extra="forbid")
 
     stay_id: StayId | None = Field(None, description="Vårdtillfälle id; generated when absent")
-    patient_id: Annotated[str, AfterValidator(_patient_id)] = Field(
-        description="Personnummer or samordningsnummer, 12 digits", examples=["191212121212"]
-    )
+    patient_id: PatientId = Field(description="Personnummer or samordningsnummer, 12 digits", examples=["191212121212"])
     municipality: Kommunkod = Field(
         pattern=r"^\d{4}$", description="Kommunkod (one of SCB's 290) where the patient is folkbokförd"
     )
@@ -65,6 +67,24 @@ class TransferIn(BaseModel):
     transferred_at: AwareDatetime | None = Field(None, description="When the patient moved; now when absent")
 
 
+class InterruptionIn(BaseModel):
+    """Avbrott i processen: the patient declines support, moves to another municipality, or dies before discharge."""
+
+    model_config = ConfigDict(extra="forbid")
+    reason: InterruptionReason
+    note: str = Field(min_length=1, max_length=500, description="What happened (and when), in the ward's words")
+    new_municipality: Kommunkod | None = Field(
+        None, description="Kommunkod (one of SCB's 290, four digits) of the new home municipality: with moved only"
+    )
+
+
+class StaySearchIn(BaseModel):
+    """A ward finds its stays of a patient: the id travels in the body, never in a URL (ADR 0015)."""
+
+    model_config = ConfigDict(extra="forbid")
+    patient_id: PatientId = Field(description="Personnummer or samordningsnummer, 12 digits", examples=["191212121212"])
+
+
 class StayOut(BaseModel):
     stay_id: str
     patient_id: str
@@ -84,3 +104,15 @@ class StayOut(BaseModel):
     protected_identity: bool = False
     patient_name: str | None = None
     patient_address: str | None = None
+    interruption_reason: InterruptionReason | None = None
+    interruption_note: str | None = None
+    interrupted_at: datetime | None = None
+    former_municipality: str | None = Field(None, description="The municipality the patient moved from, if any")
+    process_ended: bool = Field(False, description="Cancelled, or interrupted by declined support or death")
+
+
+class StayPage(BaseModel):
+    items: list[StayOut]
+    total: int
+    limit: int
+    offset: int

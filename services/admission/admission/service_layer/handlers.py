@@ -23,6 +23,7 @@ from svu_shared.contracts import (
     IntegrationEvent,
     PatientTransferred,
 )
+from svu_shared.contracts.admission import InterruptionReason, ProcessInterrupted
 from svu_shared.outbox import add_to_outbox
 
 MaySee = Callable[[AdmissionNotice], bool]
@@ -98,6 +99,36 @@ async def transfer_patient(
         ),
     )
     return await _stored(notices, stay_id)
+
+
+async def interrupt_process(
+    session: AsyncSession,
+    stay_id: str,
+    reason: InterruptionReason,
+    note: str,
+    new_municipality: str | None,
+    by_ward: str,
+    at: datetime,
+    may_see: MaySee,
+) -> AdmissionNotice | None:
+    """Avbrott i processen (ADR 0015): the receivers' cases close; on a move the new municipality becomes the
+    stay's, and with it who may see the stay (ADR 0011)."""
+    notices = NoticeRepository(session)
+    if (notice := await _visible(notices, stay_id, may_see)) is None:
+        return None
+    await notices.save(notice.interrupt(reason, note, at, by_ward, new_municipality))
+    await _publish(
+        session,
+        ProcessInterrupted(
+            stay_id=stay_id, reason=reason, note=note, new_municipality=new_municipality, interrupted_at=at
+        ),
+    )
+    return await _stored(notices, stay_id)
+
+
+async def find_stays(session: AsyncSession, patient_id: str, may_see: MaySee) -> list[AdmissionNotice]:
+    """The patient's stays that the caller may see (ADR 0011), the latest admission first."""
+    return [notice for notice in await NoticeRepository(session).of_patient(patient_id) if may_see(notice)]
 
 
 async def get_stay(session: AsyncSession, stay_id: str, may_see: MaySee) -> AdmissionNotice | None:

@@ -1,5 +1,6 @@
 """Reads agreement files and the day-amount table (TOML) into the domain's types."""
 
+import re
 import tomllib
 from datetime import date, time
 from decimal import Decimal, InvalidOperation
@@ -7,19 +8,30 @@ from pathlib import Path
 from typing import Any
 
 from billing.domain.agreement import Agreement, AgreementError, DayAmounts, LongStayRule, RuleSet
+from billing.domain.day_amounts import DayAmountEntry
 
 AGREEMENTS_DIR = Path(__file__).resolve().parent.parent / "agreements"
 DAY_AMOUNTS_FILE = AGREEMENTS_DIR / "day-amounts.toml"
+# An agreement id is a file's stem: lowercase letters, digits and hyphens (ADR 0016).
+AGREEMENT_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 
 
 def available_agreements(directory: Path = AGREEMENTS_DIR) -> list[str]:
-    return sorted(p.stem for p in directory.glob("*.toml") if p.stem != "day-amounts")
+    return sorted(
+        p.stem for p in directory.glob("*.toml") if p.stem != "day-amounts" and AGREEMENT_ID.fullmatch(p.stem)
+    )
 
 
 def load_agreement(agreement_id: str, directory: Path = AGREEMENTS_DIR) -> Agreement:
+    """The agreement of that id. The id is checked against the known agreements before any path is made of it, so
+    no input reaches the file system (`../../x` is an unknown agreement, like any other)."""
+    known = available_agreements(directory)
+    if agreement_id not in known:
+        raise AgreementError(
+            f"unknown agreement {agreement_id!r}: an agreement id must be one of the known agreements, checked before "
+            f"any file is read; known: {', '.join(known)}"
+        )
     path = directory / f"{agreement_id}.toml"
-    if agreement_id == "day-amounts" or not path.is_file():
-        raise AgreementError(f"unknown agreement {agreement_id!r}; known: {', '.join(available_agreements(directory))}")
     data = tomllib.loads(path.read_text())
     try:
         if data["id"] != agreement_id:
@@ -33,15 +45,25 @@ def load_agreement(agreement_id: str, directory: Path = AGREEMENTS_DIR) -> Agree
             source=data["source"].strip(),
             rules=rules,
             care_types=care_types,
+            in_force_from=_date(data["in_force_from"]) if "in_force_from" in data else None,
+            in_force_to=_date(data["in_force_to"]) if "in_force_to" in data else None,
         )
     except KeyError as exc:
         raise AgreementError(f"{path.name}: missing field {exc.args[0]}") from None
 
 
 def load_day_amounts(path: Path = DAY_AMOUNTS_FILE) -> DayAmounts:
+    return DayAmounts({e.year: e.amount_sek for e in day_amount_entries(path)})
+
+
+def day_amount_entries(path: Path = DAY_AMOUNTS_FILE) -> list[DayAmountEntry]:
+    """The packaged amounts with their sources."""
     data = tomllib.loads(path.read_text())
     try:
-        return DayAmounts({int(year): Decimal(entry["amount"]) for year, entry in data.items()})
+        return [
+            DayAmountEntry(int(year), Decimal(entry["amount"]), str(entry.get("source", "")).strip())
+            for year, entry in data.items()
+        ]
     except (KeyError, ValueError, InvalidOperation) as exc:
         raise AgreementError(f'{path.name}: each year needs amount = "<SEK>" ({exc})') from None
 

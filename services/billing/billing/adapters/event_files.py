@@ -19,6 +19,9 @@ from svu_shared.envelope import CloudEvent
 
 CSV_HEADER = ["stay_id", "municipality", "care_type", "event", "at"]
 CARE_TYPES = ("somatic", "psychiatric")
+# The flat CSV carries the five facts that need no more than a time; cancellations, interruptions and backdated
+# notices carry reasons and a second time, and come from the JSONL of the CloudEvents (ADR 0016).
+CSV_KINDS = tuple(FactKind)[:5]
 
 
 class EventFileError(ValueError):
@@ -58,12 +61,9 @@ def _read_csv(path: Path, text: str) -> list[StayFact]:
             seen_codes.add(municipality)
         if care_type not in CARE_TYPES:
             raise EventFileError(f"{where}: care_type must be somatic or psychiatric, not {care_type!r}")
-        try:
-            kind = FactKind(event)
-        except ValueError:
-            raise EventFileError(
-                f"{where}: unknown event {event!r}; known: {', '.join(k.value for k in FactKind)}"
-            ) from None
+        kind = next((k for k in CSV_KINDS if k.value == event), None)
+        if kind is None:
+            raise EventFileError(f"{where}: unknown event {event!r}; known: {', '.join(k.value for k in CSV_KINDS)}")
         facts.append(StayFact(stay_id, kind, _aware(at, where), f"{path.name}:{line_no}", municipality, care_type))
     return facts
 

@@ -1,5 +1,7 @@
 """The invoice specification (underlag): per stay, its ready periods, the days counted and the event ids
-behind them, so every öre can be traced to the event log. CSV for systems, PDF for people."""
+behind them, so every öre can be traced to the event log. CSV for systems, PDF for people. A period opened by a
+backdated notice is marked with when the server received the notice and the ward's reason; a period cut by a move
+or an interruption, and a stay whose disputed days were credited, say so in `note` (ADR 0016)."""
 
 import csv
 import io
@@ -19,7 +21,17 @@ SPEC_COLUMNS = [
     "closed_by_event",
     "stay_ready_days",
     "stay_event_ids",
+    "backdated",
+    "notice_received_at",
+    "backdating_reason",
+    "note",
 ]
+
+
+def _stay_note(stay: CountedStay) -> str:
+    if stay.credited_by is None:
+        return ""
+    return f"dispute {stay.credited_by} accepted: the stay's {stay.credited_days} ready days are credited"
 
 
 def specification_rows(stays: tuple[CountedStay, ...]) -> list[dict[str, Any]]:
@@ -38,6 +50,10 @@ def specification_rows(stays: tuple[CountedStay, ...]) -> list[dict[str, Any]]:
                     "closed_by_event": period.closed_by or "",
                     "stay_ready_days": stay.ready_days,
                     "stay_event_ids": " ".join(stay.event_ids),
+                    "backdated": "yes" if period.backdated_from else "",
+                    "notice_received_at": period.backdated_from.isoformat() if period.backdated_from else "",
+                    "backdating_reason": period.backdating_reason or "",
+                    "note": "; ".join(n for n in (period.note, _stay_note(stay)) if n),
                 }
             )
     return rows
@@ -78,7 +94,8 @@ def specification_pdf(title: str, summary: list[tuple[str, str]], rows: list[dic
     story: list[Any] = [Paragraph(title, styles["Title"])]
     story.append(Table([[k, v] for k, v in summary], hAlign="LEFT"))
     story.append(Spacer(1, 12))
-    header = ["Stay", "Ready from", "Ready until", "Days", "Opened by event", "Closed by event"]
+    header = ["Stay", "Ready from", "Ready until", "Days", "Opened by event", "Closed by event", "Note"]
+    note_style = styles["BodyText"].clone("note", fontSize=7, leading=8)
     body = [
         [
             r["stay_id"],
@@ -87,10 +104,11 @@ def specification_pdf(title: str, summary: list[tuple[str, str]], rows: list[dic
             str(r["days"]),
             r["opened_by_event"],
             r["closed_by_event"],
+            Paragraph(_escape(pdf_note(r)), note_style),
         ]
         for r in rows
     ]
-    table = Table([header, *body], repeatRows=1)
+    table = Table([header, *body], repeatRows=1, colWidths=[None] * 6 + [200])
     table.setStyle(
         TableStyle(
             [
@@ -103,3 +121,20 @@ def specification_pdf(title: str, summary: list[tuple[str, str]], rows: list[dic
     story.append(table)
     doc.build(story)
     return buffer.getvalue()
+
+
+def pdf_note(row: dict[str, Any]) -> str:
+    """What a person must see beside a line: a backdated notice (in words, not a mark alone) and any note."""
+    parts = []
+    if row.get("backdated"):
+        parts.append(
+            f"BAKDATERAD / backdated: sent {row['ready_opened_at']}, received {row['notice_received_at']}: "
+            f"{row['backdating_reason']}"
+        )
+    if row.get("note"):
+        parts.append(row["note"])
+    return "; ".join(parts)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

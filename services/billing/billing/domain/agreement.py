@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from decimal import Decimal
 
+from svu_shared.rules import RuleBroken
+
 MODELS = ("average", "individual")
 BILLED_WHEN_OVER = ("days_above_threshold", "all_days")
 ROUNDINGS = ("none", "floor", "ceil")
@@ -15,6 +17,11 @@ ELIGIBILITY = ("admission_notice", "discharge_ready", "sip_invitation")
 
 class AgreementError(ValueError):
     """An agreement or day-amount table that cannot be used; the message names the field or year."""
+
+
+class NotInForce(RuleBroken):
+    """Only an agreement in force for the month issues invoices; a proposal (förslag) is computed and compared,
+    never invoiced (domain §5, ADR 0016)."""
 
 
 @dataclass(frozen=True)
@@ -60,12 +67,46 @@ class Agreement:
     source: str
     rules: RuleSet
     care_types: dict[str, RuleSet] = field(default_factory=dict)
+    # In force (avtal, gäller från) from this date to `in_force_to`; None: a proposal. Not an input of a settlement,
+    # so it is left out of the repr that keys stored runs (ADR 0008).
+    in_force_from: date | None = field(default=None, repr=False)
+    in_force_to: date | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.in_force_from is not None and not (
+            self.covers(self.in_force_from) and (self.in_force_to is None or self.covers(self.in_force_to))
+        ):
+            raise AgreementError(f"agreement {self.id}: the period in force must lie inside its validity")
+
+    @property
+    def status(self) -> str:
+        return "proposal" if self.in_force_from is None else "in_force"
 
     def rules_for(self, care_type: str) -> RuleSet:
         return self.care_types.get(care_type, self.rules)
 
     def covers(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+    def in_force_on(self, day: date) -> bool:
+        return (
+            self.in_force_from is not None
+            and self.in_force_from <= day
+            and (self.in_force_to is None or day <= self.in_force_to)
+        )
+
+    def require_in_force(self, first_day: date, period: str) -> None:
+        """Before anything is invoiced under the agreement for the month starting `first_day`."""
+        if self.in_force_from is None:
+            raise NotInForce(
+                f"agreement {self.id} is a proposal (förslag): it can be settled and compared, never invoiced; "
+                "invoices are issued only under an agreement in force for the month"
+            )
+        if not self.in_force_on(first_day):
+            raise NotInForce(
+                f"agreement {self.id} is in force {self.in_force_from}..{self.in_force_to or ''}, not for {period}: "
+                "invoices are issued only under an agreement in force for the month"
+            )
 
 
 @dataclass(frozen=True)

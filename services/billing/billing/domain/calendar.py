@@ -29,6 +29,17 @@ class Month:
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
 
+    @property
+    def first_day(self) -> date:
+        return date(self.year, self.month, 1)
+
+    def next(self) -> "Month":
+        return Month(self.year + self.month // 12, self.month % 12 + 1)
+
+    def start(self) -> datetime:
+        """The month's first instant: midnight on its first day in Stockholm."""
+        return datetime.combine(self.first_day, time(0), tzinfo=STOCKHOLM)
+
 
 def local_date(instant: datetime) -> date:
     return instant.astimezone(STOCKHOLM).date()

@@ -14,39 +14,93 @@ class FactKind(StrEnum):
     DISCHARGE_READY_WITHDRAWN = "discharge_ready_withdrawn"
     SIP_INVITATION = "sip_invitation"
     DISCHARGED = "discharged"
+    # The process wave (ADR 0016): makulering, avbrott i processen, a paper notice's earlier send time.
+    NOTICE_CANCELLED = "notice_cancelled"
+    PROCESS_INTERRUPTED = "process_interrupted"
+    DISCHARGE_READY_BACKDATED = "discharge_ready_backdated"
 
 
-# Facts at the same instant apply in process order (a notice and its withdrawal can share a timestamp).
-PROCESS_ORDER = {kind: i for i, kind in enumerate(FactKind)}
+# Facts at the same instant apply in process order (a notice and its withdrawal can share a timestamp). An
+# interruption at the instant of discharge (a death recorded as both) comes before the discharge it explains.
+PROCESS_ORDER = {
+    kind: i
+    for i, kind in enumerate(
+        (
+            FactKind.ADMISSION_NOTICE,
+            FactKind.DISCHARGE_READY,
+            FactKind.DISCHARGE_READY_WITHDRAWN,
+            FactKind.SIP_INVITATION,
+            FactKind.PROCESS_INTERRUPTED,
+            FactKind.DISCHARGED,
+            FactKind.NOTICE_CANCELLED,
+            FactKind.DISCHARGE_READY_BACKDATED,
+        )
+    )
+}
+
+# Why the process was interrupted (ProcessInterrupted.reason). A death or declined support ends the stay's SVU
+# process (no later notice or discharge is recorded, ADR 0015); a move only changes who pays (ADR 0016).
+DIED, MOVED, DECLINED = "died", "moved_municipality", "declined_support"
+PROCESS_ENDING = (DIED, DECLINED)
 
 
 @dataclass(frozen=True)
 class StayFact:
+    """`municipality` is the home municipality on a notice, the new one on a move; `reason` is a cancellation's or
+    a backdating's words, or an interruption's reason; `received_at` is, on a backdating, the server's receipt
+    time of the notice it corrects (its `at` is the real, earlier send time)."""
+
     stay_id: str
     kind: FactKind
     at: datetime
     event_id: str
     municipality: str | None = None
     care_type: str | None = None
+    reason: str | None = None
+    received_at: datetime | None = None
 
     def __post_init__(self) -> None:
-        if self.at.tzinfo is None:
+        if self.at.tzinfo is None or (self.received_at is not None and self.received_at.tzinfo is None):
             raise ValueError(f"stay {self.stay_id}: naive timestamp for {self.kind}; every time must carry an offset")
 
+    @property
+    def ends_stay(self) -> bool:
+        """A discharge, or an interruption that ended the process before it: the stay's end for billing (ADR 0016)."""
+        return self.kind is FactKind.DISCHARGED or (
+            self.kind is FactKind.PROCESS_INTERRUPTED and self.reason in PROCESS_ENDING
+        )
 
-# A stay has one admission notice and one discharge (domain §2); the other facts may recur.
-ONCE_PER_STAY = (FactKind.ADMISSION_NOTICE, FactKind.DISCHARGED)
+    @property
+    def starts_ready(self) -> bool:
+        return self.kind in (FactKind.DISCHARGE_READY, FactKind.DISCHARGE_READY_BACKDATED)
+
+
+# A stay has one admission notice, one discharge and at most one cancellation (domain §2); the others may recur.
+ONCE_PER_STAY = (FactKind.ADMISSION_NOTICE, FactKind.DISCHARGED, FactKind.NOTICE_CANCELLED)
 
 
 def check_new_fact(known: Iterable[StayFact], fact: StayFact) -> None:
     """Before a fact from the event log is kept (ADR 0012): the same fact under another event id is a duplicate
-    (`DuplicateEvent`, a no-op); a second, different notice or discharge is refused (`RejectedEvent`)."""
-    content = (fact.kind, fact.at, fact.municipality, fact.care_type)
+    (`DuplicateEvent`, a no-op); a second, different notice, discharge or cancellation is refused, and so is a
+    backdating that moves a send time later or corrects a notice already backdated (`RejectedEvent`)."""
+    content = (fact.kind, fact.at, fact.municipality, fact.care_type, fact.reason, fact.received_at)
     for earlier in known:
-        if (earlier.kind, earlier.at, earlier.municipality, earlier.care_type) == content:
+        same = (earlier.kind, earlier.at, earlier.municipality, earlier.care_type, earlier.reason, earlier.received_at)
+        if same == content:
             raise DuplicateEvent(f"stay {fact.stay_id}: {fact.kind} at {fact.at.isoformat()} is known already")
         if fact.kind in ONCE_PER_STAY and earlier.kind is fact.kind:
             raise RejectedEvent(
                 f"stay {fact.stay_id} already has its {fact.kind} at {earlier.at.isoformat()} (event "
                 f"{earlier.event_id}): a stay has one (domain §2)"
             )
+        if fact.kind is FactKind.DISCHARGE_READY_BACKDATED and earlier.kind is fact.kind:
+            if earlier.received_at == fact.received_at:
+                raise RejectedEvent(
+                    f"stay {fact.stay_id}: the notice received at {fact.received_at} is already backdated to "
+                    f"{earlier.at.isoformat()} (event {earlier.event_id}); a notice is backdated once (ADR 0016)"
+                )
+    if fact.kind is FactKind.DISCHARGE_READY_BACKDATED and (fact.received_at is None or fact.at > fact.received_at):
+        raise RejectedEvent(
+            f"stay {fact.stay_id}: a backdating moves a notice's send time earlier, not to {fact.at.isoformat()} "
+            f"after its receipt at {fact.received_at} (ADR 0016)"
+        )

@@ -12,7 +12,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from billing.domain.agreement import Agreement, AgreementError, DayAmounts, RuleSet
 from billing.domain.calendar import Month
-from billing.domain.cohort import Anomaly, CountedStay, cohort
+from billing.domain.cohort import Anomaly, CountedStay, Credited, cohort
 from billing.domain.ready_periods import StayTimeline
 
 ORE = Decimal("0.01")
@@ -61,15 +61,25 @@ def money(days: Decimal, day_amount: Decimal) -> Decimal:
     return (days * day_amount).quantize(ORE, ROUND_HALF_UP)
 
 
-def settle(
-    agreement: Agreement, period: Month, timelines: Iterable[StayTimeline], day_amounts: DayAmounts
-) -> Settlement:
+def check_valid(agreement: Agreement, period: Month) -> None:
+    """ADR 0008: an agreement settles only months inside its validity."""
     if not agreement.covers(date(period.year, period.month, 1)):
         raise AgreementError(
             f"agreement {agreement.id} is valid {agreement.valid_from}..{agreement.valid_to or ''}, not for {period}"
         )
+
+
+def settle(
+    agreement: Agreement,
+    period: Month,
+    timelines: Iterable[StayTimeline],
+    day_amounts: DayAmounts,
+    credited: Credited | None = None,
+) -> Settlement:
+    """`credited`: the month's accepted disputes under this agreement (ADR 0016); none for a what-if."""
+    check_valid(agreement, period)
     day_amount = day_amounts.for_year(period.year)
-    counted, anomalies = cohort(agreement, period, timelines)
+    counted, anomalies = cohort(agreement, period, timelines, credited)
     # Stays are averaged per municipality and rule set: care types share one average unless the agreement
     # gives them separate parameter sets (§3.2 "care type").
     groups: dict[tuple[str, RuleSet], list[CountedStay]] = defaultdict(list)

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated
 
-from fastapi import Depends, Query
+from fastapi import Depends, HTTPException, Path, Query
 
 from billing.domain.agreement import Agreement, AgreementError
 from billing.entrypoints.schemas import PERIOD_PATTERN
@@ -18,6 +18,13 @@ from svu_shared.errors import unprocessable
 FOR_FINANCE = [Depends(role("finance", "admin"))]
 # A stay's ready periods also for the stay's own municipality: disputes are settled on the events (domain §4).
 ReadyPeriodsReader = Annotated[Principal, Depends(role("finance", "admin", "municipality"))]
+# What a municipality sees of its own bills (ADR 0016): finance and admin see every municipality's.
+BillReader = Annotated[Principal, Depends(role("finance", "admin", "municipality"))]
+# Who disputes (the municipality), who resolves (finance), who enters a day amount (finance, admin).
+Disputer = Annotated[Principal, Depends(role("municipality"))]
+Resolver = Annotated[Principal, Depends(role("finance"))]
+DayAmountEditor = Annotated[Principal, Depends(role("finance", "admin"))]
+KommunkodPath = Annotated[str, Path(pattern=r"^\d{4}$", description="Kommunkod (SCB)")]
 
 Period = Annotated[str, Query(pattern=PERIOD_PATTERN, description="Settled month, YYYY-MM (Europe/Stockholm)")]
 AgreementId = Annotated[str, Query(min_length=1, max_length=64, description="Agreement id, e.g. skane-2018")]
@@ -39,3 +46,14 @@ def period_refused(where: str) -> Iterator[None]:
         yield
     except AgreementError as exc:
         raise unprocessable((where, "period"), str(exc)) from None
+
+
+def own_municipality(caller: Principal) -> str | None:
+    """The municipality a caller is limited to: its own kommunkod for a municipality, none for finance and admin."""
+    return caller.org if caller.role == "municipality" else None
+
+
+def require_own(caller: Principal, kommunkod: str) -> None:
+    """Another municipality's bills are not shown to exist (ADR 0011): 404."""
+    if caller.role == "municipality" and caller.org != kommunkod:
+        raise HTTPException(404, f"billing has nothing of municipality {kommunkod} for you")

@@ -35,6 +35,9 @@ class ReadyPeriodOut(BaseModel):
     closed_at: datetime | None
     opened_by: str
     closed_by: str | None
+    backdated_from: datetime | None = Field(None, description="A backdated notice: when the server received it")
+    backdating_reason: str | None = Field(None, description="A backdated notice: the ward's reason")
+    note: str = Field("", description="How the period opened or closed when not by a notice, withdrawal or discharge")
 
 
 class StayTimelineOut(BaseModel):
@@ -45,6 +48,12 @@ class StayTimelineOut(BaseModel):
     periods: list[ReadyPeriodOut]
     anomalies: list[str]
     event_ids: list[str]
+    cancelled_by: str | None = Field(None, description="The cancellation (makulering): the stay is never billed")
+    process_ended_at: datetime | None = Field(
+        None, description="A death or declined support before discharge (avbrott): the stay's end for billing"
+    )
+    interrupted: str | None = Field(None, description="Why that interruption ended the process")
+    municipalities: list[str] = Field(default_factory=list, description="Home municipality, then each moved to")
 
     @classmethod
     def of(cls, timeline: StayTimeline) -> "StayTimelineOut":
@@ -56,6 +65,10 @@ class StayTimelineOut(BaseModel):
             periods=[ReadyPeriodOut(**asdict(p)) for p in timeline.periods],
             anomalies=list(timeline.anomalies),
             event_ids=list(timeline.event_ids),
+            cancelled_by=timeline.cancelled_by,
+            process_ended_at=timeline.process_ended_at,
+            interrupted=timeline.interrupted,
+            municipalities=list(timeline.municipalities),
         )
 
 
@@ -113,7 +126,7 @@ class ComparisonOut(BaseModel):
 
 class RunIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    agreement: str = Field(min_length=1, max_length=64)
+    agreement: str = Field(min_length=1, max_length=64, description="An agreement in force for the month")
     period: str = Field(pattern=PERIOD_PATTERN)
 
 

@@ -48,8 +48,12 @@ async def get_comparison(
     "/settlement-runs",
     status_code=201,
     response_model=RunOut,
-    responses={**REUSED, **UNPROCESSABLE},
-    summary="Settle and store a month; issue invoices once, then corrections when events change it",
+    responses={
+        **REUSED,
+        **UNPROCESSABLE,
+        409: {"description": "The agreement is a proposal, or not in force for the month: it never invoices"},
+    },
+    summary="Settle and store a month under an agreement in force; issue invoices once, then corrections",
 )
 async def post_run(body: RunIn, response: Response, runtime: Runtime) -> dict[str, Any]:
     chosen = agreement_named(body.agreement, "body")

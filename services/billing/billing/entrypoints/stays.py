@@ -17,10 +17,11 @@ router = APIRouter(tags=["billing"])
     responses={404: {"description": "Billing has no event of this stay"}},
 )
 async def ready_periods(stay_id: StayIdPath, caller: ReadyPeriodsReader, runtime: Runtime) -> StayTimelineOut:
-    """For finance and admin (tracing an invoice line to its events), and for the stay's own municipality."""
+    """For finance and admin (tracing an invoice line to its events), and for the stay's own municipality (each that
+    had the patient, when the patient moved during the stay)."""
     async with runtime.sessions() as session:
         timeline = await views.timeline_of(session, stay_id)
     # Another municipality's stay is not shown to exist (ADR 0011).
-    if timeline is None or (caller.role == "municipality" and timeline.municipality != caller.org):
+    if timeline is None or (caller.role == "municipality" and caller.org not in timeline.municipalities):
         raise HTTPException(404, f"billing has no event of stay {stay_id}")
     return StayTimelineOut.of(timeline)

@@ -1,5 +1,6 @@
 """What billing publishes (architecture §2): a stored run turned into its integration events, written to the outbox
-in the transaction that stores the run (architecture §3). Nothing else builds a billing event."""
+in the transaction that stores the run (architecture §3), and a dispute's steps (ADR 0016). Nothing else builds a
+billing event."""
 
 from collections.abc import Iterable
 from typing import Any
@@ -9,9 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from billing.adapters.repository import StoredInvoice, StoredRun
 from billing.adapters.settlement_report import sek
 from billing.adapters.tables import messaging
+from billing.domain.disputes import Dispute
 from billing.domain.settlement import Settlement
 from svu_shared.contracts import CorrectionIssued, InvoiceIssued, SettlementCalculated
-from svu_shared.contracts.billing import BillingEvent
+from svu_shared.contracts.billing import BillingEvent, DisputeOpened, DisputeResolved
 from svu_shared.outbox import add_to_outbox
 
 
@@ -52,3 +54,31 @@ def document_issued(invoice: StoredInvoice) -> InvoiceIssued | CorrectionIssued:
 async def publish(session: AsyncSession, events: Iterable[BillingEvent]) -> None:
     for event in events:
         await add_to_outbox(session, messaging.outbox, event)
+
+
+def dispute_opened(dispute: Dispute) -> DisputeOpened:
+    return DisputeOpened(
+        agreement=dispute.agreement,
+        period=dispute.period,
+        municipality=dispute.municipality,
+        dispute_id=dispute.dispute_id,
+        stay_id=dispute.stay_id,
+        invoice_id=dispute.invoice_id,
+        reason=dispute.reason,
+        opened_at=dispute.opened_at,
+    )
+
+
+def dispute_resolved(dispute: Dispute) -> DisputeResolved:
+    assert dispute.status in ("accepted", "rejected") and dispute.resolved_at is not None
+    return DisputeResolved(
+        agreement=dispute.agreement,
+        period=dispute.period,
+        municipality=dispute.municipality,
+        dispute_id=dispute.dispute_id,
+        stay_id=dispute.stay_id,
+        outcome=dispute.status,
+        reason=dispute.resolution_reason,
+        credit_sek=sek(dispute.credit_sek) if dispute.credit_sek is not None else None,
+        resolved_at=dispute.resolved_at,
+    )

@@ -1,8 +1,9 @@
 """Settlement runs: stored, reproducible, and issuing each municipality's invoice once, then corrections (ADR 0008).
 
-One command in the request's transaction: load the facts and the month's issued documents through the
-repositories, let the domain settle the month and say what to issue, store the run and the documents, and publish
-their integration events in the same transaction (architecture §3)."""
+One command in the request's transaction: load the month's facts (through the span indexes, not the whole table),
+its accepted disputes and the month's issued documents through the repositories, let the domain settle the month
+and say what to issue, store the run and the documents, and publish their integration events in the same
+transaction (architecture §3). Only an agreement in force for the month issues invoices (ADR 0016)."""
 
 import hashlib
 import json
@@ -13,26 +14,35 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from billing.adapters.agreement_files import load_day_amounts
+from billing.adapters.disputes import DisputeRepository
 from billing.adapters.repository import FactRepository, RunRepository, StoredInvoice, StoredRun
 from billing.adapters.settlement_report import sek, settlement_json
 from billing.adapters.specification import specification_rows
 from billing.domain.agreement import Agreement, DayAmounts
 from billing.domain.calendar import Month
+from billing.domain.cohort import Credited
 from billing.domain.facts import StayFact
 from billing.domain.invoicing import documents_to_issue
+from billing.domain.settlement import check_valid
+from billing.service_layer.day_amounts import known_day_amounts
 from billing.service_layer.published import document_issued, publish, settlement_calculated
 from billing.service_layer.settling import settle_facts
 from billing.service_layer.views import run_view
 
 
-def input_digest(agreement: Agreement, period: Month, facts: list[StayFact], day_amount: Decimal) -> str:
-    """Same facts, agreement and day amount give the same digest: a rerun then reuses the stored run."""
+def input_digest(
+    agreement: Agreement, period: Month, facts: list[StayFact], day_amount: Decimal, credited: Credited | None = None
+) -> str:
+    """Same facts of the month, agreement, day amount and accepted disputes give the same digest: a rerun then
+    reuses the stored run. Only the month's facts are in it, so an event of another month changes nothing here."""
     digest = hashlib.sha256(f"{agreement!r}|{period}|{day_amount}".encode())
     for f in sorted(facts, key=lambda f: f.event_id):
-        digest.update(
-            f"{f.event_id}|{f.kind}|{f.at.astimezone(UTC).isoformat()}|{f.municipality}|{f.care_type}\n".encode()
-        )
+        line = f"{f.event_id}|{f.kind}|{f.at.astimezone(UTC).isoformat()}|{f.municipality}|{f.care_type}"
+        if f.reason is not None or f.received_at is not None:
+            line += f"|{f.reason}|{f.received_at.astimezone(UTC).isoformat() if f.received_at else ''}"
+        digest.update(f"{line}\n".encode())
+    for (stay, municipality), dispute in sorted((credited or {}).items()):
+        digest.update(f"credited|{stay}|{municipality}|{dispute}\n".encode())
     return digest.hexdigest()
 
 
@@ -40,12 +50,17 @@ async def run_settlement(
     session: AsyncSession, agreement: Agreement, period: str, day_amounts: DayAmounts | None = None
 ) -> tuple[dict[str, Any], bool]:
     """Returns (the run, whether an identical earlier run was reused). Raises `AgreementError` when the agreement
-    does not cover the month or the year has no sourced day amount (domain §3.1 rule 6)."""
-    month, day_amounts = Month.parse(period), day_amounts or load_day_amounts()
+    does not cover the month or the year has no sourced day amount (domain §3.1 rule 6), `NotInForce` (409) when
+    the agreement is a proposal or not in force for the month."""
+    month = Month.parse(period)
     period = str(month)  # the key of the month's runs and documents, always YYYY-MM
-    facts = await FactRepository(session).all()
-    settlement = settle_facts(agreement, month, facts, day_amounts)
-    digest = input_digest(agreement, month, facts, day_amounts.for_year(month.year))
+    check_valid(agreement, month)
+    agreement.require_in_force(month.first_day, period)
+    day_amounts = day_amounts or await known_day_amounts(session)
+    facts = await FactRepository(session).of_months(month, month)
+    credited = await DisputeRepository(session).credited(agreement.id, period)
+    settlement = settle_facts(agreement, month, facts, day_amounts, credited)
+    digest = input_digest(agreement, month, facts, day_amounts.for_year(month.year), credited)
     runs = RunRepository(session)
     latest = await runs.latest(agreement.id, period)
     if latest is not None and latest.input_digest == digest:

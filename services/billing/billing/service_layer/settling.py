@@ -5,6 +5,7 @@ from collections.abc import Iterable
 
 from billing.domain.agreement import Agreement, DayAmounts
 from billing.domain.calendar import Month
+from billing.domain.cohort import Credited
 from billing.domain.facts import StayFact
 from billing.domain.ready_periods import StayTimeline, stay_timeline
 from billing.domain.settlement import Settlement, settle
@@ -17,8 +18,14 @@ def timelines(facts: Iterable[StayFact]) -> list[StayTimeline]:
     return [stay_timeline(stay_id, stay_facts) for stay_id, stay_facts in sorted(by_stay.items())]
 
 
-def settle_facts(agreement: Agreement, period: Month, facts: Iterable[StayFact], day_amounts: DayAmounts) -> Settlement:
-    return settle(agreement, period, timelines(facts), day_amounts)
+def settle_facts(
+    agreement: Agreement,
+    period: Month,
+    facts: Iterable[StayFact],
+    day_amounts: DayAmounts,
+    credited: Credited | None = None,
+) -> Settlement:
+    return settle(agreement, period, timelines(facts), day_amounts, credited)
 
 
 def compare(settlements: tuple[Settlement, Settlement]) -> list[dict]:

@@ -1,6 +1,7 @@
-"""Billing's reads for finance (cosmicpython's views: queries, no change), each returning what its answer carries:
-a stay's ready periods, a month settled or compared on the facts consumed so far (what-if, nothing is stored), a
-stored run, an invoice's specification (underlag) and the follow-up (domain §3 and §4)."""
+"""Billing's reads (cosmicpython's views: queries, no change), each returning what its answer carries: a stay's
+ready periods, a month settled or compared on the facts consumed so far (what-if, nothing is stored), a stored run,
+an invoice's specification (underlag), the follow-up, and what a municipality sees of its own bills (domain §3 and
+§4). A month reads only its own facts (`FactRepository.of_months`, ADR 0016)."""
 
 import json
 from dataclasses import asdict
@@ -8,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from billing.adapters.agreement_files import load_agreement, load_day_amounts
+from billing.adapters.agreement_files import available_agreements, load_agreement
 from billing.adapters.follow_up_report import follow_up_dict, follow_up_png
 from billing.adapters.repository import FactRepository, RunRepository, StoredInvoice, StoredRun
 from billing.adapters.settlement_report import comparison_dict, settlement_json
@@ -18,12 +19,18 @@ from billing.domain.agreement import Agreement, DayAmounts
 from billing.domain.calendar import Month
 from billing.domain.follow_up import MonthFigures, follow_up
 from billing.domain.ready_periods import StayTimeline, stay_timeline
+from billing.service_layer.day_amounts import known_day_amounts
 from billing.service_layer.settling import compare, settle_facts, timelines
 
 
 def agreement(agreement_id: str) -> Agreement:
-    """An agreement file (domain §3.2: agreements are data); `AgreementError` names what is wrong with it."""
+    """An agreement file (domain §3.2: agreements are data); `AgreementError` names what is wrong with it, and an
+    id that is not one of the known agreements never reaches the file system."""
     return load_agreement(agreement_id)
+
+
+def agreements() -> list[Agreement]:
+    return [load_agreement(i) for i in available_agreements()]
 
 
 async def timeline_of(session: AsyncSession, stay_id: str) -> StayTimeline | None:
@@ -34,26 +41,34 @@ async def timeline_of(session: AsyncSession, stay_id: str) -> StayTimeline | Non
 async def settlement(
     session: AsyncSession, chosen: Agreement, period: str, day_amounts: DayAmounts | None = None
 ) -> str:
-    """The month settled as JSON: the same bytes as `billing settle --format json` on the same events."""
-    facts = await FactRepository(session).all()
-    return settlement_json(settle_facts(chosen, Month.parse(period), facts, day_amounts or load_day_amounts()))
+    """The month settled as JSON: the same bytes as `billing settle --format json` on the same events (disputes
+    accepted by finance apply to stored runs, not to this what-if)."""
+    month = Month.parse(period)
+    facts = await FactRepository(session).of_months(month, month)
+    return settlement_json(settle_facts(chosen, month, facts, day_amounts or await known_day_amounts(session)))
 
 
 async def comparison(session: AsyncSession, pair: tuple[Agreement, Agreement], period: str) -> dict[str, Any]:
     """The month under two agreements, per municipality, with the difference (domain §3.2: the what-if question)."""
-    facts = await FactRepository(session).all()
-    day_amounts = load_day_amounts()
-    a, b = (settle_facts(chosen, Month.parse(period), facts, day_amounts) for chosen in pair)
+    month = Month.parse(period)
+    facts = await FactRepository(session).of_months(month, month)
+    day_amounts = await known_day_amounts(session)
+    a, b = (settle_facts(chosen, month, facts, day_amounts) for chosen in pair)
     return comparison_dict((pair[0].id, pair[1].id), period, compare((a, b)))
 
 
 async def _follow_up(session: AsyncSession, chosen: Agreement, first: str, last: str) -> list[MonthFigures]:
-    facts = await FactRepository(session).all()
-    return follow_up(chosen, Month.parse(first), Month.parse(last), timelines(facts))
+    months = Month.parse(first), Month.parse(last)
+    facts = await FactRepository(session).of_months(*months)
+    return follow_up(chosen, *months, timelines(facts))
 
 
-async def follow_up_report(session: AsyncSession, chosen: Agreement, first: str, last: str) -> dict[str, Any]:
-    return follow_up_dict(chosen.id, await _follow_up(session, chosen, first, last))
+async def follow_up_report(
+    session: AsyncSession, chosen: Agreement, first: str, last: str, municipality: str | None = None
+) -> dict[str, Any]:
+    """`municipality`: only its own months (what a municipality sees of its ready days and long-stayers)."""
+    figures = await _follow_up(session, chosen, first, last)
+    return follow_up_dict(chosen.id, [f for f in figures if municipality in (None, f.municipality)])
 
 
 async def follow_up_chart(session: AsyncSession, chosen: Agreement, first: str, last: str) -> bytes:
@@ -73,22 +88,31 @@ async def run_view(session: AsyncSession, run: StoredRun) -> dict[str, Any]:
     }
 
 
-async def specification_csv(session: AsyncSession, invoice_id: str) -> str | None:
-    """The invoice's underlag for systems; None: no such invoice."""
-    found = await _invoice_rows(session, invoice_id)
+async def specification_csv(session: AsyncSession, invoice_id: str, municipality: str | None = None) -> str | None:
+    """The invoice's underlag for systems; None: no such invoice (or not `municipality`'s, when given)."""
+    found = await _invoice_rows(session, invoice_id, municipality)
     return csv_of_rows(found[1]) if found else None
 
 
-async def specification_pdf(session: AsyncSession, invoice_id: str) -> bytes | None:
-    """The invoice's underlag for people; None: no such invoice."""
-    found = await _invoice_rows(session, invoice_id)
+async def specification_pdf(session: AsyncSession, invoice_id: str, municipality: str | None = None) -> bytes | None:
+    """The invoice's underlag for people; None: no such invoice (or not `municipality`'s, when given)."""
+    found = await _invoice_rows(session, invoice_id, municipality)
     return invoice_pdf(*found) if found else None
 
 
-async def _invoice_rows(session: AsyncSession, invoice_id: str) -> tuple[StoredInvoice, list[dict[str, Any]]] | None:
+async def invoices_of(session: AsyncSession, municipality: str, limit: int, offset: int) -> dict[str, Any]:
+    """Every invoice, debit and credit note addressed to the municipality, newest first."""
+    found, total = await RunRepository(session).invoices_of_municipality(municipality, limit, offset)
+    items = [{k: v for k, v in asdict(d).items() if k != "run_id"} for d in found]
+    return {"items": items, "total": total, "limit": limit, "offset": offset}
+
+
+async def _invoice_rows(
+    session: AsyncSession, invoice_id: str, municipality: str | None
+) -> tuple[StoredInvoice, list[dict[str, Any]]] | None:
     """The invoice and its municipality's rows of its run's specification: every öre traced to its events."""
     runs = RunRepository(session)
     invoice = await runs.invoice(invoice_id)
-    if invoice is None:
+    if invoice is None or municipality not in (None, invoice.municipality):
         return None
     return invoice, [r for r in await runs.specification(invoice.run_id) if r["municipality"] == invoice.municipality]

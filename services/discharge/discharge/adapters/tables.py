@@ -1,6 +1,6 @@
 """The discharge service's own tables."""
 
-from sqlalchemy import Column, Date, Integer, MetaData, String, Table
+from sqlalchemy import Column, Date, Integer, MetaData, String, Table, Text
 
 from svu_shared.db import AwareDateTime, UnitIds
 from svu_shared.runtime import Messaging
@@ -22,4 +22,13 @@ timelines = Table(
     Column("withdrawals", Integer, nullable=False, server_default="0"),
     Column("municipality", String(4), nullable=True),
     Column("wards", UnitIds(), nullable=False, server_default=""),
+    Column("ready_received_at", AwareDateTime(), nullable=True),
+    Column("ready_judged_at", AwareDateTime(), nullable=True),
+    Column("previous_period_closed_at", AwareDateTime(), nullable=True),
+    Column("withdrawn_at", AwareDateTime(), nullable=True),
+    Column("backdated_sent_at", AwareDateTime(), nullable=True),
+    Column("backdating_reason", Text, nullable=True),
+    Column("backdated_at", AwareDateTime(), nullable=True),
+    Column("interruption_reason", String(20), nullable=True),
+    Column("interrupted_at", AwareDateTime(), nullable=True),
 )

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException
 
 from discharge.domain.timeline import DischargeTimeline
 from discharge.entrypoints.schemas import (
+    BackdatingIn,
     DischargeIn,
     DischargeReadyIn,
     EstimateIn,
@@ -25,6 +26,7 @@ Ward = Annotated[Principal, Depends(role("ward"))]
 Reader = Annotated[Principal, Depends(role("ward", "municipality"))]
 Responses = dict[int | str, dict[str, Any]]  # the type of FastAPI's `responses=`
 CONFLICT: Responses = {409: {"description": "The process does not allow this now; the message names the rule"}}
+NOT_FOUND: Responses = {404: {"description": "No such stay with an admission notice from the caller's unit"}}
 
 
 def may_see(caller: Principal, timeline: DischargeTimeline) -> bool:
@@ -35,16 +37,37 @@ def may_see(caller: Principal, timeline: DischargeTimeline) -> bool:
 def _out(timeline: DischargeTimeline | None, stay_id: str) -> TimelineOut:
     if timeline is None:  # also before the admission notice came: the ward's client retries (ADR 0011)
         raise HTTPException(404, f"no stay {stay_id} with an admission notice from your unit")
-    return TimelineOut.of(timeline)
+    return TimelineOut.of(timeline, datetime.now(UTC))
 
 
 @router.post("/stays/{stay_id}/discharge-ready", status_code=201, response_model=TimelineOut, responses=CONFLICT)
 async def notify_discharge_ready(
     stay_id: StayIdPath, body: DischargeReadyIn, ward: Ward, runtime: Runtime
 ) -> TimelineOut:
-    sent_at = body.sent_at or datetime.now(UTC)
+    """Underrättelse om utskrivningsklar: sent when the server receives it, which starts the payment clock (a
+    client's `sent_at` is refused, 422); a notice sent earlier on paper is backdated separately, with a reason."""
+    received_at = datetime.now(UTC)
     async with runtime.transaction() as session:
-        timeline = await handlers.notify_ready(session, stay_id, body.judged_at, sent_at, partial(may_see, ward))
+        timeline = await handlers.notify_ready(session, stay_id, body.judged_at, received_at, partial(may_see, ward))
+    return _out(timeline, stay_id)
+
+
+@router.post(
+    "/stays/{stay_id}/discharge-ready/backdating",
+    status_code=201,
+    response_model=TimelineOut,
+    responses={**CONFLICT, **NOT_FOUND},
+)
+async def backdate_discharge_ready(
+    stay_id: StayIdPath, body: BackdatingIn, ward: Ward, runtime: Runtime
+) -> TimelineOut:
+    """Rättelse av sändningstid: the notice of the open (or latest) ready period was sent earlier, on paper during an
+    outage. Once per notice; not after its receipt, not before the physician's judgement, not in the future."""
+    now = datetime.now(UTC)
+    async with runtime.transaction() as session:
+        timeline = await handlers.backdate_ready(
+            session, stay_id, body.sent_at, body.reason, now, partial(may_see, ward)
+        )
     return _out(timeline, stay_id)
 
 

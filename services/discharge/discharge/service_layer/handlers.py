@@ -29,7 +29,8 @@ from svu_shared.contracts import (
     PatientDischarged,
     PatientTransferred,
 )
-from svu_shared.contracts.discharge import Destination
+from svu_shared.contracts.admission import ProcessInterrupted
+from svu_shared.contracts.discharge import Destination, DischargeReadyBackdated
 from svu_shared.envelope import CloudEvent
 from svu_shared.inbox import Handlers
 from svu_shared.outbox import add_to_outbox
@@ -41,16 +42,37 @@ MaySee = Callable[[DischargeTimeline], bool]
 
 
 async def notify_ready(
-    session: AsyncSession, stay_id: str, judged_at: datetime, sent_at: datetime, may_see: MaySee
+    session: AsyncSession, stay_id: str, judged_at: datetime, received_at: datetime, may_see: MaySee
 ) -> DischargeTimeline | None:
-    """Underrättelse om utskrivningsklar: its send time starts the payment clock (domain §2)."""
+    """Underrättelse om utskrivningsklar: its send time, the server's time of receipt, starts the payment clock
+    (domain §2)."""
     timelines = TimelineRepository(session)
     if (timeline := await _visible(timelines, stay_id, may_see)) is None:
         return None
-    ready = timeline.notify_ready(judged_at, sent_at)
+    ready = timeline.notify_ready(judged_at, received_at)
     await timelines.save(ready)
-    await _publish(session, DischargeReadyNotified(stay_id=stay_id, judged_at=judged_at, sent_at=sent_at))
+    await _publish(session, DischargeReadyNotified(stay_id=stay_id, judged_at=judged_at, sent_at=received_at))
     return ready
+
+
+async def backdate_ready(
+    session: AsyncSession, stay_id: str, sent_at: datetime, reason: str, now: datetime, may_see: MaySee
+) -> DischargeTimeline | None:
+    """Rättelse av sändningstid: the latest period's notice was sent earlier, on paper (ADR 0015). Every party gets
+    the earlier time with the receipt time of the notice it corrects; billing counts from it."""
+    timelines = TimelineRepository(session)
+    if (timeline := await _visible(timelines, stay_id, may_see)) is None:
+        return None
+    backdated = timeline.backdate(sent_at, reason, now)
+    await timelines.save(backdated)
+    assert timeline.ready_received_at is not None  # the timeline refuses a backdating without a notice
+    await _publish(
+        session,
+        DischargeReadyBackdated(
+            stay_id=stay_id, sent_at=sent_at, received_at=timeline.ready_received_at, reason=reason, corrected_at=now
+        ),
+    )
+    return backdated
 
 
 async def withdraw_ready(
@@ -131,7 +153,8 @@ async def _publish(session: AsyncSession, event: IntegrationEvent) -> None:
     await add_to_outbox(session, messaging.outbox, event)
 
 
-# --- the admission events this service follows (ADR 0010: who may act, the estimated date, the cancellation) ---
+# --- the admission events this service follows (ADR 0010: who may act, the estimated date, the cancellation;
+# ADR 0015: the interruption) ---
 
 
 async def on_notice_sent(session: AsyncSession, _envelope: CloudEvent, event: IntegrationEvent) -> None:
@@ -156,6 +179,15 @@ async def on_notice_cancelled(session: AsyncSession, _envelope: CloudEvent, even
     await _follow(session, event.stay_id, DischargeTimeline.cancelled)
 
 
+async def on_process_interrupted(session: AsyncSession, _envelope: CloudEvent, event: IntegrationEvent) -> None:
+    """Avbrott i processen: after declined support or death nothing more is recorded; a move changes the stay's
+    municipality, and so who may see it."""
+    assert isinstance(event, ProcessInterrupted)
+    await _follow(
+        session, event.stay_id, lambda t: t.interrupted(event.reason, event.interrupted_at, event.new_municipality)
+    )
+
+
 async def _follow(
     session: AsyncSession, stay_id: str, change: Callable[[DischargeTimeline], DischargeTimeline]
 ) -> None:
@@ -170,4 +202,5 @@ HANDLERS: Handlers = {
     AdmissionNoticeSent: on_notice_sent,
     PatientTransferred: on_patient_transferred,
     AdmissionNoticeCancelled: on_notice_cancelled,
+    ProcessInterrupted: on_process_interrupted,
 }

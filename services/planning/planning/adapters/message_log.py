@@ -1,23 +1,50 @@
-"""What planning keeps beside its aggregates: each stay's messages with the receivers' kvittens (domain §2), and
-the events that came before their stay's admission notice (architecture §3: out of order across topics)."""
+"""What planning keeps beside its aggregates: each stay's messages with their sender, addressee and text, and the
+parties' kvittens (domain §2, ADR 0014); the events that came before their stay's admission notice (architecture
+§3: out of order across topics)."""
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from planning.adapters.tables import acknowledgements, messages, messaging, parked_events
+from planning.adapters.tables import (
+    SUBJECT_MAX_LENGTH,
+    acknowledgements,
+    messages,
+    messaging,
+    parked_events,
+    ward_acknowledgements,
+)
 from planning.domain.case import Acknowledgement
+from planning.domain.message import Header, Party, WardAcknowledgement
 from svu_shared.envelope import CloudEvent
 
 
+def header_of(row: Any) -> Header:
+    return Header(
+        row["message_id"], row["sender_role"], row["sender_org"], row["to_role"], row["to_org"], row["received_at"]
+    )
+
+
 class MessageLog:
-    """Every event about a stay is a message its receivers read and acknowledge."""
+    """Every event about a stay is a message its parties read and acknowledge."""
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def add(self, envelope: CloudEvent, stay_id: str) -> None:
+    async def add(
+        self,
+        envelope: CloudEvent,
+        stay_id: str,
+        sender: Party | None,
+        subject: str | None = None,
+        to: Party | None = None,
+        text: str | None = None,
+    ) -> None:
+        """The message `envelope` of the stay from `sender` (the person `subject` for what a user did; their name is
+        the subject too, as the token's principal carries no name, ADR 0014) to `to` (None: every party)."""
+        person = subject[:SUBJECT_MAX_LENGTH] if subject else None
         await self._session.execute(
             insert(messages).values(
                 message_id=envelope.id,
@@ -25,28 +52,43 @@ class MessageLog:
                 type=envelope.type,
                 source=envelope.source,
                 occurred_at=envelope.time,
+                received_at=datetime.now(UTC),
+                sender_role=sender.kind if sender else None,
+                sender_org=sender.org if sender else None,
+                sender_subject=person,
+                sender_name=person,
+                to_role=to.kind if to else None,
+                to_org=to.org if to else None,
+                text=text,
             )
         )
+
+    async def header(self, message_id: str, stay_id: str) -> Header | None:
+        """The message's sender and addressee, if it is the stay's."""
+        query = select(messages).where(messages.c.message_id == message_id, messages.c.stay_id == stay_id)
+        row = (await self._session.execute(query)).mappings().first()
+        return None if row is None else header_of(row)
 
     async def is_of_stay(self, message_id: str, stay_id: str) -> bool:
-        query = select(messages.c.message_id).where(messages.c.message_id == message_id, messages.c.stay_id == stay_id)
-        return (await self._session.execute(query)).first() is not None
+        return await self.header(message_id, stay_id) is not None
 
     async def acknowledgement(self, message_id: str, case_id: str) -> Acknowledgement | None:
-        query = select(acknowledgements.c.acknowledged_at).where(
+        query = select(acknowledgements).where(
             acknowledgements.c.message_id == message_id, acknowledgements.c.case_id == case_id
         )
-        at = (await self._session.execute(query)).scalar()
-        return None if at is None else Acknowledgement(message_id, case_id, at)
+        row = (await self._session.execute(query)).mappings().first()
+        return None if row is None else Acknowledgement(**row)
 
     async def add_acknowledgement(self, acknowledgement: Acknowledgement) -> None:
-        await self._session.execute(
-            insert(acknowledgements).values(
-                message_id=acknowledgement.message_id,
-                case_id=acknowledgement.case_id,
-                acknowledged_at=acknowledgement.acknowledged_at,
-            )
-        )
+        await self._session.execute(insert(acknowledgements).values(**acknowledgement.__dict__))
+
+    async def ward_acknowledgement(self, message_id: str) -> WardAcknowledgement | None:
+        query = select(ward_acknowledgements).where(ward_acknowledgements.c.message_id == message_id)
+        row = (await self._session.execute(query)).mappings().first()
+        return None if row is None else WardAcknowledgement(**row)
+
+    async def add_ward_acknowledgement(self, acknowledgement: WardAcknowledgement) -> None:
+        await self._session.execute(insert(ward_acknowledgements).values(**acknowledgement.__dict__))
 
 
 class ParkedEvents:

@@ -65,6 +65,14 @@ class CaseRepository:
         query = select(cases).where(cases.c.stay_id == stay_id).order_by(cases.c.case_id)
         return [case_from_row(row) for row in (await self._session.execute(query)).mappings()]
 
+    async def of_stays(self, stay_ids: list[str]) -> dict[str, list[Case]]:
+        """The cases of each of the stays (a list's page), by stay."""
+        found: dict[str, list[Case]] = {stay_id: [] for stay_id in stay_ids}
+        query = select(cases).where(cases.c.stay_id.in_(stay_ids)).order_by(cases.c.case_id)
+        for row in (await self._session.execute(query)).mappings():
+            found[row["stay_id"]].append(case_from_row(row))
+        return found
+
     async def add(self, case: Case) -> None:
         await self._session.execute(insert(cases).values(**asdict(case)))
 

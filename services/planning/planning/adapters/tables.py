@@ -8,14 +8,24 @@ from svu_shared.runtime import Messaging
 
 metadata = MetaData()
 messaging = Messaging(metadata)
-RECORDS = ("care_contact", "assessment", "sip_decision", "sip_invitation", "sip", "receiving_decision")
+RECORDS = (
+    "care_contact",
+    "assessment",
+    "sip_decision",
+    "sip_invitation",
+    "sip",
+    "receiving_decision",
+    "municipality_input",
+    "primary_care_input",
+)
+SUBJECT_MAX_LENGTH = 200  # a token's subject, as the audit log keeps it
 
 # One row per stay: the ward's facts as events told them, and the plan (one JSON document per record).
 stays = Table(
     "stays",
     metadata,
     Column("stay_id", String(64), primary_key=True),
-    Column("patient_id", String(12), nullable=False),
+    Column("patient_id", String(12), nullable=False, index=True),
     Column("municipality", String(4), nullable=False, index=True),
     Column("care_unit", String(64), nullable=False, index=True),
     Column("notice_care_unit", String(64), nullable=False),
@@ -37,6 +47,12 @@ stays = Table(
     Column("protected_identity", Boolean, nullable=False, server_default=false()),
     Column("patient_name", String(200), nullable=True),
     Column("patient_address", String(300), nullable=True),
+    Column("former_municipalities", UnitIds(), nullable=False, server_default=""),
+    Column("interrupted_at", AwareDateTime(), nullable=True),
+    Column("interruption", String(32), nullable=True),
+    Column("interruption_note", String(500), nullable=True),
+    Column("ready_received_at", AwareDateTime(), nullable=True),
+    Column("ready_backdating_reason", String(500), nullable=True),
 )
 
 cases = Table(
@@ -49,9 +65,12 @@ cases = Table(
     Column("opened_at", AwareDateTime(), nullable=False),
     Column("closed_at", AwareDateTime(), nullable=True),
     Column("closed_reason", String(500), nullable=True),
+    Column("closed_as", String(32), nullable=True),
+    Column("closed_by", String(SUBJECT_MAX_LENGTH), nullable=True),
 )
 
-# Every message of a stay the receivers should read (the events about it), for kvittens.
+# Every message of a stay its parties read (the events about it and the meddelanden), for kvittens: who sent it
+# (role and organisation; the person for what a user did), to whom (none: every party) and its text.
 messages = Table(
     "messages",
     metadata,
@@ -60,14 +79,43 @@ messages = Table(
     Column("type", String(100), nullable=False),
     Column("source", String(100), nullable=False),
     Column("occurred_at", AwareDateTime(), nullable=False),
+    Column("received_at", AwareDateTime(), nullable=False),
+    Column("sender_role", String(16), nullable=True),
+    Column("sender_org", String(64), nullable=True),
+    Column("sender_subject", String(SUBJECT_MAX_LENGTH), nullable=True),
+    Column("sender_name", String(SUBJECT_MAX_LENGTH), nullable=True),
+    Column("to_role", String(16), nullable=True),
+    Column("to_org", String(64), nullable=True),
+    Column("text", String(2000), nullable=True),
 )
 
+# Kvittens by a receiver (its case), with the person; and by the ward side (once per message).
 acknowledgements = Table(
     "acknowledgements",
     metadata,
     Column("message_id", String(64), primary_key=True),
     Column("case_id", String(CASE_ID_MAX_LENGTH), primary_key=True),
     Column("acknowledged_at", AwareDateTime(), nullable=False),
+    Column("acknowledged_by", String(SUBJECT_MAX_LENGTH), nullable=True),
+)
+
+ward_acknowledgements = Table(
+    "ward_acknowledgements",
+    metadata,
+    Column("message_id", String(64), primary_key=True),
+    Column("care_unit", String(64), nullable=False),
+    Column("acknowledged_at", AwareDateTime(), nullable=False),
+    Column("acknowledged_by", String(SUBJECT_MAX_LENGTH), nullable=False),
+)
+
+# When each user last opened each stay (and the time before), for what is new to them (ADR 0014).
+stay_openings = Table(
+    "stay_openings",
+    metadata,
+    Column("stay_id", String(64), primary_key=True),
+    Column("subject", String(SUBJECT_MAX_LENGTH), primary_key=True),
+    Column("opened_at", AwareDateTime(), nullable=False),
+    Column("previously_opened_at", AwareDateTime(), nullable=True),
 )
 
 # Events that arrived before the stay they belong to (out of order across topics).

@@ -1,7 +1,10 @@
 """Follow-up per unit and month (domain §4): deadlines kept and breached, where patients went.
 
-A notice counts in the month it was sent, for the ward that sent it; a SIP invitation in the month it was due,
-for the ward the patient was on; a discharge in the month of discharge. Months are calendar months in Sweden.
+A notice counts in the month it was sent, for the ward that sent it; a discharge and its information at discharge
+in the month of discharge, for the ward the patient left. A SIP invitation counts in the month it was due against
+the unit that owes it (ADR 0014): the named care contact's unit, else the vårdcentral on the notice
+(`sip_invitations_owed*`). The ward's row keeps counting the SIP invitations of its patients (`sip_invitations_*`,
+as before ADR 0014: clients read them), which is not a breach of the ward's. Months are calendar months in Sweden.
 """
 
 from collections import Counter
@@ -9,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from planning.domain.deadlines import month_bounds
+from planning.domain.due import InformationState, information
 from planning.domain.stay import PlannedStay, StayStatus
 
 
@@ -18,10 +22,22 @@ class UnitMonth:
     notices: int = 0
     notices_on_time: int = 0
     notices_late: int = 0
-    sip_invitations_due: int = 0
+    sip_invitations_due: int = 0  # for the ward's patients (the ward's row)
     sip_invitations_on_time: int = 0
     sip_invitations_late: int = 0  # sent after the deadline, or not sent when it passed
     discharges: Counter[str] = field(default_factory=Counter)
+    sip_invitations_owed: int = 0  # owed by this unit (the vårdcentral's row)
+    sip_invitations_owed_on_time: int = 0
+    sip_invitations_owed_late: int = 0
+    information_due: int = 0  # information at discharge, for the ward the patient left
+    information_on_time: int = 0
+    information_late: int = 0  # sent after the day of discharge, or not sent when it ended
+
+
+def sip_owing_unit(stay: PlannedStay) -> str | None:
+    """The unit that owes the SIP invitation: the named care contact's (it sends it), else the notice's vårdcentral."""
+    contact_unit = stay.care_contact.get("care_unit") if stay.care_contact else None
+    return contact_unit or stay.primary_care_unit
 
 
 def follow_up(stays: list[PlannedStay], month: str, now: datetime) -> list[UnitMonth]:
@@ -46,6 +62,21 @@ def follow_up(stays: list[PlannedStay], month: str, now: datetime) -> list[UnitM
                 row.sip_invitations_due += 1
                 row.sip_invitations_on_time += bool(on_time)
                 row.sip_invitations_late += not on_time
-        if stay.discharged_at is not None and stay.destination and start <= stay.discharged_at < end:
-            unit(stay.care_unit).discharges[stay.destination] += 1
+                if owing := sip_owing_unit(stay):
+                    owed = unit(owing)
+                    owed.sip_invitations_owed += 1
+                    owed.sip_invitations_owed_on_time += bool(on_time)
+                    owed.sip_invitations_owed_late += not on_time
+        if stay.discharged_at is not None and start <= stay.discharged_at < end:
+            if stay.destination:
+                unit(stay.care_unit).discharges[stay.destination] += 1
+            _count_information(unit(stay.care_unit), stay, now)
     return sorted(units.values(), key=lambda u: u.care_unit)
+
+
+def _count_information(row: UnitMonth, stay: PlannedStay, now: datetime) -> None:
+    state = information(stay, now).state
+    if state in (InformationState.IN_TIME, InformationState.LATE, InformationState.OVERDUE):
+        row.information_due += 1
+        row.information_on_time += state is InformationState.IN_TIME
+        row.information_late += state is not InformationState.IN_TIME

@@ -3,48 +3,24 @@
 Ward facts arrive as events and apply (the ward's system is the source of truth for them), except a fact that
 repeats or contradicts one the stay already has: a second admission notice or a second discharge under another
 event id is a no-op when it says the same (`DuplicateEvent`) and is refused with the rule otherwise (ADR 0012).
-Planning records are commands: each checks the process rule and returns the new stay, or raises `PlanRuleBroken`
-(a `RuleBroken`, which the API answers with 409 in the rule's words, ADR 0013). Records are kept as the content the
-user entered plus `recorded_at` and `recorded_by`.
+Planning records are commands: each checks the process rule (`plan_rules`) and returns the new stay, or raises
+`PlanRuleBroken` (a `RuleBroken`, which the API answers with 409 in the rule's words, ADR 0013). Records are kept
+as the content the user entered plus `recorded_at` and `recorded_by`. What is due is `due.py`'s.
 """
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from enum import StrEnum
-from typing import Any
 
+from planning.domain import due, plan_rules
 from planning.domain.deadlines import sip_invitation_due
+from planning.domain.kinds import DueItem, PlanRuleBroken, Record, RecordKind, StayStatus
 from svu_shared.facts import DuplicateEvent, RejectedEvent
-from svu_shared.rules import RuleBroken
 
-Record = dict[str, Any]
+__all__ = ["DueItem", "PlanRuleBroken", "PlannedStay", "Record", "RecordKind", "StayStatus"]
 
-
-class PlanRuleBroken(RuleBroken):
-    pass
-
-
-class StayStatus(StrEnum):
-    ADMITTED = "admitted"
-    DISCHARGE_READY = "discharge_ready"
-    DISCHARGED = "discharged"
-    CANCELLED = "cancelled"
-
-
-class RecordKind(StrEnum):
-    CARE_CONTACT = "care_contact"  # fast vårdkontakt
-    ASSESSMENT = "assessment"  # kartläggning
-    SIP_DECISION = "sip_decision"  # ställningstagande till SIP
-    SIP_INVITATION = "sip_invitation"  # kallelse till SIP
-    SIP = "sip"  # samordnad individuell plan
-    RECEIVING_DECISION = "receiving_decision"  # ställningstagande inför utskrivning
-
-
-@dataclass(frozen=True)
-class DueItem:
-    what: str
-    due_at: datetime | None  # None: due, without a date in law ("promptly", "before discharge")
-    overdue: bool
+# The interruptions (avbrott i processen) after which the stay's SVU process has ended (ADR 0014); a move to another
+# municipality is not one: the new municipality takes over the case.
+ENDING_INTERRUPTIONS = {"declined_support": "the patient declines support", "died": "the patient died"}
 
 
 @dataclass(frozen=True)
@@ -77,6 +53,14 @@ class PlannedStay:
     protected_identity: bool = False  # skyddad identitet: name and address never reach this service
     patient_name: str | None = None
     patient_address: str | None = None
+    municipality_input: Record | None = None  # planeringsunderlag, one per receiver kind (ADR 0014)
+    primary_care_input: Record | None = None
+    former_municipalities: tuple[str, ...] = ()  # the patient moved (folkbokföring): oldest first
+    interrupted_at: datetime | None = None  # avbrott i processen that ended it (declined support, died)
+    interruption: str | None = None
+    interruption_note: str | None = None
+    ready_received_at: datetime | None = None  # a backdated notice's receipt; `ready_at` is its real send time
+    ready_backdating_reason: str | None = None
 
     # --- the ward's facts (events) ---
 
@@ -84,11 +68,30 @@ class PlannedStay:
     def notice_on_time(self) -> bool | None:
         return None if self.notice_deadline is None else self.notice_sent_at <= self.notice_deadline
 
+    @property
+    def process_ended(self) -> bool:
+        """The SVU process is over before its time: the notice was cancelled, or an interruption ended it."""
+        return self.status is StayStatus.CANCELLED or self.interrupted_at is not None
+
+    def receivers(self) -> set[tuple[str, str]]:
+        """The receivers (kind, id) that have a part in the stay now; none once the process has ended."""
+        if self.process_ended:
+            return set()
+        found = {("municipality", self.municipality)}
+        return found | {("primary_care", self.primary_care_unit)} if self.primary_care_unit else found
+
     def discharge_ready(self, sent_at: datetime) -> "PlannedStay":
         if self.status is not StayStatus.ADMITTED:
             return self  # a repeated notice does not restart anything; a closed stay stays closed
-        due = self.sip_due_at if self.sip_invited_at else sip_invitation_due(sent_at)
-        return replace(self, status=StayStatus.DISCHARGE_READY, ready_at=sent_at, sip_due_at=due)
+        due_at = self.sip_due_at if self.sip_invited_at else sip_invitation_due(sent_at)
+        return replace(
+            self,
+            status=StayStatus.DISCHARGE_READY,
+            ready_at=sent_at,
+            sip_due_at=due_at,
+            ready_received_at=None,
+            ready_backdating_reason=None,
+        )
 
     def ready_withdrawn(self) -> "PlannedStay":
         if self.status is not StayStatus.DISCHARGE_READY:
@@ -101,11 +104,32 @@ class PlannedStay:
             sip_due_at=self.sip_due_at if self.sip_invited_at else None,
         )
 
+    def ready_backdated(self, sent_at: datetime, received_at: datetime, reason: str) -> "PlannedStay":
+        """The notice that opened the current ready period was really sent at `sent_at` (on paper): the ready time
+        and the SIP deadline counted from it move back. A backdating of a notice that no longer opens the stay's
+        period (withdrawn, or a repeat) changes nothing here; the timeline still shows it (ADR 0014)."""
+        if self.status is StayStatus.CANCELLED:
+            return self
+        if (self.ready_at, self.ready_received_at) == (sent_at, received_at):
+            raise DuplicateEvent(f"stay {self.stay_id}: the same backdating again")
+        if self.ready_at is None or self.ready_at != received_at:
+            return self
+        moves_deadline = self.sip_due_at == sip_invitation_due(received_at)
+        return replace(
+            self,
+            ready_at=sent_at,
+            ready_received_at=received_at,
+            ready_backdating_reason=reason,
+            sip_due_at=sip_invitation_due(sent_at) if moves_deadline else self.sip_due_at,
+        )
+
     def notice_again(self, notice: "PlannedStay") -> None:
         """A second admission notice for this stay: the same one again, or a contradiction. Times the ward may
-        correct (admission, deadline, vårdcentral) are left out of the comparison: a correction has its event."""
-        same = ("patient_id", "municipality", "notice_care_unit", "notice_sent_at", "protected_identity")
-        if all(getattr(self, f) == getattr(notice, f) for f in same):
+        correct (admission, deadline, vårdcentral) and a later move are left out of the comparison: a correction
+        and a move have their own events."""
+        same = ("patient_id", "notice_care_unit", "notice_sent_at", "protected_identity")
+        notice_municipality = (self.former_municipalities or (self.municipality,))[0]
+        if notice_municipality == notice.municipality and all(getattr(self, f) == getattr(notice, f) for f in same):
             raise DuplicateEvent(f"stay {self.stay_id}: the same admission notice again")
         raise RejectedEvent(
             f"stay {self.stay_id} already has an admission notice (sent {self.notice_sent_at.isoformat()}) that "
@@ -128,6 +152,25 @@ class PlannedStay:
 
     def cancelled(self) -> "PlannedStay":
         return replace(self, status=StayStatus.CANCELLED)
+
+    def interrupted(self, reason: str, note: str, new_municipality: str | None, at: datetime) -> "PlannedStay":
+        """Avbrott i processen (ADR 0014): declined support or death ends the process (every case closes); a move
+        makes the new municipality the stay's (its case opens, the former one's closes). Applied whatever the
+        stay's status but a cancellation: events of two topics may arrive in either order (architecture §3)."""
+        if self.status is StayStatus.CANCELLED:
+            return self
+        if reason == "moved_municipality":
+            if new_municipality is None:
+                raise RejectedEvent(f"stay {self.stay_id}: a move (moved_municipality) names the new municipality")
+            if new_municipality == self.municipality:
+                if self.former_municipalities:
+                    raise DuplicateEvent(f"stay {self.stay_id}: the same move to {new_municipality} again")
+                raise RejectedEvent(f"stay {self.stay_id}: the patient is already registered in {new_municipality}")
+            former = (*self.former_municipalities, self.municipality)
+            return replace(self, municipality=new_municipality, former_municipalities=former)
+        if (self.interruption, self.interrupted_at) == (reason, at):
+            raise DuplicateEvent(f"stay {self.stay_id}: the same interruption again")
+        return replace(self, interrupted_at=at, interruption=reason, interruption_note=note)
 
     def transferred(self, to_care_unit: str) -> "PlannedStay":
         return replace(self, care_unit=to_care_unit, wards=tuple(dict.fromkeys([*self.wards, to_care_unit])))
@@ -160,52 +203,20 @@ class PlannedStay:
 
     def record(self, kind: RecordKind, content: Record) -> "PlannedStay":
         """Records (or replaces: a record is kept current) one planning record, after its rule."""
-        if self.status is StayStatus.CANCELLED:
-            raise PlanRuleBroken(f"stay {self.stay_id} was cancelled (makulerad): its planning has ended")
-        CHECKS[kind](self, content)
+        plan_rules.check(self, kind, content)
         updated = replace(self, **{kind.value: content})  # type: ignore[arg-type]
         if kind is RecordKind.SIP_INVITATION and self.sip_invited_at is None:
             updated = replace(updated, sip_invited_at=content["recorded_at"])
         return updated
 
-    def _before_discharge(self, what: str) -> None:
-        if self.status is StayStatus.DISCHARGED:
-            raise PlanRuleBroken(f"the patient is discharged: {what} is made before discharge (domain §2)")
-
-    def _check_care_contact(self, content: Record) -> None:
-        pass  # promptly after the notice, and it can change at any time (even after discharge)
-
-    def _check_assessment(self, content: Record) -> None:
-        self._before_discharge("the assessment (kartläggning), kept current while admitted,")
-
-    def _check_sip_decision(self, content: Record) -> None:
-        self._before_discharge("the decision on SIP (ställningstagande till SIP)")
-
-    def _check_sip_invitation(self, content: Record) -> None:
-        if self.care_contact is None:
-            raise PlanRuleBroken(
-                "the SIP invitation is sent by the named care contact (fast vårdkontakt): assign one first"
-            )
-        if self.sip_needed is False:
-            raise PlanRuleBroken("the decision on SIP (ställningstagande till SIP) says no SIP is needed")
-
-    def _check_sip(self, content: Record) -> None:
-        if self.sip_invitation is None:
-            raise PlanRuleBroken("a SIP is agreed at the meeting it was invited to: send the SIP invitation first")
-        if not content["patient_consent"]:
-            raise PlanRuleBroken("a SIP needs the patient's consent (samtycke); without it there is no SIP")
-
-    def _check_receiving_decision(self, content: Record) -> None:
-        self._before_discharge("the decision before discharge (ställningstagande inför utskrivning)")
-
-    # --- what is due ---
+    # --- what is due (due.py) ---
 
     def sip_invitation_pending(self) -> bool:
         """A SIP invitation is due (the discharge-ready notice came) and has not been sent."""
-        return self.sip_due_at is not None and self.sip_invited_at is None and self.sip_needed is not False
+        return due.sip_invitation_pending(self)
 
     def sip_invitation_overdue(self, now: datetime) -> bool:
-        return self.sip_invitation_pending() and now >= self.sip_due_at  # type: ignore[operator]
+        return due.sip_invitation_overdue(self, now)
 
     def sip_invitation_on_time(self) -> bool | None:
         """None while no invitation is due or none was sent."""
@@ -213,28 +224,6 @@ class PlannedStay:
             return None
         return self.sip_invited_at < self.sip_due_at
 
-    def due_items(self, receiver_kind: str, now: datetime) -> list[DueItem]:
-        """What the receiver still has to do on this stay, with the deadline where the law sets one."""
-        if self.status in (StayStatus.CANCELLED, StayStatus.DISCHARGED):
-            return []
-        items: list[DueItem] = []
-        if receiver_kind == "primary_care":
-            if self.care_contact is None:
-                items.append(DueItem("care_contact", None, False))
-            if self.sip_decision is None:
-                items.append(DueItem("sip_decision", None, False))
-            if self.sip_invitation_pending():
-                items.append(DueItem("sip_invitation", self.sip_due_at, self.sip_invitation_overdue(now)))
-        elif self.status is StayStatus.DISCHARGE_READY and self.receiving_decision is None:
-            items.append(DueItem("receiving_decision", None, False))
-        return items
-
-
-CHECKS = {
-    RecordKind.CARE_CONTACT: PlannedStay._check_care_contact,
-    RecordKind.ASSESSMENT: PlannedStay._check_assessment,
-    RecordKind.SIP_DECISION: PlannedStay._check_sip_decision,
-    RecordKind.SIP_INVITATION: PlannedStay._check_sip_invitation,
-    RecordKind.SIP: PlannedStay._check_sip,
-    RecordKind.RECEIVING_DECISION: PlannedStay._check_receiving_decision,
-}
+    def due_items(self, party: str, now: datetime) -> list[DueItem]:
+        """What the party still has to do on this stay, with the deadline where the law sets one."""
+        return due.due_items(self, party, now)

@@ -1,15 +1,20 @@
-"""The receivers' cases: the municipality's inbox and primary care's list, one case with its messages, and the
-kvittens a receiver gives each message (domain §2)."""
+"""The receivers' cases: the municipality's inbox and primary care's list, one case with its messages, the kvittens
+a receiver gives each message (domain §2), and what a receiver does with its case: return it as misrouted, or close
+it after discharge (avsluta ärende, ADR 0014)."""
 
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 
-from planning.entrypoints.deps import CaseIdPath, Receiver, own_case
-from planning.entrypoints.schemas import NOT_FOUND, CaseOut, MessageOut, Page
-from planning.service_layer import commands, views
+from planning.entrypoints.case_schemas import CaseClosingIn, CaseOut, CaseReturnIn
+from planning.entrypoints.deps import CaseIdPath, Receiver, own_case, party
+from planning.entrypoints.message_schemas import MessageOut
+from planning.entrypoints.schemas import CONFLICT, NOT_FOUND, Page
+from planning.service_layer import commands, message_views, messaging, views
+from svu_shared.auth import Principal
 from svu_shared.deps import HSA_ID_PATTERN, ID_PATTERN, Limit, Offset, Runtime
+from svu_shared.runtime import ServiceRuntime
 
 router = APIRouter(tags=["planning"])
 
@@ -29,6 +34,8 @@ async def list_cases(
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> Page[CaseOut]:
+    """Each case with what is due, whether the admission notice came on time (24 h), how many messages the
+    receiver has not acknowledged and how many are new to the user since they last opened the stay."""
     if (receiver_kind or caller.role, receiver_id or caller.org) != (caller.role, caller.org):
         raise HTTPException(403, f"a receiver lists its own cases only ({caller.role} {caller.org})")
     now = datetime.now(UTC)
@@ -42,6 +49,7 @@ async def list_cases(
             limit=limit,
             offset=offset,
             now=now,
+            reader=caller.subject,
         )
     request.state.audit_stays = [row.case.stay_id for row in rows]  # the audit log's rows (ADR 0011)
     return Page(items=[CaseOut.of(row, now) for row in rows], total=total, limit=limit, offset=offset)
@@ -49,25 +57,33 @@ async def list_cases(
 
 @router.get("/cases/{case_id}", response_model=CaseOut, responses=NOT_FOUND)
 async def get_case(case_id: CaseIdPath, caller: Receiver, runtime: Runtime) -> CaseOut:
+    return await _case_out(runtime, caller, case_id)
+
+
+async def _case_out(runtime: ServiceRuntime, caller: Principal, case_id: str) -> CaseOut:
     async with runtime.sessions() as session:
         case, stay = await own_case(session, caller, case_id)
-        unread = await views.unacknowledged(session, [case_id])
-    return CaseOut.of(views.InboxRow(case, stay, unread.get(case_id, 0)), datetime.now(UTC))
+        unread = await message_views.unacknowledged(session, [case_id])
+        new = await message_views.case_new_messages(session, caller.subject, [case])
+    row = views.InboxRow(case, stay, unread.get(case_id, 0), new.get(case_id, 0))
+    return CaseOut.of(row, datetime.now(UTC))
 
 
 @router.get("/cases/{case_id}/messages", response_model=list[MessageOut], responses=NOT_FOUND)
 async def case_messages(case_id: CaseIdPath, caller: Receiver, runtime: Runtime) -> list[MessageOut]:
-    """The stay's messages as this receiver sees them, with its own kvittens."""
+    """The stay's messages as this receiver sees them (to all, to it, its own), with its own kvittens and which are
+    new to the user since the opening of the stay before the latest (the latest is the one showing them)."""
     async with runtime.sessions() as session:
         case, _ = await own_case(session, caller, case_id)
-        return [MessageOut(**row) for row in await views.case_messages(session, case)]
+        since = await message_views.seen_since(session, case.stay_id, caller.subject)
+        return [MessageOut(**row) for row in await message_views.timeline(session, case.stay_id, party(caller), since)]
 
 
 @router.post(
     "/cases/{case_id}/messages/{message_id}/acknowledgement",
     status_code=201,
     response_model=MessageOut,
-    responses={**NOT_FOUND, 200: {"description": "Acknowledged before: the same kvittens"}},
+    responses={**CONFLICT, 200: {"description": "Acknowledged before: the same kvittens"}},
 )
 async def acknowledge(
     response: Response,
@@ -76,14 +92,35 @@ async def acknowledge(
     caller: Receiver,
     runtime: Runtime,
 ) -> MessageOut:
-    """Kvittens: the case's receiver has read the message."""
+    """Kvittens: the case's receiver has read the message, by the person calling. Its own messages are refused
+    (409); one it cannot see is 404."""
     async with runtime.transaction() as session:
         case, _ = await own_case(session, caller, case_id)
-        done = await commands.acknowledge(session, case, message_id)
+        done = await messaging.acknowledge(session, case, message_id, caller.subject)
         if done is None:
             raise HTTPException(404, f"no message {message_id} on stay {case.stay_id}")
-        message = await views.message(session, message_id)
-    acknowledgement, new = done
-    if not new:
+        found = await message_views.timeline(session, case.stay_id, party(caller), None)
+    if not done[1]:
         response.status_code = 200
-    return MessageOut(**message, acknowledged_at=acknowledgement.acknowledged_at)
+    return MessageOut(**next(row for row in found if row["message_id"] == message_id))
+
+
+@router.post("/cases/{case_id}/return", response_model=CaseOut, responses=CONFLICT)
+async def return_case(body: CaseReturnIn, case_id: CaseIdPath, caller: Receiver, runtime: Runtime) -> CaseOut:
+    """Return a misrouted case (wrong municipality or vårdcentral) to the ward with the reason: the case closes
+    (`case_returned`) and the ward sees it on the stay and in its lists, to correct or cancel the notice."""
+    async with runtime.transaction() as session:
+        case, _ = await own_case(session, caller, case_id)
+        await commands.return_case(session, case, body.reason, caller.subject)
+    return await _case_out(runtime, caller, case_id)
+
+
+@router.post("/cases/{case_id}/closing", response_model=CaseOut, responses=CONFLICT)
+async def close_case(
+    case_id: CaseIdPath, caller: Receiver, runtime: Runtime, body: CaseClosingIn | None = None
+) -> CaseOut:
+    """Avsluta ärende: the receiver closes its case, after the patient's discharge only (409 before)."""
+    async with runtime.transaction() as session:
+        case, _ = await own_case(session, caller, case_id)
+        await commands.close_case(session, case, body.reason if body else None, caller.subject)
+    return await _case_out(runtime, caller, case_id)

@@ -7,6 +7,7 @@ from fastapi import Depends, HTTPException, Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from planning.domain.case import Case
+from planning.domain.message import Party
 from planning.domain.stay import PlannedStay
 from planning.service_layer import views
 from svu_shared.auth import Principal, may_see_stay
@@ -20,6 +21,12 @@ KOMMUNKOD_PATTERN = r"^\d{4}$"
 CLINICAL = ("ward", "municipality", "primary_care")
 Clinician = Annotated[Principal, Depends(role(*CLINICAL))]
 Receiver = Annotated[Principal, Depends(role("municipality", "primary_care"))]
+Ward = Annotated[Principal, Depends(role("ward"))]
+
+
+def party(caller: Principal) -> Party:
+    """The caller's party of a stay: its role and organisation (a clinician's)."""
+    return Party(caller.role, caller.org)
 
 
 def may_see(caller: Principal, stay: PlannedStay) -> bool:

@@ -10,13 +10,14 @@ from fastapi import APIRouter, Depends, HTTPException
 from pydantic import BaseModel, ConfigDict
 
 from planning.domain.stay import RecordKind
-from planning.entrypoints.deps import CLINICAL, may_see
+from planning.entrypoints.deps import CLINICAL, Receiver, may_see, party
 from planning.entrypoints.schemas import CONFLICT, StayDetail
-from planning.service_layer import commands
+from planning.service_layer import commands, views
 from svu_shared.auth import Principal
 from svu_shared.contracts.planning import (
     AssessmentContent,
     CareContactContent,
+    PlanningInputContent,
     ReceivingDecisionContent,
     SipContent,
     SipDecisionContent,
@@ -28,10 +29,13 @@ from svu_shared.runtime import ServiceRuntime
 router = APIRouter(tags=["planning"])
 
 # Who records what (domain §1-2, ADR 0011): primary care names the care contact, the ward keeps the assessment, the
-# municipality decides whether it can receive the patient; the SIP steps are made together.
+# municipality decides whether it can receive the patient; the SIP steps are made together; each receiver gives its
+# own planeringsunderlag (ADR 0014).
 RECORDED_BY: dict[RecordKind, tuple[str, ...]] = {
     RecordKind.CARE_CONTACT: ("primary_care",),
     RecordKind.ASSESSMENT: ("ward",),
+    RecordKind.MUNICIPALITY_INPUT: ("municipality",),
+    RecordKind.PRIMARY_CARE_INPUT: ("primary_care",),
     RecordKind.SIP_DECISION: CLINICAL,
     RecordKind.SIP_INVITATION: CLINICAL,
     RecordKind.SIP: CLINICAL,
@@ -59,20 +63,27 @@ RECORDS: tuple[tuple[str, RecordKind, type[BaseModel], str], ...] = (
 
 
 async def _record(
-    runtime: ServiceRuntime, caller: Principal, stay_id: str, kind: RecordKind, body: BaseModel
+    runtime: ServiceRuntime,
+    caller: Principal,
+    stay_id: str,
+    kind: RecordKind,
+    body: BaseModel,
+    **extra: str,
 ) -> StayDetail:
     async with runtime.transaction() as session:
         stay = await commands.record(
             session,
             stay_id,
             kind,
-            body.model_dump(mode="json"),
-            by=caller.org,
+            {**body.model_dump(mode="json"), **extra},
+            by=party(caller),
+            subject=caller.subject,
             may_see=partial(may_see, caller),
         )
-    if stay is None:
-        raise HTTPException(404, "no such stay")
-    return StayDetail.of(stay, datetime.now(UTC))
+        if stay is None:
+            raise HTTPException(404, "no such stay")
+        cases = await views.stay_cases(session, [stay_id])
+    return StayDetail.of(stay, datetime.now(UTC), cases[stay_id])
 
 
 def _record_route(path: str, kind: RecordKind, content: type[BaseModel], summary: str) -> None:
@@ -95,3 +106,17 @@ def _record_route(path: str, kind: RecordKind, content: type[BaseModel], summary
 
 for record in RECORDS:
     _record_route(*record)
+
+
+class PlanningInputIn(PlanningInputContent):
+    model_config = ConfigDict(extra="forbid")
+
+
+@router.put("/stays/{stay_id}/planning-input", response_model=StayDetail, responses=CONFLICT)
+async def put_planning_input(
+    body: PlanningInputIn, stay_id: StayIdPath, caller: Receiver, runtime: Runtime
+) -> StayDetail:
+    """Planeringsunderlag: the municipality's or the vårdcentral's input to planning (the caller's own record, by
+    its role), kept current while admitted and shown next to the ward's kartläggning."""
+    kind = commands.PLANNING_INPUT[caller.role]
+    return await _record(runtime, caller, stay_id, kind, body, receiver_kind=caller.role)

@@ -1,14 +1,20 @@
-"""The stays: the ward's list of its patients and their SVU status, one stay with its whole plan, and for the sender
-each message of a stay with who has acknowledged it (domain §2). Lists are filtered to the caller (ADR 0011)."""
+"""The stays: the ward's list of its patients and their SVU status, a patient's stays found by personnummer or
+samordningsnummer (in a body, never a URL), and one stay with its whole plan; opening a stay records when the user
+last opened it, for what is new to them (ADR 0014). Lists are filtered to the caller (ADR 0011)."""
 
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from planning.entrypoints.deps import KOMMUNKOD_PATTERN, Clinician, visible
-from planning.entrypoints.schemas import NOT_FOUND, MessageOut, Page, StayDetail, StaySummary
-from planning.service_layer import views
+from planning.domain.identity import patient_id_problem
+from planning.domain.stay import PlannedStay
+from planning.entrypoints.deps import KOMMUNKOD_PATTERN, Clinician, party, visible
+from planning.entrypoints.schemas import NOT_FOUND, Page, StayDetail, StaySummary
+from planning.service_layer import message_views, messaging, views
+from svu_shared.auth import Principal
 from svu_shared.deps import HSA_ID_PATTERN, Limit, Offset, Runtime, StayIdPath
 
 router = APIRouter(tags=["planning"])
@@ -30,10 +36,11 @@ async def list_stays(
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> Page[StaySummary]:
+    """Each patient with the name (never for a protected identity), the cases a receiver returned, and how many
+    messages are new to the user since they last opened the stay."""
     asked = {"ward": care_unit, "municipality": municipality, "primary_care": None}[caller.role]
     if asked not in (None, caller.org):
         raise HTTPException(403, f"{caller.role} {caller.org} lists its own patients only")
-    now = datetime.now(UTC)
     async with runtime.sessions() as session:
         stays, total = await views.stay_list(
             session,
@@ -45,21 +52,56 @@ async def list_stays(
             limit=limit,
             offset=offset,
         )
+        items = await _summaries(session, caller, stays)
     request.state.audit_stays = [stay.stay_id for stay in stays]  # the audit log's rows (ADR 0011)
-    return Page(items=[StaySummary.of(stay, now) for stay in stays], total=total, limit=limit, offset=offset)
+    return Page(items=items, total=total, limit=limit, offset=offset)
+
+
+async def _summaries(session: AsyncSession, caller: Principal, stays: list[PlannedStay]) -> list[StaySummary]:
+    ids, now = [s.stay_id for s in stays], datetime.now(UTC)
+    cases = await views.stay_cases(session, ids)
+    new = await message_views.new_messages(session, party(caller), caller.subject, ids)
+    return [StaySummary.of(s, now, cases[s.stay_id], new.get(s.stay_id, 0)) for s in stays]
+
+
+def _patient_id(value: str) -> str:
+    if (problem := patient_id_problem(value)) is not None:
+        raise ValueError(problem)
+    return value
+
+
+class PatientSearchIn(BaseModel):
+    """A patient's personnummer or samordningsnummer, in the body: a URL ends up in logs and browser history."""
+
+    model_config = ConfigDict(extra="forbid")
+    patient_id: Annotated[str, AfterValidator(_patient_id)] = Field(
+        description="Personnummer or samordningsnummer, 12 digits", examples=["191212121212"]
+    )
+
+
+@router.post(
+    "/stays/search", response_model=Page[StaySummary], summary="A patient's stays, by personnummer or samordningsnummer"
+)
+async def search_stays(
+    request: Request, body: PatientSearchIn, caller: Clinician, runtime: Runtime, limit: Limit = 100, offset: Offset = 0
+) -> Page[StaySummary]:
+    """The caller's own stays of the patient (a municipality's residents, a ward's or a vårdcentral's patients),
+    newest admission first; audited like every read: one row per stay found (ADR 0011)."""
+    async with runtime.sessions() as session:
+        stays, total = await views.patient_stays(session, (caller.role, caller.org), body.patient_id, limit, offset)
+        items = await _summaries(session, caller, stays)
+    request.state.audit_stays = [stay.stay_id for stay in stays]
+    return Page(items=items, total=total, limit=limit, offset=offset)
 
 
 @router.get("/stays/{stay_id}", response_model=StayDetail, responses=NOT_FOUND)
 async def get_stay(stay_id: StayIdPath, caller: Clinician, runtime: Runtime) -> StayDetail:
-    async with runtime.sessions() as session:
+    """The stay with its plan, its cases and what is due; opening it is recorded for the user, and the answer
+    says when they had opened it before and how many messages arrived since (ADR 0014)."""
+    now = datetime.now(UTC)
+    async with runtime.transaction() as session:
         stay = visible(caller, await views.stay(session, stay_id))
-    return StayDetail.of(stay, datetime.now(UTC))
-
-
-@router.get("/stays/{stay_id}/messages", response_model=list[MessageOut], responses=NOT_FOUND)
-async def stay_messages(stay_id: StayIdPath, caller: Clinician, runtime: Runtime) -> list[MessageOut]:
-    """For the sender: each message of the stay and which receivers (case ids) have acknowledged it."""
-    async with runtime.sessions() as session:
-        visible(caller, await views.stay(session, stay_id))
-        found = await views.stay_messages(session, stay_id)
-    return [MessageOut(**row, acknowledged_by=acknowledged_by) for row, acknowledged_by in found]
+        cases = await views.stay_cases(session, [stay_id])
+        new = await message_views.new_messages(session, party(caller), caller.subject, [stay_id])
+        before = await messaging.opened(session, stay_id, caller.subject, now)
+    return StayDetail.of(stay, now, cases[stay_id], new.get(stay_id, 0), before)

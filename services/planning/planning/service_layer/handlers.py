@@ -10,8 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from planning.adapters.message_log import MessageLog, ParkedEvents
 from planning.adapters.repository import CaseRepository, StayRepository
-from planning.domain.case import ReceiverKind, closed_for_vardcentral, opened_case
-from planning.domain.stay import PlannedStay
+from planning.domain.case import VARDCENTRAL_CORRECTED, ClosedAs, ReceiverKind, cases_to_close, opened_case
+from planning.domain.deadlines import local_time
+from planning.domain.message import Party
+from planning.domain.stay import ENDING_INTERRUPTIONS, PlannedStay
 from planning.service_layer.published import case_changed, publish
 from svu_shared.contracts import (
     AdmissionNoticeCancelled,
@@ -27,6 +29,8 @@ from svu_shared.contracts import (
     StayEvent,
     event_model,
 )
+from svu_shared.contracts.admission import ProcessInterrupted
+from svu_shared.contracts.discharge import DischargeReadyBackdated
 from svu_shared.envelope import CloudEvent
 from svu_shared.facts import DuplicateEvent, RejectedEvent
 from svu_shared.inbox import Handlers
@@ -64,7 +68,7 @@ async def on_admission_notice(session: AsyncSession, envelope: CloudEvent, event
     await _open_case(session, stay.stay_id, "municipality", stay.municipality)
     if stay.primary_care_unit:
         await _open_case(session, stay.stay_id, "primary_care", stay.primary_care_unit)
-    await MessageLog(session).add(envelope, stay.stay_id)
+    await MessageLog(session).add(envelope, stay.stay_id, Party("ward", stay.care_unit))
     await _apply_parked(session, stay.stay_id)
 
 
@@ -87,12 +91,36 @@ FACTS: dict[type[StayEvent], Callable[[PlannedStay, Any], PlannedStay]] = {
     AdmissionNoticeCorrected: lambda stay, e: stay.corrected(e.admitted_at, e.notice_deadline, e.primary_care_unit),
     AdmissionNoticeCancelled: lambda stay, e: stay.cancelled(),
     PatientTransferred: lambda stay, e: stay.transferred(e.to_care_unit),
+    ProcessInterrupted: lambda stay, e: stay.interrupted(e.reason, e.note, e.new_municipality, e.interrupted_at),
     DischargeReadyNotified: lambda stay, e: stay.discharge_ready(e.sent_at),
+    DischargeReadyBackdated: lambda stay, e: stay.ready_backdated(e.sent_at, e.received_at, e.reason),
     DischargeReadyWithdrawn: lambda stay, e: stay.ready_withdrawn(),
     EstimatedDischargeDateChanged: lambda stay, e: stay.estimated(e.estimated_discharge_date),
     DischargeInformationSent: lambda stay, e: stay.information_sent(e.epicrisis_sent_at, e.medication_list_sent_at),
     PatientDischarged: lambda stay, e: stay.discharged(e.discharged_at, e.destination),
 }
+
+# What the timeline shows of a fact in the ward's words, beside its type and time (ADR 0014).
+TEXTS: dict[type[StayEvent], Callable[[Any], str]] = {
+    AdmissionNoticeCorrected: lambda e: e.reason,
+    AdmissionNoticeCancelled: lambda e: e.reason,
+    ProcessInterrupted: lambda e: e.note,
+    DischargeReadyWithdrawn: lambda e: e.reason,
+    DischargeReadyBackdated: lambda e: (
+        f"utskrivningsklar skickad {local_time(e.sent_at)} (mottagen {local_time(e.received_at)}): {e.reason}"
+    ),
+}
+
+
+def closing(event: StayEvent) -> tuple[str, ClosedAs]:
+    """Why the cases a fact ends close: the reason in words and as a code (ADR 0014)."""
+    if isinstance(event, AdmissionNoticeCancelled):
+        return f"the admission notice was cancelled (makulerat): {event.reason}", "cancelled"
+    if isinstance(event, ProcessInterrupted):
+        if event.reason == "moved_municipality":
+            return f"the patient moved to municipality {event.new_municipality}: {event.note}", "receiver_changed"
+        return f"avbrott i processen, {ENDING_INTERRUPTIONS[event.reason]}: {event.note}", "interrupted"
+    return VARDCENTRAL_CORRECTED, "receiver_changed"
 
 
 async def on_stay_event(session: AsyncSession, envelope: CloudEvent, event: IntegrationEvent) -> None:
@@ -105,19 +133,23 @@ async def on_stay_event(session: AsyncSession, envelope: CloudEvent, event: Inte
         return
     updated = FACTS[type(event)](stay, event)
     await stays.save(updated)
-    await MessageLog(session).add(envelope, stay.stay_id)
-    if updated.primary_care_unit != stay.primary_care_unit:
-        await _follow_vardcentral(session, updated)
+    text = TEXTS[type(event)](event) if type(event) in TEXTS else None
+    await MessageLog(session).add(envelope, stay.stay_id, Party("ward", stay.care_unit), text=text)
+    if updated.receivers() != stay.receivers():
+        await _follow_receivers(session, stay, updated, event)
 
 
-async def _follow_vardcentral(session: AsyncSession, stay: PlannedStay) -> None:
-    """A corrected vårdcentral: the former one's case closes, the new one gets a case (or its closed one back)."""
+async def _follow_receivers(session: AsyncSession, before: PlannedStay, after: PlannedStay, event: StayEvent) -> None:
+    """The receivers changed: the cases of those that have no part any more close (all, when the process ended),
+    and each new one gets a case (or its closed one back): a corrected vårdcentral, a move to a new municipality."""
     cases = CaseRepository(session)
-    for closed in closed_for_vardcentral(await cases.of_stay(stay.stay_id), stay.primary_care_unit, datetime.now(UTC)):
+    reason, closed_as = closing(event)
+    receivers = after.receivers()
+    for closed in cases_to_close(await cases.of_stay(after.stay_id), receivers, datetime.now(UTC), reason, closed_as):
         await cases.save(closed)
         await publish(session, case_changed(closed))
-    if stay.primary_care_unit:
-        await _open_case(session, stay.stay_id, "primary_care", stay.primary_care_unit)
+    for kind, receiver_id in sorted(receivers - before.receivers()):
+        await _open_case(session, after.stay_id, kind, receiver_id)  # type: ignore[arg-type]
 
 
 async def _open_case(session: AsyncSession, stay_id: str, kind: ReceiverKind, receiver_id: str) -> None:

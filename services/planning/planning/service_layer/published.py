@@ -5,6 +5,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from planning.adapters.tables import messaging
 from planning.domain.case import Acknowledgement, Case
+from planning.domain.message import Meddelande, WardAcknowledgement
 from planning.domain.stay import PlannedStay, RecordKind
 from svu_shared.contracts import (
     AssessmentRecorded,
@@ -18,13 +19,21 @@ from svu_shared.contracts import (
     SipDecided,
     SipInvitationSent,
 )
-from svu_shared.contracts.planning import RecordedOnStay
+from svu_shared.contracts.planning import (
+    CaseReturned,
+    MessageAcknowledgedByWard,
+    MessageSent,
+    PlanningInputRecorded,
+    RecordedOnStay,
+)
 from svu_shared.envelope import CloudEvent
 from svu_shared.outbox import add_to_outbox
 
 RECORD_EVENTS: dict[RecordKind, type[RecordedOnStay]] = {
     RecordKind.CARE_CONTACT: CareContactAssigned,
     RecordKind.ASSESSMENT: AssessmentRecorded,
+    RecordKind.MUNICIPALITY_INPUT: PlanningInputRecorded,
+    RecordKind.PRIMARY_CARE_INPUT: PlanningInputRecorded,
     RecordKind.SIP_DECISION: SipDecided,
     RecordKind.SIP_INVITATION: SipInvitationSent,
     RecordKind.SIP: SipAgreed,
@@ -37,8 +46,9 @@ def recorded(stay: PlannedStay, kind: RecordKind) -> RecordedOnStay:
     return RECORD_EVENTS[kind](stay_id=stay.stay_id, **getattr(stay, kind.value))
 
 
-def case_changed(case: Case) -> CaseOpened | CaseClosed:
-    """A case that is open now was opened (or reopened); one that is closed now was closed."""
+def case_changed(case: Case) -> CaseOpened | CaseClosed | CaseReturned:
+    """A case that is open now was opened (or reopened); one that is closed now was closed, or returned by its
+    receiver (which closes it: no `case_closed` follows, ADR 0014)."""
     if case.closed_at is None:
         return CaseOpened(
             stay_id=case.stay_id,
@@ -48,6 +58,17 @@ def case_changed(case: Case) -> CaseOpened | CaseClosed:
             opened_at=case.opened_at,
         )
     assert case.closed_reason is not None
+    if case.closed_as == "returned":
+        assert case.closed_by is not None
+        return CaseReturned(
+            stay_id=case.stay_id,
+            case_id=case.case_id,
+            receiver_kind=case.receiver_kind,
+            receiver_id=case.receiver_id,
+            reason=case.closed_reason,
+            returned_by=case.closed_by,
+            returned_at=case.closed_at,
+        )
     return CaseClosed(
         stay_id=case.stay_id,
         case_id=case.case_id,
@@ -55,6 +76,8 @@ def case_changed(case: Case) -> CaseOpened | CaseClosed:
         receiver_id=case.receiver_id,
         reason=case.closed_reason,
         closed_at=case.closed_at,
+        closed_as=case.closed_as,
+        closed_by=case.closed_by,
     )
 
 
@@ -66,6 +89,25 @@ def acknowledged(case: Case, acknowledgement: Acknowledgement) -> MessageAcknowl
         receiver_kind=case.receiver_kind,
         receiver_id=case.receiver_id,
         acknowledged_at=acknowledgement.acknowledged_at,
+        acknowledged_by=acknowledgement.acknowledged_by,
+    )
+
+
+def acknowledged_by_ward(stay_id: str, acknowledgement: WardAcknowledgement) -> MessageAcknowledgedByWard:
+    return MessageAcknowledgedByWard(stay_id=stay_id, **acknowledgement.__dict__)
+
+
+def message_sent(message: Meddelande) -> MessageSent:
+    return MessageSent(
+        stay_id=message.stay_id,
+        text=message.text,
+        sender_role=message.sender.kind,  # type: ignore[arg-type]
+        sender_org=message.sender.org,
+        sender_subject=message.sender_subject[:200],
+        sender_name=message.sender_subject[:200],  # the principal carries no name: its subject (ADR 0014)
+        to_role=message.to.kind if message.to else None,  # type: ignore[arg-type]
+        to_org=message.to.org if message.to else None,
+        sent_at=message.sent_at,
     )
 
 

@@ -1,21 +1,23 @@
 """The read models each user group works from (cosmicpython's views: queries, no domain change): a receiver's
-inbox of cases, the ward's list of stays, each stay's messages with their kvittens, the stays of a month's
-follow-up (domain §4: deadlines visible, breaches measurable per unit and month)."""
+inbox of cases, the ward's list of stays and its due list, a patient's stays found by id, the stays of a month's
+follow-up (domain §4: deadlines visible, breaches measurable per unit and month). The messages' read side is
+`message_views.py`."""
 
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from planning.adapters.repository import CaseRepository, StayRepository, case_from_row, stay_from_row
-from planning.adapters.tables import acknowledgements, cases, messages, stays
+from planning.adapters.tables import cases, stays
 from planning.domain.case import Case
 from planning.domain.deadlines import month_bounds
-from planning.domain.stay import PlannedStay
-
-Row = dict[str, Any]
+from planning.domain.due import stay_due
+from planning.domain.kinds import DueItem
+from planning.domain.stay import PlannedStay, StayStatus
+from planning.service_layer import message_views
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,7 @@ class InboxRow:
     case: Case
     stay: PlannedStay
     unacknowledged: int
+    new_messages: int | None = None  # for the user, since they last opened the stay (ADR 0014)
 
 
 async def inbox(
@@ -37,8 +40,10 @@ async def inbox(
     limit: int,
     offset: int,
     now: datetime,
+    reader: str,
 ) -> tuple[list[InboxRow], int]:
-    """The receiver's (kind, id) cases, newest first, and how many there are in all."""
+    """The receiver's (kind, id) cases, newest first, and how many there are in all; what is unread for the
+    receiver and new for the `reader` (a token subject)."""
     query = select(cases, *[c for c in stays.c if c.name not in cases.c]).join(
         stays, stays.c.stay_id == cases.c.stay_id
     )
@@ -46,8 +51,13 @@ async def inbox(
         query = query.where(column == value)
     if stay_id:
         query = query.where(cases.c.stay_id == stay_id)
-    if status == "closed":
-        query = query.where(cases.c.closed_at.is_not(None))
+    # As each row's status says (`CaseOut`): a cancelled notice's cases are "cancelled" (they close with it, ADR 0014),
+    # other closed cases "closed", an open case its stay's status.
+    cancelled = stays.c.status == StayStatus.CANCELLED.value
+    if status == "cancelled":
+        query = query.where(cancelled)
+    elif status == "closed":
+        query = query.where(cases.c.closed_at.is_not(None), ~cancelled)
     elif status:
         query = query.where(stays.c.status == status, cases.c.closed_at.is_(None))
     query = query.order_by(cases.c.opened_at.desc(), cases.c.case_id)
@@ -60,52 +70,28 @@ async def inbox(
     else:
         total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
         pairs = [_case_and_stay(r) for r in (await session.execute(query.limit(limit).offset(offset))).mappings()]
-    unread = await unacknowledged(session, [case.case_id for case, _ in pairs])
-    return [InboxRow(case, stay, unread.get(case.case_id, 0)) for case, stay in pairs], total
+    unread = await message_views.unacknowledged(session, [case.case_id for case, _ in pairs])
+    new = await message_views.case_new_messages(session, reader, [case for case, _ in pairs])
+    return [InboxRow(c, s, unread.get(c.case_id, 0), new.get(c.case_id, 0)) for c, s in pairs], total
 
 
 def _case_and_stay(row: Any) -> tuple[Case, PlannedStay]:
     return case_from_row(row), stay_from_row(row)
 
 
-async def unacknowledged(session: AsyncSession, case_ids: list[str]) -> dict[str, int]:
-    """Messages of each case's stay that the case's receiver has not acknowledged."""
-    if not case_ids:
-        return {}
-    acked = select(acknowledgements.c.message_id).where(acknowledgements.c.case_id == cases.c.case_id)
-    query = (
-        select(cases.c.case_id, func.count(messages.c.message_id))
-        .join(messages, messages.c.stay_id == cases.c.stay_id)
-        .where(cases.c.case_id.in_(case_ids), messages.c.message_id.not_in(acked.scalar_subquery()))
-        .group_by(cases.c.case_id)
-    )
-    return {row[0]: row[1] for row in await session.execute(query)}
-
-
 async def stay(session: AsyncSession, stay_id: str) -> PlannedStay | None:
     return await StayRepository(session).get(stay_id)
+
+
+async def stay_cases(session: AsyncSession, stay_ids: list[str]) -> dict[str, list[Case]]:
+    """The receivers' cases of each stay (a list's page, or one stay)."""
+    return await CaseRepository(session).of_stays(stay_ids) if stay_ids else {}
 
 
 async def case_with_stay(session: AsyncSession, case_id: str) -> tuple[Case, PlannedStay] | None:
     case = await CaseRepository(session).get(case_id)
     its_stay = await stay(session, case.stay_id) if case else None
     return None if case is None or its_stay is None else (case, its_stay)
-
-
-async def case_messages(session: AsyncSession, case: Case) -> list[Row]:
-    """The stay's messages as the case's receiver sees them, each with its own kvittens (`acknowledged_at`)."""
-    acked = select(acknowledgements).where(acknowledgements.c.case_id == case.case_id).subquery()
-    query = (
-        select(messages, acked.c.acknowledged_at)
-        .outerjoin(acked, acked.c.message_id == messages.c.message_id)
-        .where(messages.c.stay_id == case.stay_id)
-        .order_by(messages.c.occurred_at, messages.c.message_id)
-    )
-    return [dict(row) for row in (await session.execute(query)).mappings()]
-
-
-async def message(session: AsyncSession, message_id: str) -> Row:
-    return dict((await session.execute(select(messages).where(messages.c.message_id == message_id))).mappings().one())
 
 
 # The column that makes a stay the caller's own patient (ADR 0011): a ward's by the ward it is on, a
@@ -141,21 +127,60 @@ async def stay_list(
     return [stay_from_row(row) for row in (await session.execute(page)).mappings()], total
 
 
-async def stay_messages(session: AsyncSession, stay_id: str) -> list[tuple[Row, list[str]]]:
-    """For the sender: each message of the stay and the cases whose receivers have acknowledged it."""
-    query = (
-        select(messages).where(messages.c.stay_id == stay_id).order_by(messages.c.occurred_at, messages.c.message_id)
-    )
-    rows = [dict(row) for row in (await session.execute(query)).mappings()]
-    acks = select(acknowledgements).where(acknowledgements.c.message_id.in_([r["message_id"] for r in rows]))
-    by_message: dict[str, list[str]] = {}
-    for ack in sorted((await session.execute(acks)).mappings(), key=lambda a: a["case_id"]):
-        by_message.setdefault(ack["message_id"], []).append(ack["case_id"])
-    return [(row, by_message.get(row["message_id"], [])) for row in rows]
-
-
 async def stays_of_month(session: AsyncSession, month: str) -> list[PlannedStay]:
     """Every stay with a notice, a SIP invitation due or a discharge in the month (`YYYY-MM`, in Sweden)."""
     start, end = month_bounds(month)
     in_month = or_(*(stays.c[name].between(start, end) for name in ("notice_sent_at", "sip_due_at", "discharged_at")))
     return [stay_from_row(row) for row in (await session.execute(select(stays).where(in_month))).mappings()]
+
+
+async def patient_stays(
+    session: AsyncSession, owner: tuple[str, str], patient_id: str, limit: int, offset: int
+) -> tuple[list[PlannedStay], int]:
+    """The owner's (role, org) stays of one patient (personnummer or samordningsnummer), newest admission first."""
+    query = select(stays).where(OWN_STAYS[owner[0]] == owner[1], stays.c.patient_id == patient_id)
+    total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
+    page = query.order_by(stays.c.admitted_at.desc(), stays.c.stay_id).limit(limit).offset(offset)
+    return [stay_from_row(row) for row in (await session.execute(page)).mappings()], total
+
+
+@dataclass(frozen=True)
+class DueRow:
+    """One row of the ward's due list: the stay, its cases and everything due on it."""
+
+    stay: PlannedStay
+    cases: list[Case]
+    due: list[DueItem]
+
+
+async def ward_due(
+    session: AsyncSession, ward: str, *, overdue: bool, limit: int, offset: int, now: datetime
+) -> tuple[list[DueRow], int]:
+    """The ward's patients with something due (every party's), overdue first, then by the earliest deadline. The
+    stays that can have nothing due (cancelled, interrupted, discharged with both documents sent) are left out in
+    SQL; what is due depends on the plan's records, so the rest is decided here (as the inbox's `overdue`)."""
+    done = and_(
+        stays.c.status == StayStatus.DISCHARGED.value,
+        stays.c.epicrisis_sent_at.is_not(None),
+        stays.c.medication_list_sent_at.is_not(None),
+    )
+    query = select(stays).where(
+        stays.c.care_unit == ward,
+        stays.c.status != StayStatus.CANCELLED.value,
+        stays.c.interrupted_at.is_(None),
+        ~done,
+    )
+    found = [stay_from_row(row) for row in (await session.execute(query)).mappings()]
+    stay_cases = await CaseRepository(session).of_stays([s.stay_id for s in found]) if found else {}
+    rows = [DueRow(s, stay_cases[s.stay_id], stay_due(s, stay_cases[s.stay_id], now)) for s in found]
+    rows = [r for r in rows if r.due and (not overdue or any(i.overdue for i in r.due))]
+    far = datetime.max.replace(tzinfo=now.tzinfo)
+    rows.sort(
+        key=lambda r: (
+            not any(i.overdue for i in r.due),
+            min((i.due_at for i in r.due if i.due_at), default=far),
+            -r.stay.admitted_at.timestamp(),
+            r.stay.stay_id,
+        )
+    )
+    return rows[offset : offset + limit], len(rows)
