@@ -42,7 +42,7 @@ def test_a_cancelled_stay_closes_the_municipalitys_case_and_cannot_change_after(
     assert (case["status"], case["closed_as"], case["closed_reason"]) == (
         "cancelled",
         "cancelled",
-        "sent for the wrong patient",
+        "the admission notice was cancelled (makulerat): sent for the wrong patient",
     )
 
     again = httpx.post(

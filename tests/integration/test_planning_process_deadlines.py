@@ -5,13 +5,13 @@ admission notice was on time; the SIP invitation counts in follow-up against the
 from datetime import UTC, datetime, timedelta
 
 from svu_shared.contracts import (
-    AdmissionNoticeSent,
     DischargeInformationSent,
     DischargeReadyNotified,
     PatientDischarged,
     PatientTransferred,
 )
 from tests.support.auth import finance, municipality, primary_care, ward
+from tests.support.notices import notice_event
 
 W1, W2, M, VC1, F = ward("W1"), ward("W2"), municipality("1280"), primary_care("VC1"), finance()
 ADMITTED = datetime.fromisoformat("2025-03-01T10:00:00+01:00")
@@ -19,22 +19,8 @@ READY = datetime.fromisoformat("2025-03-03T09:00:00+01:00")
 DISCHARGED = datetime.fromisoformat("2025-03-05T15:00:00+01:00")
 
 
-def notice(stay_id: str, sent_after: timedelta = timedelta(hours=3), **kw) -> AdmissionNoticeSent:  # type: ignore[no-untyped-def]
-    values = dict(
-        stay_id=stay_id,
-        patient_id="191212121212",
-        municipality="1280",
-        care_unit="W1",
-        admitted_at=ADMITTED,
-        sent_at=ADMITTED + sent_after,
-        notice_deadline=ADMITTED + timedelta(hours=24),
-        primary_care_unit="VC1",
-    )
-    return AdmissionNoticeSent(**{**values, **kw})
-
-
 async def test_information_at_discharge_is_due_by_the_end_of_the_discharge_day(planning):
-    await planning.feed(notice("D1"))
+    await planning.feed(notice_event("D1"))
     await planning.feed(DischargeReadyNotified(stay_id="D1", judged_at=READY, sent_at=READY))
     ready = (await planning.http.get("/stays/D1", headers=W1)).json()
     assert (ready["information_due_at"], ready["information_state"], ready["information_overdue"]) == (
@@ -60,12 +46,12 @@ async def test_information_at_discharge_is_due_by_the_end_of_the_discharge_day(p
 
 async def test_the_wards_due_list_holds_each_patient_with_what_is_due_overdue_first_in_words(planning):
     now = datetime.now(UTC)
-    await planning.feed(notice("D2", admitted_at=now - timedelta(days=2), sent_at=now - timedelta(days=2)))
-    await planning.feed(notice("D3"))  # discharge-ready in 2025: the SIP invitation is long overdue
+    await planning.feed(notice_event("D2", admitted_at=now - timedelta(days=2), sent_at=now - timedelta(days=2)))
+    await planning.feed(notice_event("D3"))  # discharge-ready in 2025: the SIP invitation is long overdue
     await planning.feed(DischargeReadyNotified(stay_id="D3", judged_at=READY, sent_at=READY))
-    await planning.feed(notice("D4"))  # transferred away: on W2's list, not W1's
+    await planning.feed(notice_event("D4"))  # transferred away: on W2's list, not W1's
     await planning.feed(PatientTransferred(stay_id="D4", from_care_unit="W1", to_care_unit="W2", transferred_at=READY))
-    await planning.feed(notice("D5"))  # discharged with both documents sent in time: nothing due
+    await planning.feed(notice_event("D5"))  # discharged with both documents sent in time: nothing due
     await planning.feed(PatientDischarged(stay_id="D5", discharged_at=DISCHARGED, destination="home"))
     await planning.feed(
         DischargeInformationSent(stay_id="D5", epicrisis_sent_at=DISCHARGED, medication_list_sent_at=DISCHARGED)
@@ -101,8 +87,8 @@ async def test_the_wards_due_list_holds_each_patient_with_what_is_due_overdue_fi
 
 
 async def test_the_municipalitys_inbox_says_whether_the_notice_was_on_time(planning):
-    await planning.feed(notice("D6", sent_after=timedelta(hours=3)))
-    await planning.feed(notice("D7", sent_after=timedelta(hours=30)))
+    await planning.feed(notice_event("D6", sent_after=timedelta(hours=3)))
+    await planning.feed(notice_event("D7", sent_after=timedelta(hours=30)))
     rows = {c["stay_id"]: c for c in (await planning.http.get("/cases", headers=M)).json()["items"]}
     assert (rows["D6"]["notice_on_time"], rows["D7"]["notice_on_time"]) == (True, False)
     assert (rows["D7"]["notice_sent_at"], rows["D7"]["notice_deadline"]) == (
@@ -112,7 +98,7 @@ async def test_the_municipalitys_inbox_says_whether_the_notice_was_on_time(plann
 
 
 async def test_follow_up_counts_the_sip_invitation_against_the_vardcentral_that_owes_it(planning):
-    await planning.feed(notice("D8"))
+    await planning.feed(notice_event("D8"))
     await planning.feed(DischargeReadyNotified(stay_id="D8", judged_at=READY, sent_at=READY))
     await planning.feed(PatientDischarged(stay_id="D8", discharged_at=DISCHARGED, destination="home"))
     await planning.feed(

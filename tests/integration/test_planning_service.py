@@ -5,12 +5,12 @@ from datetime import datetime, timedelta
 
 from svu_shared.contracts import (
     AdmissionNoticeCorrected,
-    AdmissionNoticeSent,
     DischargeReadyNotified,
     PatientDischarged,
     PatientTransferred,
 )
 from tests.support.auth import finance, municipality, primary_care, ward
+from tests.support.notices import notice_event
 
 W1, M, VC1, VC2, F = ward("W1"), municipality("1280"), primary_care("VC1"), primary_care("VC2"), finance()
 
@@ -18,24 +18,10 @@ ADMITTED = datetime.fromisoformat("2025-03-01T10:00:00+01:00")
 READY = datetime.fromisoformat("2025-03-03T09:00:00+01:00")
 
 
-def notice(stay_id: str, sent_after: timedelta = timedelta(hours=3), **kw) -> AdmissionNoticeSent:  # type: ignore[no-untyped-def]
-    values = dict(
-        stay_id=stay_id,
-        patient_id="191212121212",
-        municipality="1280",
-        care_unit="W1",
-        admitted_at=ADMITTED,
-        sent_at=ADMITTED + sent_after,
-        notice_deadline=ADMITTED + timedelta(hours=24),
-        primary_care_unit="VC1",
-    )
-    return AdmissionNoticeSent(**{**values, **kw})
-
-
 async def test_a_ready_notice_before_its_admission_notice_is_kept_and_both_receivers_get_a_case(planning):
     await planning.feed(DischargeReadyNotified(stay_id="S1", judged_at=READY, sent_at=READY))
     assert (await planning.http.get("/stays/S1", headers=W1)).status_code == 404  # parked, not dropped
-    await planning.feed(notice("S1"))
+    await planning.feed(notice_event("S1"))
     stay = (await planning.http.get("/stays/S1", headers=W1)).json()
     assert (stay["status"], stay["ready_at"], stay["sip_due_at"]) == (
         "discharge_ready",
@@ -52,7 +38,7 @@ async def test_a_ready_notice_before_its_admission_notice_is_kept_and_both_recei
 
 
 async def test_the_receivers_inbox_shows_what_is_due_and_overdue(planning):
-    await planning.feed(notice("S2"))
+    await planning.feed(notice_event("S2"))
     await planning.feed(DischargeReadyNotified(stay_id="S2", judged_at=READY, sent_at=READY))
     [vc] = (await planning.http.get("/cases", headers=VC1)).json()["items"]
     assert [(d["what"], d["due_at"], d["overdue"]) for d in vc["due"]] == [
@@ -68,7 +54,7 @@ async def test_the_receivers_inbox_shows_what_is_due_and_overdue(planning):
 
 
 async def test_the_plan_records_with_their_rules_and_events(planning):
-    await planning.feed(notice("S3"))
+    await planning.feed(notice_event("S3"))
     await planning.feed(DischargeReadyNotified(stay_id="S3", judged_at=READY, sent_at=READY))
     invite = {"meeting_at": "2025-03-05T10:00:00+01:00", "invitees": ["the patient", "1280"]}
     early = await planning.http.put("/stays/S3/sip-invitation", json=invite, headers=VC1)
@@ -117,7 +103,7 @@ async def test_the_plan_records_with_their_rules_and_events(planning):
 
 
 async def test_kvittens_per_receiver_and_message_and_the_sender_sees_who_read_what(planning):
-    admission = await planning.feed(notice("S4"))
+    admission = await planning.feed(notice_event("S4"))
     case_id = "S4:municipality:1280"
     [message] = (await planning.http.get(f"/cases/{case_id}/messages", headers=M)).json()
     assert (message["message_id"], message["acknowledged_at"]) == (admission.id, None)
@@ -135,7 +121,7 @@ async def test_kvittens_per_receiver_and_message_and_the_sender_sees_who_read_wh
 
 
 async def test_a_corrected_vardcentral_closes_the_former_case_and_opens_one_for_the_new(planning):
-    await planning.feed(notice("S5"))
+    await planning.feed(notice_event("S5"))
     await planning.feed(
         AdmissionNoticeCorrected(
             stay_id="S5",
@@ -166,7 +152,7 @@ async def test_a_corrected_vardcentral_closes_the_former_case_and_opens_one_for_
 
 async def test_the_wards_list_is_filtered_and_paged_and_follow_up_counts_per_unit(planning):
     for i in range(5):
-        await planning.feed(notice(f"L{i}", sent_after=timedelta(hours=30 if i < 2 else 2)))
+        await planning.feed(notice_event(f"L{i}", sent_after=timedelta(hours=30 if i < 2 else 2)))
     await planning.feed(PatientTransferred(stay_id="L4", from_care_unit="W1", to_care_unit="W2", transferred_at=READY))
     await planning.feed(DischargeReadyNotified(stay_id="L4", judged_at=READY, sent_at=READY))
     await planning.feed(

@@ -46,3 +46,24 @@ def notify_ready(
         )
         assert answer.status_code == 201, answer.text
     return answer.json()  # type: ignore[no-any-return]
+
+
+def notice_event(stay_id: str, sent_after=None, **kw):  # type: ignore[no-untyped-def]
+    """The admission notice as the planning service receives it (an event, not a ward's POST): admitted
+    2025-03-01 10:00 in Malmö by ward W1 with vårdcentral VC1, sent 3 hours later, on time."""
+    from datetime import datetime, timedelta
+
+    from svu_shared.contracts import AdmissionNoticeSent
+
+    admitted = datetime.fromisoformat("2025-03-01T10:00:00+01:00")
+    values = dict(
+        stay_id=stay_id,
+        patient_id="191212121212",
+        municipality="1280",
+        care_unit="W1",
+        admitted_at=admitted,
+        sent_at=admitted + (timedelta(hours=3) if sent_after is None else sent_after),
+        notice_deadline=admitted + timedelta(hours=24),
+        primary_care_unit="VC1",
+    )
+    return AdmissionNoticeSent(**{**values, **kw})
