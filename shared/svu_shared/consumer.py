@@ -74,13 +74,13 @@ class EventConsumer:
         self.applied = 0
         self.retrying: dict[str, Retry] = {}  # by event id
         self._last_progress = time.monotonic()
-        self._in_hand = 0  # records fetched and not yet committed
 
     # --- progress, for metrics and readiness ---
 
     def stalled_for(self, now: float | None = None) -> float:
         """Seconds without progress while there is work: a batch in hand or lag on the broker. 0 when idle."""
-        has_work = self._in_hand > 0 or any(lag > 0 for lag in self.metrics.consumer_lag.values())
+        # A batch in hand is one with an oldest unapplied event (set while it is applied, cleared at its commit).
+        has_work = bool(self.metrics.oldest_unapplied) or any(lag > 0 for lag in self.metrics.consumer_lag.values())
         return max(0.0, (now or time.monotonic()) - self._last_progress) if has_work else 0.0
 
     def _progressed(self) -> None:
@@ -99,12 +99,10 @@ class EventConsumer:
                 # stop (SIGTERM) between batches leaves nothing half-applied and nothing applied uncommitted
                 # beyond what the inbox dedups on redelivery.
                 where = (tp.topic, tp.partition)
-                self._in_hand = len(records)
                 self.metrics.oldest_unapplied[where] = _produced_at(records[0])
                 await self.handle_batch(records, producer_ready, stop)
                 await consumer.commit({tp: records[-1].offset + 1})
                 self.metrics.oldest_unapplied.pop(where, None)
-                self._in_hand = 0
                 self._progressed()
                 if stop.is_set():
                     return

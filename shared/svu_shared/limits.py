@@ -9,7 +9,7 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from svu_shared.problems import MEDIA_TYPE, problem_body
+from svu_shared.problems import MEDIA_TYPE, invalid_body, problem_body
 
 NUL_IN_JSON = b"\\u0000"
 
@@ -61,7 +61,7 @@ class InputLimits:
             chunk = message.get("body", b"")
             seen += len(chunk)
             if seen > self.max_bytes:
-                raise Refused(413, f"the request body is larger than {self.max_bytes} bytes")
+                raise self._too_large()
             chunks.append(chunk)
             if not message.get("more_body", False):
                 break
@@ -70,10 +70,13 @@ class InputLimits:
             raise Refused(422, _nul("body"))
         return body
 
+    def _too_large(self) -> Refused:
+        return Refused(413, f"the request body is larger than {self.max_bytes} bytes")
+
     def _check_head(self, scope: Scope) -> None:
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            raise Refused(413, f"the request body is larger than {self.max_bytes} bytes")
+            raise self._too_large()
         if "\x00" in scope["path"]:
             raise Refused(422, _nul("path"))
         query = scope.get("query_string", b"")
@@ -86,11 +89,12 @@ def _nul(where: str) -> list[dict]:
 
 
 async def _answer(send: Send, refused: Refused) -> None:
-    if isinstance(refused.detail, list):
-        where = ".".join(refused.detail[0]["loc"])
-        body = json.dumps(problem_body(422, f"{where}: {refused.detail[0]['msg']}", errors=refused.detail)).encode()
-    else:
-        body = json.dumps(problem_body(refused.status, str(refused.detail))).encode()
+    problem = (
+        invalid_body(refused.detail)
+        if isinstance(refused.detail, list)
+        else problem_body(refused.status, str(refused.detail))
+    )
+    body = json.dumps(problem).encode()
     headers = [(b"content-type", MEDIA_TYPE.encode()), (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": refused.status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

@@ -51,10 +51,15 @@ def field_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in errors]
 
 
-def invalid(errors: list[dict[str, Any]]) -> JSONResponse:
+def invalid_body(errors: list[dict[str, Any]]) -> dict[str, Any]:
+    """The 422 problem: each field with its rule in `detail` ("body.reason: …; …") and in `errors`."""
     listed = field_errors(errors)
     detail = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in listed)
-    return problem(422, detail or "invalid input", errors=listed)
+    return problem_body(422, detail or "invalid input", errors=listed)
+
+
+def invalid(errors: list[dict[str, Any]]) -> JSONResponse:
+    return JSONResponse(jsonable_encoder(invalid_body(errors)), 422, media_type=MEDIA_TYPE)
 
 
 def install(app: FastAPI) -> None:

@@ -168,5 +168,5 @@ def test_stalled_only_with_work_and_no_progress():
     consumer.metrics.consumer_lag[("svu.admission", 0)] = 3
     assert consumer.stalled_for(now) == pytest.approx(100)
     consumer.metrics.consumer_lag[("svu.admission", 0)] = 0
-    consumer._in_hand = 1
+    consumer.metrics.oldest_unapplied[("svu.admission", 0)] = now  # a batch in hand
     assert consumer.stalled_for(now) == pytest.approx(100)
