@@ -9,20 +9,6 @@ import pytest
 from deploy.local_system import ROOT, SERVICES, TEST_PORTS, ServiceProcess, service_processes
 from tests.support.realparts import Kafka, Postgres
 
-# Which real part a test needs, as a marker (architecture §5): `make unit` deselects "postgres" and "kafka" and so
-# runs the SQLite leg of the service suites with the unit tests, without a broker or a PostgreSQL server.
-MARKERS = {
-    "postgres": "needs the real PostgreSQL server (the postgres fixture, or the postgresql leg of `database`)",
-    "kafka": "needs a real Kafka broker (the kafka fixture, or tests/fault's three-node cluster)",
-    "sqlite": "the SQLite leg of a suite run on both databases (embedded, a file per service)",
-}
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    for name, meaning in MARKERS.items():
-        config.addinivalue_line("markers", f"{name}: {meaning}")
-
-
 # The fixtures that start a real part, and the marker of the tests using them (tests/fault's `cluster` is the
 # three-node broker).
 REAL_PARTS = {"postgres": "postgres", "kafka": "kafka", "cluster": "kafka"}
