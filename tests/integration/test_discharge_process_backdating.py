@@ -3,23 +3,17 @@ it; a paper notice's earlier send time is a separate, reasoned backdating, once 
 on SQLite, through the HTTP API, with what the service published read from its outbox."""
 
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
-from svu_shared.contracts import AdmissionNoticeSent
 from tests.support.auth import municipality, ward
+from tests.support.notices import notice_event
 
 W = ward("W")
 JUDGED = "2025-03-03T08:30:00+01:00"
 
 
-def _notice(stay_id: str) -> AdmissionNoticeSent:
-    return AdmissionNoticeSent(
-        stay_id=stay_id,
-        patient_id="191212121212",
-        municipality="1280",
-        care_unit="W",
-        admitted_at="2025-03-01T10:00:00+01:00",
-        sent_at="2025-03-01T12:00:00+01:00",
-    )
+# The ward W's notice for Malmö, as the discharge service receives it.
+_notice = partial(notice_event, care_unit="W", primary_care_unit=None, sent_after=timedelta(hours=2))
 
 
 def _at(value: str) -> datetime:

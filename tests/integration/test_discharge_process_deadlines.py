@@ -2,23 +2,17 @@
 calendar day in Sweden; GET /stays/{id} says whether it came in time, came late, is due or is overdue. On
 PostgreSQL and on SQLite."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from functools import partial
 
-from svu_shared.contracts import AdmissionNoticeSent
 from tests.support.auth import municipality, ward
+from tests.support.notices import notice_event
 
 W = ward("W")
 
 
-def _notice(stay_id: str) -> AdmissionNoticeSent:
-    return AdmissionNoticeSent(
-        stay_id=stay_id,
-        patient_id="191212121212",
-        municipality="1280",
-        care_unit="W",
-        admitted_at="2025-03-01T10:00:00+01:00",
-        sent_at="2025-03-01T12:00:00+01:00",
-    )
+# The ward W's notice for Malmö, as the discharge service receives it.
+_notice = partial(notice_event, care_unit="W", primary_care_unit=None, sent_after=timedelta(hours=2))
 
 
 async def _information(discharge, stay_id: str) -> dict:  # type: ignore[no-untyped-def]

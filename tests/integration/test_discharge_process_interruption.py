@@ -1,25 +1,21 @@
 """ADR 0015: the discharge service follows the admission service's avbrott i processen, on PostgreSQL and on SQLite:
 after death or declined support nothing more is recorded on the stay; after a move the new municipality reads it."""
 
+from datetime import timedelta
+from functools import partial
+
 import pytest
 
-from svu_shared.contracts import AdmissionNoticeSent
 from svu_shared.contracts.admission import ProcessInterrupted
 from tests.support.auth import municipality, ward
+from tests.support.notices import notice_event
 
 W = ward("W")
 AT = "2025-03-04T10:15:00+01:00"
 
 
-def _notice(stay_id: str) -> AdmissionNoticeSent:
-    return AdmissionNoticeSent(
-        stay_id=stay_id,
-        patient_id="191212121212",
-        municipality="1280",
-        care_unit="W",
-        admitted_at="2025-03-01T10:00:00+01:00",
-        sent_at="2025-03-01T12:00:00+01:00",
-    )
+# The ward W's notice for Malmö, as the discharge service receives it.
+_notice = partial(notice_event, care_unit="W", primary_care_unit=None, sent_after=timedelta(hours=2))
 
 
 @pytest.mark.parametrize(
