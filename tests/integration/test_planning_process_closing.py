@@ -8,13 +8,13 @@ from datetime import datetime, timedelta
 from svu_shared.contracts import (
     AdmissionNoticeCancelled,
     AdmissionNoticeCorrected,
-    AdmissionNoticeSent,
     DischargeReadyNotified,
     PatientDischarged,
 )
 from svu_shared.contracts.admission import ProcessInterrupted
 from svu_shared.local_issuer import token
 from tests.support.auth import municipality, primary_care, ward
+from tests.support.notices import notice_event
 
 W1, M, LUND, VC1, VC2 = ward("W1"), municipality("1280"), municipality("1281"), primary_care("VC1"), primary_care("VC2")
 ADMITTED = datetime.fromisoformat("2025-03-01T10:00:00+01:00")
@@ -26,18 +26,7 @@ def user(role: str, org: str, subject: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token(role, org, subject=subject)}"}
 
 
-def notice(stay_id: str, **kw) -> AdmissionNoticeSent:  # type: ignore[no-untyped-def]
-    values = dict(
-        stay_id=stay_id,
-        patient_id="191212121212",
-        municipality="1280",
-        care_unit="W1",
-        admitted_at=ADMITTED,
-        sent_at=ADMITTED + timedelta(hours=3),
-        notice_deadline=ADMITTED + timedelta(hours=24),
-        primary_care_unit="VC1",
-    )
-    return AdmissionNoticeSent(**{**values, **kw})
+notice = notice_event  # the planning suites' notice: Malmö, ward W1, vårdcentral VC1
 
 
 async def cases_of(planning, stay_id: str, *who: dict[str, str]) -> dict[str, dict]:  # type: ignore[no-untyped-def]

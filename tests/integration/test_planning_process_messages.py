@@ -4,10 +4,12 @@ recording the person; a party's own messages never unread for it; what is new to
 the stay. Users act through the HTTP API, each with the subject of their token."""
 
 from datetime import datetime, timedelta
+from functools import partial
 
-from svu_shared.contracts import AdmissionNoticeSent, DischargeReadyNotified
+from svu_shared.contracts import DischargeReadyNotified
 from svu_shared.contracts.discharge import DischargeReadyBackdated
 from svu_shared.local_issuer import token
+from tests.support.notices import notice_event
 
 ADMITTED = datetime.fromisoformat("2025-03-01T10:00:00+01:00")
 READY_RECEIVED = datetime.fromisoformat("2025-03-03T13:20:00+01:00")
@@ -24,18 +26,7 @@ ANNA = user("primary_care", "VC1", "anna@vc1")
 LUND = user("municipality", "1281", "kim@lund")
 
 
-def notice(stay_id: str) -> AdmissionNoticeSent:
-    return AdmissionNoticeSent(
-        stay_id=stay_id,
-        patient_id="191212121212",
-        municipality="1280",
-        care_unit="W1",
-        admitted_at=ADMITTED,
-        sent_at=ADMITTED + timedelta(hours=3),
-        notice_deadline=ADMITTED + timedelta(hours=24),
-        primary_care_unit="VC1",
-        patient_name="Nils Nilsson",
-    )
+notice = partial(notice_event, patient_name="Nils Nilsson")
 
 
 async def send(planning, headers, stay_id: str, text: str, to: str = "all"):  # type: ignore[no-untyped-def]

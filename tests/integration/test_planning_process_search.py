@@ -4,9 +4,11 @@ protected identity; the receivers' planeringsunderlag beside the ward's kartläg
 follow-up date."""
 
 from datetime import datetime, timedelta
+from functools import partial
 
-from svu_shared.contracts import AdmissionNoticeSent, DischargeReadyNotified, PatientDischarged
+from svu_shared.contracts import DischargeReadyNotified, PatientDischarged
 from tests.support.auth import finance, municipality, primary_care, ward
+from tests.support.notices import notice_event
 
 W1, M, LUND, VC1, F = ward("W1"), municipality("1280"), municipality("1281"), primary_care("VC1"), finance()
 ADMITTED = datetime.fromisoformat("2025-03-01T10:00:00+01:00")
@@ -14,18 +16,7 @@ READY = datetime.fromisoformat("2025-03-03T09:00:00+01:00")
 NILS, SAMORDNING = "191212121212", "197010632391"
 
 
-def notice(stay_id: str, patient_id: str = NILS, **kw) -> AdmissionNoticeSent:  # type: ignore[no-untyped-def]
-    values = dict(
-        stay_id=stay_id,
-        patient_id=patient_id,
-        municipality="1280",
-        care_unit="W1",
-        admitted_at=ADMITTED,
-        sent_at=ADMITTED + timedelta(hours=3),
-        notice_deadline=ADMITTED + timedelta(hours=24),
-        primary_care_unit="VC1",
-    )
-    return AdmissionNoticeSent(**{**values, **kw})
+notice = partial(notice_event, patient_id=NILS)
 
 
 async def test_a_municipality_finds_its_residents_stays_by_patient_id_in_the_body_audited(planning):
