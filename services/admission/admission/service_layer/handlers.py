@@ -51,14 +51,12 @@ async def correct_notice(
     session: AsyncSession, stay_id: str, changes: dict[str, object], reason: str, at: datetime, may_see: MaySee
 ) -> AdmissionNotice | None:
     """Rättelse of the fields in `changes` (ADR 0010); receivers get the corrected times and their deadline."""
-    notices = NoticeRepository(session)
-    if (notice := await _visible(notices, stay_id, may_see)) is None:
-        return None
-    new = notice.correct(changes, at)
-    await notices.save(new)
-    await _publish(
+    return await _change(
         session,
-        AdmissionNoticeCorrected(
+        stay_id,
+        may_see,
+        lambda notice: notice.correct(changes, at),
+        lambda _, new: AdmissionNoticeCorrected(
             stay_id=stay_id,
             admitted_at=new.admitted_at,
             support_needed_judged_at=new.support_needed_judged_at,
@@ -68,37 +66,34 @@ async def correct_notice(
             corrected_at=at,
         ),
     )
-    return await _stored(notices, stay_id)
 
 
 async def cancel_notice(
     session: AsyncSession, stay_id: str, reason: str, at: datetime, may_see: MaySee
 ) -> AdmissionNotice | None:
     """Makulering: the receivers' cases close."""
-    notices = NoticeRepository(session)
-    if (notice := await _visible(notices, stay_id, may_see)) is None:
-        return None
-    await notices.save(notice.cancel(reason, at))
-    await _publish(session, AdmissionNoticeCancelled(stay_id=stay_id, reason=reason, cancelled_at=at))
-    return await _stored(notices, stay_id)
+    return await _change(
+        session,
+        stay_id,
+        may_see,
+        lambda notice: notice.cancel(reason, at),
+        lambda _, __: AdmissionNoticeCancelled(stay_id=stay_id, reason=reason, cancelled_at=at),
+    )
 
 
 async def transfer_patient(
     session: AsyncSession, stay_id: str, to_unit: str, at: datetime, may_see: MaySee
 ) -> AdmissionNotice | None:
     """The patient moves to another ward; the stay and its cases stay (domain §2)."""
-    notices = NoticeRepository(session)
-    if (notice := await _visible(notices, stay_id, may_see)) is None:
-        return None
-    moved = notice.transfer(to_unit)
-    await notices.save(moved)
-    await _publish(
+    return await _change(
         session,
-        PatientTransferred(
-            stay_id=stay_id, from_care_unit=notice.care_unit, to_care_unit=moved.care_unit, transferred_at=at
+        stay_id,
+        may_see,
+        lambda notice: notice.transfer(to_unit),
+        lambda old, new: PatientTransferred(
+            stay_id=stay_id, from_care_unit=old.care_unit, to_care_unit=new.care_unit, transferred_at=at
         ),
     )
-    return await _stored(notices, stay_id)
 
 
 async def interrupt_process(
@@ -113,17 +108,15 @@ async def interrupt_process(
 ) -> AdmissionNotice | None:
     """Avbrott i processen (ADR 0015): the receivers' cases close; on a move the new municipality becomes the
     stay's, and with it who may see the stay (ADR 0011)."""
-    notices = NoticeRepository(session)
-    if (notice := await _visible(notices, stay_id, may_see)) is None:
-        return None
-    await notices.save(notice.interrupt(reason, note, at, by_ward, new_municipality))
-    await _publish(
+    return await _change(
         session,
-        ProcessInterrupted(
+        stay_id,
+        may_see,
+        lambda notice: notice.interrupt(reason, note, at, by_ward, new_municipality),
+        lambda _, __: ProcessInterrupted(
             stay_id=stay_id, reason=reason, note=note, new_municipality=new_municipality, interrupted_at=at
         ),
     )
-    return await _stored(notices, stay_id)
 
 
 async def find_stays(session: AsyncSession, patient_id: str, may_see: MaySee) -> list[AdmissionNotice]:
@@ -150,3 +143,20 @@ async def _stored(notices: NoticeRepository, stay_id: str) -> AdmissionNotice:
 
 async def _publish(session: AsyncSession, event: IntegrationEvent) -> None:
     await add_to_outbox(session, messaging.outbox, event)
+
+
+async def _change(
+    session: AsyncSession,
+    stay_id: str,
+    may_see: MaySee,
+    change: Callable[[AdmissionNotice], AdmissionNotice],
+    event: Callable[[AdmissionNotice, AdmissionNotice], IntegrationEvent],
+) -> AdmissionNotice | None:
+    """A ward's change to a sent notice: the domain's `change`, saved with the `event` of the old and new notice."""
+    notices = NoticeRepository(session)
+    if (notice := await _visible(notices, stay_id, may_see)) is None:
+        return None
+    new = change(notice)
+    await notices.save(new)
+    await _publish(session, event(notice, new))
+    return await _stored(notices, stay_id)

@@ -182,7 +182,6 @@ class DischargeTimeline:
         self._check_not_ended("a discharge")
         if self.status is Status.DISCHARGED:
             raise DischargeRuleBroken("the patient is already discharged; a stay has one discharge")
-        self._check_open("a discharge")
         if self.ready_since and discharged_at < self.ready_since:
             raise DischargeRuleBroken("discharged_at cannot be before the discharge-ready notice")
         return replace(self, status=Status.DISCHARGED, discharged_at=discharged_at, destination=destination)

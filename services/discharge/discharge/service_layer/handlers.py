@@ -46,13 +46,13 @@ async def notify_ready(
 ) -> DischargeTimeline | None:
     """Underrättelse om utskrivningsklar: its send time, the server's time of receipt, starts the payment clock
     (domain §2)."""
-    timelines = TimelineRepository(session)
-    if (timeline := await _visible(timelines, stay_id, may_see)) is None:
-        return None
-    ready = timeline.notify_ready(judged_at, received_at)
-    await timelines.save(ready)
-    await _publish(session, DischargeReadyNotified(stay_id=stay_id, judged_at=judged_at, sent_at=received_at))
-    return ready
+    return await _record(
+        session,
+        stay_id,
+        may_see,
+        lambda t: t.notify_ready(judged_at, received_at),
+        lambda _: DischargeReadyNotified(stay_id=stay_id, judged_at=judged_at, sent_at=received_at),
+    )
 
 
 async def backdate_ready(
@@ -60,47 +60,40 @@ async def backdate_ready(
 ) -> DischargeTimeline | None:
     """Rättelse av sändningstid: the latest period's notice was sent earlier, on paper (ADR 0015). Every party gets
     the earlier time with the receipt time of the notice it corrects; billing counts from it."""
-    timelines = TimelineRepository(session)
-    if (timeline := await _visible(timelines, stay_id, may_see)) is None:
-        return None
-    backdated = timeline.backdate(sent_at, reason, now)
-    await timelines.save(backdated)
-    assert timeline.ready_received_at is not None  # the timeline refuses a backdating without a notice
-    await _publish(
-        session,
-        DischargeReadyBackdated(
-            stay_id=stay_id, sent_at=sent_at, received_at=timeline.ready_received_at, reason=reason, corrected_at=now
-        ),
-    )
-    return backdated
+
+    def backdated(t: DischargeTimeline) -> DischargeReadyBackdated:
+        assert t.ready_received_at is not None  # the timeline refuses a backdating without a notice
+        return DischargeReadyBackdated(
+            stay_id=stay_id, sent_at=sent_at, received_at=t.ready_received_at, reason=reason, corrected_at=now
+        )
+
+    return await _record(session, stay_id, may_see, lambda t: t.backdate(sent_at, reason, now), backdated)
 
 
 async def withdraw_ready(
     session: AsyncSession, stay_id: str, reason: str, at: datetime, may_see: MaySee
 ) -> DischargeTimeline | None:
     """Återkallelse: the patient's condition changed; a new notice opens a new ready period."""
-    timelines = TimelineRepository(session)
-    if (timeline := await _visible(timelines, stay_id, may_see)) is None:
-        return None
-    withdrawn = timeline.withdraw(at)
-    await timelines.save(withdrawn)
-    await _publish(session, DischargeReadyWithdrawn(stay_id=stay_id, withdrawn_at=at, reason=reason))
-    return withdrawn
+    return await _record(
+        session,
+        stay_id,
+        may_see,
+        lambda t: t.withdraw(at),
+        lambda _: DischargeReadyWithdrawn(stay_id=stay_id, withdrawn_at=at, reason=reason),
+    )
 
 
 async def change_estimated_date(
     session: AsyncSession, stay_id: str, estimated: date, at: datetime, may_see: MaySee
 ) -> DischargeTimeline | None:
     """Beräknat utskrivningsdatum: told to all as soon as it changes (domain §2)."""
-    timelines = TimelineRepository(session)
-    if (timeline := await _visible(timelines, stay_id, may_see)) is None:
-        return None
-    changed = timeline.estimate(estimated)
-    await timelines.save(changed)
-    await _publish(
-        session, EstimatedDischargeDateChanged(stay_id=stay_id, estimated_discharge_date=estimated, changed_at=at)
+    return await _record(
+        session,
+        stay_id,
+        may_see,
+        lambda t: t.estimate(estimated),
+        lambda _: EstimatedDischargeDateChanged(stay_id=stay_id, estimated_discharge_date=estimated, changed_at=at),
     )
-    return changed
 
 
 async def send_information(
@@ -111,31 +104,45 @@ async def send_information(
     may_see: MaySee,
 ) -> DischargeTimeline | None:
     """Information vid utskrivning: when each document was sent, no later than the day of discharge (domain §2)."""
-    timelines = TimelineRepository(session)
-    if (timeline := await _visible(timelines, stay_id, may_see)) is None:
-        return None
-    informed = timeline.information_sent(epicrisis_sent_at, medication_list_sent_at)
-    await timelines.save(informed)
-    await _publish(
+    return await _record(
         session,
-        DischargeInformationSent(
+        stay_id,
+        may_see,
+        lambda t: t.information_sent(epicrisis_sent_at, medication_list_sent_at),
+        lambda _: DischargeInformationSent(
             stay_id=stay_id, epicrisis_sent_at=epicrisis_sent_at, medication_list_sent_at=medication_list_sent_at
         ),
     )
-    return informed
 
 
 async def discharge_patient(
     session: AsyncSession, stay_id: str, discharged_at: datetime, destination: Destination, may_see: MaySee
 ) -> DischargeTimeline | None:
     """Utskrivning with its destination; a stay has one discharge."""
+    return await _record(
+        session,
+        stay_id,
+        may_see,
+        lambda t: t.discharge(discharged_at, destination),
+        lambda _: PatientDischarged(stay_id=stay_id, discharged_at=discharged_at, destination=destination),
+    )
+
+
+async def _record(
+    session: AsyncSession,
+    stay_id: str,
+    may_see: MaySee,
+    change: Callable[[DischargeTimeline], DischargeTimeline],
+    event: Callable[[DischargeTimeline], IntegrationEvent],
+) -> DischargeTimeline | None:
+    """A ward's record: the domain's `change` to the stay's timeline, saved with the `event` of the new timeline."""
     timelines = TimelineRepository(session)
     if (timeline := await _visible(timelines, stay_id, may_see)) is None:
         return None
-    discharged = timeline.discharge(discharged_at, destination)
-    await timelines.save(discharged)
-    await _publish(session, PatientDischarged(stay_id=stay_id, discharged_at=discharged_at, destination=destination))
-    return discharged
+    new = change(timeline)
+    await timelines.save(new)
+    await add_to_outbox(session, messaging.outbox, event(new))
+    return new
 
 
 async def get_timeline(session: AsyncSession, stay_id: str, may_see: MaySee) -> DischargeTimeline | None:
@@ -147,10 +154,6 @@ async def _visible(
 ) -> DischargeTimeline | None:
     timeline = await timelines.get(stay_id, lock=lock)
     return timeline if timeline is not None and may_see(timeline) else None
-
-
-async def _publish(session: AsyncSession, event: IntegrationEvent) -> None:
-    await add_to_outbox(session, messaging.outbox, event)
 
 
 # --- the admission events this service follows (ADR 0010: who may act, the estimated date, the cancellation;
