@@ -5,3 +5,8 @@ raise it; the HTTP layer answers every subclass the same way: 409, problem+json,
 
 class RuleBroken(Exception):
     """A process rule says no to this command now (domain §2); the message names the rule."""
+
+
+# The interruptions (avbrott i processen, domain §2) after which a stay's SVU process has ended, in words for the
+# rule a later change breaks; a move to another municipality does not end it.
+ENDING_INTERRUPTIONS = {"declined_support": "the patient declined support", "died": "the patient died"}

@@ -6,7 +6,7 @@ API answers with 409 and this message."""
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
-from svu_shared.rules import RuleBroken
+from svu_shared.rules import ENDING_INTERRUPTIONS, RuleBroken
 
 # Domain §2: within 24 h of admission, or of the physician's later judgement that the patient will need support.
 NOTICE_DEADLINE = timedelta(hours=24)
@@ -27,8 +27,6 @@ POSTED = (
     "protected_identity",
 )
 CORRECTABLE = ("admitted_at", "support_needed_judged_at", "primary_care_unit")
-# The interruptions after which the stay's SVU process has ended, in the words a refusal names (ADR 0015).
-ENDING_INTERRUPTIONS = {"declined_support": "the patient declined support", "died": "the patient died"}
 
 
 class NoticeRuleBroken(RuleBroken):

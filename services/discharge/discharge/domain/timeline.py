@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from discharge.domain.information import InformationDeadline, information_deadline
 from svu_shared.facts import DuplicateEvent, RejectedEvent
-from svu_shared.rules import RuleBroken
+from svu_shared.rules import ENDING_INTERRUPTIONS, RuleBroken
 
 
 class DischargeRuleBroken(RuleBroken):
@@ -26,10 +26,6 @@ class Status(StrEnum):
     DISCHARGED = "discharged"
     CANCELLED = "cancelled"
     INTERRUPTED = "interrupted"  # declined support or died before discharge: the SVU process has ended
-
-
-# The interruptions after which nothing more is recorded, in the words a refusal names (ADR 0015).
-ENDING_INTERRUPTIONS = {"declined_support": "the patient declined support", "died": "the patient died"}
 
 
 @dataclass(frozen=True)
