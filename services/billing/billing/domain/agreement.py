@@ -6,6 +6,7 @@ Agreement files live in services/billing/agreements/; `adapters/agreement_files.
 from dataclasses import dataclass, field
 from datetime import date, time
 from decimal import Decimal
+from typing import Literal
 
 from svu_shared.rules import RuleBroken
 
@@ -79,7 +80,7 @@ class Agreement:
             raise AgreementError(f"agreement {self.id}: the period in force must lie inside its validity")
 
     @property
-    def status(self) -> str:
+    def status(self) -> Literal["in_force", "proposal"]:
         return "proposal" if self.in_force_from is None else "in_force"
 
     def rules_for(self, care_type: str) -> RuleSet:

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Literal
 
 from billing.domain.agreement import DayAmounts
 from svu_shared.rules import RuleBroken
@@ -23,7 +24,7 @@ class DayAmountEntry:
     added_at: datetime | None = None
 
     @property
-    def origin(self) -> str:
+    def origin(self) -> Literal["package", "database"]:
         return "package" if self.added_by is None else "database"
 
 

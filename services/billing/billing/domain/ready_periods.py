@@ -124,21 +124,17 @@ def stay_timeline(stay_id: str, facts: Iterable[StayFact]) -> StayTimeline:
     periods: list[ReadyPeriod] = []
     moves: list[Move] = []
 
-    def close(at: datetime, by: str, note: str = "") -> None:
-        nonlocal opened
+    def period(closed_at: datetime | None, by: str | None, note: str = "") -> ReadyPeriod:
+        """The open period, closed at `closed_at` by `by` (None: still open), marked when its notice was backdated."""
         assert opened is not None
         b = backdated.get(opened.event_id)
-        periods.append(
-            ReadyPeriod(
-                opened.at,
-                at,
-                opened.event_id,
-                by,
-                b.received_at if b else None,
-                b.reason if b else None,
-                note,
-            )
+        return ReadyPeriod(
+            opened.at, closed_at, opened.event_id, by, b.received_at if b else None, b.reason if b else None, note
         )
+
+    def close(at: datetime, by: str, note: str = "") -> None:
+        nonlocal opened
+        periods.append(period(at, by, note))
         opened = None
 
     for fact in ordered:
@@ -182,10 +178,7 @@ def stay_timeline(stay_id: str, facts: Iterable[StayFact]) -> StayTimeline:
             if opened is not None:
                 close(fact.at, fact.event_id)
     if opened is not None:
-        b = backdated.get(opened.event_id)
-        periods.append(
-            ReadyPeriod(opened.at, None, opened.event_id, None, b.received_at if b else None, b.reason if b else None)
-        )
+        periods.append(period(None, None))
     others = tuple(
         f.event_id for f in given if f.kind in (FactKind.PROCESS_INTERRUPTED, FactKind.DISCHARGE_READY_BACKDATED)
     )

@@ -7,7 +7,6 @@ Every figure is Decimal; amounts are rounded half-up to öre once, per billed gr
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from billing.domain.agreement import Agreement, AgreementError, DayAmounts, RuleSet
@@ -63,7 +62,7 @@ def money(days: Decimal, day_amount: Decimal) -> Decimal:
 
 def check_valid(agreement: Agreement, period: Month) -> None:
     """ADR 0008: an agreement settles only months inside its validity."""
-    if not agreement.covers(date(period.year, period.month, 1)):
+    if not agreement.covers(period.first_day):
         raise AgreementError(
             f"agreement {agreement.id} is valid {agreement.valid_from}..{agreement.valid_to or ''}, not for {period}"
         )

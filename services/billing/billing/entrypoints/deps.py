@@ -14,16 +14,17 @@ from svu_shared.auth import Principal
 from svu_shared.deps import role
 from svu_shared.errors import unprocessable
 
-# Settlements, invoices and follow-up carry no clinical field: finance reads them, admin too (ADR 0011).
-FOR_FINANCE = [Depends(role("finance", "admin"))]
-# A stay's ready periods also for the stay's own municipality: disputes are settled on the events (domain §4).
-ReadyPeriodsReader = Annotated[Principal, Depends(role("finance", "admin", "municipality"))]
-# What a municipality sees of its own bills (ADR 0016): finance and admin see every municipality's.
+# Settlements, invoices and follow-up carry no clinical field: finance reads them, admin too (ADR 0011). One
+# dependency, so a route of a FOR_FINANCE router that also asks for the caller checks the role once.
+_finance = role("finance", "admin")
+FOR_FINANCE = [Depends(_finance)]
+# What a municipality sees of its own bills and of its stays' ready periods (disputes are settled on the events,
+# domain §4; ADR 0016): finance and admin see every municipality's.
 BillReader = Annotated[Principal, Depends(role("finance", "admin", "municipality"))]
 # Who disputes (the municipality), who resolves (finance), who enters a day amount (finance, admin).
 Disputer = Annotated[Principal, Depends(role("municipality"))]
 Resolver = Annotated[Principal, Depends(role("finance"))]
-DayAmountEditor = Annotated[Principal, Depends(role("finance", "admin"))]
+DayAmountEditor = Annotated[Principal, Depends(_finance)]
 KommunkodPath = Annotated[str, Path(pattern=r"^\d{4}$", description="Kommunkod (SCB)")]
 
 Period = Annotated[str, Query(pattern=PERIOD_PATTERN, description="Settled month, YYYY-MM (Europe/Stockholm)")]

@@ -10,6 +10,7 @@ from billing.domain.agreement import Agreement
 from billing.domain.day_amounts import DayAmountEntry
 from billing.domain.disputes import Dispute
 from billing.entrypoints.schemas import DocumentOut, ExactDecimal, Responses
+from svu_shared.deps import StayId
 
 CONFLICT: Responses = {409: {"description": "A rule does not allow this now; the message names the rule"}}
 NOT_FOUND: Responses = {404: {"description": "No such resource, or not the caller's municipality's"}}
@@ -31,7 +32,7 @@ class AgreementOut(BaseModel):
     def of(cls, agreement: Agreement) -> "AgreementOut":
         return cls(
             id=agreement.id,
-            status="proposal" if agreement.status == "proposal" else "in_force",
+            status=agreement.status,
             valid_from=agreement.valid_from,
             valid_to=agreement.valid_to,
             in_force_from=agreement.in_force_from,
@@ -62,14 +63,14 @@ class DayAmountOut(BaseModel):
             year=entry.year,
             amount_sek=f"{entry.amount_sek:.2f}",
             source=entry.source,
-            origin="package" if entry.origin == "package" else "database",
+            origin=entry.origin,
             added_at=entry.added_at,
         )
 
 
 class DisputeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    stay_id: str = Field(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")
+    stay_id: StayId
     reason: str = Reason
 
 

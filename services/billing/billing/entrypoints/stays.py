@@ -3,7 +3,7 @@ so an invoice line can be traced to the event log."""
 
 from fastapi import APIRouter, HTTPException
 
-from billing.entrypoints.deps import ReadyPeriodsReader
+from billing.entrypoints.deps import BillReader
 from billing.entrypoints.schemas import StayTimelineOut
 from billing.service_layer import views
 from svu_shared.deps import Runtime, StayIdPath
@@ -16,7 +16,7 @@ router = APIRouter(tags=["billing"])
     response_model=StayTimelineOut,
     responses={404: {"description": "Billing has no event of this stay"}},
 )
-async def ready_periods(stay_id: StayIdPath, caller: ReadyPeriodsReader, runtime: Runtime) -> StayTimelineOut:
+async def ready_periods(stay_id: StayIdPath, caller: BillReader, runtime: Runtime) -> StayTimelineOut:
     """For finance and admin (tracing an invoice line to its events), and for the stay's own municipality (each that
     had the patient, when the patient moved during the stay)."""
     async with runtime.sessions() as session:

@@ -56,13 +56,20 @@ async def publish(session: AsyncSession, events: Iterable[BillingEvent]) -> None
         await add_to_outbox(session, messaging.outbox, event)
 
 
+def _of_dispute(dispute: Dispute) -> dict[str, Any]:
+    """What every dispute event says of the dispute."""
+    return {
+        "agreement": dispute.agreement,
+        "period": dispute.period,
+        "municipality": dispute.municipality,
+        "dispute_id": dispute.dispute_id,
+        "stay_id": dispute.stay_id,
+    }
+
+
 def dispute_opened(dispute: Dispute) -> DisputeOpened:
     return DisputeOpened(
-        agreement=dispute.agreement,
-        period=dispute.period,
-        municipality=dispute.municipality,
-        dispute_id=dispute.dispute_id,
-        stay_id=dispute.stay_id,
+        **_of_dispute(dispute),
         invoice_id=dispute.invoice_id,
         reason=dispute.reason,
         opened_at=dispute.opened_at,
@@ -72,11 +79,7 @@ def dispute_opened(dispute: Dispute) -> DisputeOpened:
 def dispute_resolved(dispute: Dispute) -> DisputeResolved:
     assert dispute.status in ("accepted", "rejected") and dispute.resolved_at is not None
     return DisputeResolved(
-        agreement=dispute.agreement,
-        period=dispute.period,
-        municipality=dispute.municipality,
-        dispute_id=dispute.dispute_id,
-        stay_id=dispute.stay_id,
+        **_of_dispute(dispute),
         outcome=dispute.status,
         reason=dispute.resolution_reason,
         credit_sek=sek(dispute.credit_sek) if dispute.credit_sek is not None else None,

@@ -18,7 +18,7 @@ from billing.adapters.disputes import DisputeRepository
 from billing.adapters.repository import FactRepository, RunRepository, StoredInvoice, StoredRun
 from billing.adapters.settlement_report import sek, settlement_json
 from billing.adapters.specification import specification_rows
-from billing.domain.agreement import Agreement, DayAmounts
+from billing.domain.agreement import Agreement
 from billing.domain.calendar import Month
 from billing.domain.cohort import Credited
 from billing.domain.facts import StayFact
@@ -31,7 +31,7 @@ from billing.service_layer.views import run_view
 
 
 def input_digest(
-    agreement: Agreement, period: Month, facts: list[StayFact], day_amount: Decimal, credited: Credited | None = None
+    agreement: Agreement, period: Month, facts: list[StayFact], day_amount: Decimal, credited: Credited
 ) -> str:
     """Same facts of the month, agreement, day amount and accepted disputes give the same digest: a rerun then
     reuses the stored run. Only the month's facts are in it, so an event of another month changes nothing here."""
@@ -41,14 +41,12 @@ def input_digest(
         if f.reason is not None or f.received_at is not None:
             line += f"|{f.reason}|{f.received_at.astimezone(UTC).isoformat() if f.received_at else ''}"
         digest.update(f"{line}\n".encode())
-    for (stay, municipality), dispute in sorted((credited or {}).items()):
+    for (stay, municipality), dispute in sorted(credited.items()):
         digest.update(f"credited|{stay}|{municipality}|{dispute}\n".encode())
     return digest.hexdigest()
 
 
-async def run_settlement(
-    session: AsyncSession, agreement: Agreement, period: str, day_amounts: DayAmounts | None = None
-) -> tuple[dict[str, Any], bool]:
+async def run_settlement(session: AsyncSession, agreement: Agreement, period: str) -> tuple[dict[str, Any], bool]:
     """Returns (the run, whether an identical earlier run was reused). Raises `AgreementError` when the agreement
     does not cover the month or the year has no sourced day amount (domain §3.1 rule 6), `NotInForce` (409) when
     the agreement is a proposal or not in force for the month."""
@@ -56,7 +54,7 @@ async def run_settlement(
     period = str(month)  # the key of the month's runs and documents, always YYYY-MM
     check_valid(agreement, month)
     agreement.require_in_force(month.first_day, period)
-    day_amounts = day_amounts or await known_day_amounts(session)
+    day_amounts = await known_day_amounts(session)
     facts = await FactRepository(session).of_months(month, month)
     credited = await DisputeRepository(session).credited(agreement.id, period)
     settlement = settle_facts(agreement, month, facts, day_amounts, credited)

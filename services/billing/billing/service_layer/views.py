@@ -15,7 +15,7 @@ from billing.adapters.repository import FactRepository, RunRepository, StoredInv
 from billing.adapters.settlement_report import comparison_dict, settlement_json
 from billing.adapters.specification import invoice_pdf
 from billing.adapters.specification import specification_csv as csv_of_rows
-from billing.domain.agreement import Agreement, DayAmounts
+from billing.domain.agreement import Agreement
 from billing.domain.calendar import Month
 from billing.domain.follow_up import MonthFigures, follow_up
 from billing.domain.ready_periods import StayTimeline, stay_timeline
@@ -38,14 +38,12 @@ async def timeline_of(session: AsyncSession, stay_id: str) -> StayTimeline | Non
     return stay_timeline(stay_id, facts) if facts else None
 
 
-async def settlement(
-    session: AsyncSession, chosen: Agreement, period: str, day_amounts: DayAmounts | None = None
-) -> str:
+async def settlement(session: AsyncSession, chosen: Agreement, period: str) -> str:
     """The month settled as JSON: the same bytes as `billing settle --format json` on the same events (disputes
     accepted by finance apply to stored runs, not to this what-if)."""
     month = Month.parse(period)
     facts = await FactRepository(session).of_months(month, month)
-    return settlement_json(settle_facts(chosen, month, facts, day_amounts or await known_day_amounts(session)))
+    return settlement_json(settle_facts(chosen, month, facts, await known_day_amounts(session)))
 
 
 async def comparison(session: AsyncSession, pair: tuple[Agreement, Agreement], period: str) -> dict[str, Any]:
@@ -84,7 +82,7 @@ async def run_view(session: AsyncSession, run: StoredRun) -> dict[str, Any]:
         "period": run.period,
         "created_at": run.created_at,
         "settlement": json.loads(run.result),
-        "documents": [{k: v for k, v in asdict(d).items() if k != "run_id"} for d in documents],
+        "documents": [_document(d) for d in documents],
     }
 
 
@@ -103,8 +101,12 @@ async def specification_pdf(session: AsyncSession, invoice_id: str, municipality
 async def invoices_of(session: AsyncSession, municipality: str, limit: int, offset: int) -> dict[str, Any]:
     """Every invoice, debit and credit note addressed to the municipality, newest first."""
     found, total = await RunRepository(session).invoices_of_municipality(municipality, limit, offset)
-    items = [{k: v for k, v in asdict(d).items() if k != "run_id"} for d in found]
-    return {"items": items, "total": total, "limit": limit, "offset": offset}
+    return {"items": [_document(d) for d in found], "total": total, "limit": limit, "offset": offset}
+
+
+def _document(invoice: StoredInvoice) -> dict[str, Any]:
+    """An issued document as answered (`DocumentOut`): the stored row without its run."""
+    return {k: v for k, v in asdict(invoice).items() if k != "run_id"}
 
 
 async def _invoice_rows(
