@@ -4,10 +4,12 @@ from datetime import UTC
 from pathlib import Path
 
 from asyncpg.exceptions import OperatorInterventionError, PostgresConnectionError
-from sqlalchemy import DateTime, Text, TypeDecorator, event
+from sqlalchemy import DateTime, Table, Text, TypeDecorator, event
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 # What "the database is away" looks like (a restart, a failover): SQLAlchemy's wrapped DBAPI errors, socket
 # errors, timeouts, and the asyncpg errors a connection attempt raises unwrapped while the server shuts down
@@ -81,6 +83,13 @@ def make_engine(database_url: str) -> AsyncEngine:
         return engine
     # hide_parameters: a database error's message never carries a row's values (a personnummer) into a log.
     return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True, hide_parameters=True)
+
+
+def insert_or_merge(session: AsyncSession, table: Table):  # type: ignore[no-untyped-def]
+    """An INSERT of the session's dialect, which has `on_conflict_do_nothing` / `on_conflict_do_update` (PostgreSQL
+    and SQLite both support ON CONFLICT, with the same SQLAlchemy API in their own dialect modules)."""
+    dialect_insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    return dialect_insert(table)
 
 
 def make_sessions(engine: AsyncEngine) -> async_sessionmaker:

@@ -16,11 +16,10 @@ from datetime import UTC, datetime
 from aiokafka import ConsumerRecord
 from pydantic import ValidationError
 from sqlalchemy import Table
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from svu_shared.contracts import IntegrationEvent, UnknownEventType, event_model
+from svu_shared.db import insert_or_merge
 from svu_shared.envelope import CloudEvent
 from svu_shared.facts import DuplicateEvent, RejectedEvent
 
@@ -79,10 +78,9 @@ class Inbox:
 
     async def _claim(self, session: AsyncSession, events: list[tuple[CloudEvent, str]]) -> set[str]:
         """Records the events' ids in the inbox in one statement; returns the ids it had not seen before."""
-        dialect_insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
         now = datetime.now(UTC)
         claimed = await session.execute(
-            dialect_insert(self._inbox)
+            insert_or_merge(session, self._inbox)
             .values(
                 [{"event_id": e.id, "event_type": e.type, "topic": topic, "received_at": now} for e, topic in events]
             )

@@ -9,14 +9,13 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import and_, case, func, insert, or_, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from billing.adapters.tables import invoices, settlement_runs, stay_facts, stay_spans
 from billing.domain.calendar import Month
 from billing.domain.facts import FactKind, StayFact
 from billing.domain.invoicing import DocumentKind, IssuedDocument
+from svu_shared.db import insert_or_merge
 
 
 def _fact(row: Any) -> StayFact:
@@ -61,8 +60,7 @@ class FactRepository:
             "first_ready_at": fact.at if fact.starts_ready else None,
             "ended_at": fact.at if fact.ends_stay else None,
         }
-        dialect_insert = postgresql_insert if self._session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        upsert = dialect_insert(stay_spans).values(**span)
+        upsert = insert_or_merge(self._session, stay_spans).values(**span)
         await self._session.execute(
             upsert.on_conflict_do_update(
                 index_elements=["stay_id"],

@@ -4,11 +4,10 @@ with the opening before the last, so the messages listed just after opening the 
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from planning.adapters.tables import SUBJECT_MAX_LENGTH, stay_openings
+from svu_shared.db import insert_or_merge
 
 
 class StayOpenings:
@@ -26,9 +25,7 @@ class StayOpenings:
     async def opened(self, stay_id: str, subject: str, at: datetime) -> datetime | None:
         """Records that the user opened the stay now; returns when they had opened it before (None: never)."""
         before, _ = await self.last(stay_id, subject)
-        dialect = self._session.get_bind().dialect.name
-        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-        statement = insert(stay_openings).values(
+        statement = insert_or_merge(self._session, stay_openings).values(
             stay_id=stay_id, subject=subject[:SUBJECT_MAX_LENGTH], opened_at=at, previously_opened_at=None
         )
         await self._session.execute(
