@@ -69,9 +69,6 @@ class MessageLog:
         row = (await self._session.execute(query)).mappings().first()
         return None if row is None else header_of(row)
 
-    async def is_of_stay(self, message_id: str, stay_id: str) -> bool:
-        return await self.header(message_id, stay_id) is not None
-
     async def acknowledgement(self, message_id: str, case_id: str) -> Acknowledgement | None:
         query = select(acknowledgements).where(
             acknowledgements.c.message_id == message_id, acknowledgements.c.case_id == case_id

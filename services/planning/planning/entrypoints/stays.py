@@ -88,7 +88,8 @@ async def search_stays(
     """The caller's own stays of the patient (a municipality's residents, a ward's or a vårdcentral's patients),
     newest admission first; audited like every read: one row per stay found (ADR 0011)."""
     async with runtime.sessions() as session:
-        stays, total = await views.patient_stays(session, (caller.role, caller.org), body.patient_id, limit, offset)
+        owner = (caller.role, caller.org)
+        stays, total = await views.stay_list(session, owner, patient_id=body.patient_id, limit=limit, offset=offset)
         items = await _summaries(session, caller, stays)
     request.state.audit_stays = [stay.stay_id for stay in stays]
     return Page(items=items, total=total, limit=limit, offset=offset)

@@ -2,9 +2,9 @@
 repository, apply the ward's fact, save it, record the message, and publish what changed for the receivers' cases.
 `HANDLERS` is the one table by event class; the topics planning consumes are read from it."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -65,9 +65,7 @@ async def on_admission_notice(session: AsyncSession, envelope: CloudEvent, event
     if existing is not None:
         existing.notice_again(stay)  # raises: DuplicateEvent or RejectedEvent
     await stays.add(stay)
-    await _open_case(session, stay.stay_id, "municipality", stay.municipality)
-    if stay.primary_care_unit:
-        await _open_case(session, stay.stay_id, "primary_care", stay.primary_care_unit)
+    await _open_cases(session, stay.stay_id, stay.receivers())  # the municipality's, and the vårdcentral's if known
     await MessageLog(session).add(envelope, stay.stay_id, Party("ward", stay.care_unit))
     await _apply_parked(session, stay.stay_id)
 
@@ -148,23 +146,23 @@ async def _follow_receivers(session: AsyncSession, before: PlannedStay, after: P
     for closed in cases_to_close(await cases.of_stay(after.stay_id), receivers, datetime.now(UTC), reason, closed_as):
         await cases.save(closed)
         await publish(session, case_changed(closed))
-    for kind, receiver_id in sorted(receivers - before.receivers()):
-        await _open_case(session, after.stay_id, kind, receiver_id)  # type: ignore[arg-type]
+    await _open_cases(session, after.stay_id, receivers - before.receivers())
 
 
-async def _open_case(session: AsyncSession, stay_id: str, kind: ReceiverKind, receiver_id: str) -> None:
-    """The receiver's case, once (ADR 0012): an open one is kept, a closed one (the receiver is the stay's again)
-    reopens."""
+async def _open_cases(session: AsyncSession, stay_id: str, receivers: Collection[tuple[str, str]]) -> None:
+    """Each receiver's (kind, id) case, once (ADR 0012): an open one is kept, a closed one (the receiver is the
+    stay's again) reopens. The stay's cases are read once, whatever the number of receivers."""
     cases = CaseRepository(session)
-    stay_cases = await cases.of_stay(stay_id)
-    case = opened_case(stay_cases, stay_id, kind, receiver_id, datetime.now(UTC))
-    if case is None:
-        return
-    if any(c.case_id == case.case_id for c in stay_cases):
-        await cases.save(case)  # reopened
-    else:
-        await cases.add(case)
-    await publish(session, case_changed(case))
+    stay_cases = await cases.of_stay(stay_id) if receivers else []
+    for kind, receiver_id in sorted(receivers):
+        case = opened_case(stay_cases, stay_id, cast(ReceiverKind, kind), receiver_id, datetime.now(UTC))
+        if case is None:
+            continue
+        if any(c.case_id == case.case_id for c in stay_cases):
+            await cases.save(case)  # reopened
+        else:
+            await cases.add(case)
+        await publish(session, case_changed(case))
 
 
 HANDLERS: Handlers = {AdmissionNoticeSent: on_admission_notice, **dict.fromkeys(FACTS, on_stay_event)}

@@ -103,19 +103,22 @@ async def stay_list(
     session: AsyncSession,
     owner: tuple[str, str],
     *,
-    care_unit: str | None,
-    municipality: str | None,
-    status: str | None,
-    late_notice: bool | None,
     limit: int,
     offset: int,
+    care_unit: str | None = None,
+    municipality: str | None = None,
+    status: str | None = None,
+    late_notice: bool | None = None,
+    patient_id: str | None = None,
 ) -> tuple[list[PlannedStay], int]:
-    """The owner's (role, org) stays, newest admission first, and how many there are in all."""
+    """The owner's (role, org) stays (of one patient, by personnummer or samordningsnummer, if `patient_id`), newest
+    admission first, and how many there are in all."""
     query = select(stays).where(OWN_STAYS[owner[0]] == owner[1])
     for column, value in (
         (stays.c.care_unit, care_unit),
         (stays.c.municipality, municipality),
         (stays.c.status, status),
+        (stays.c.patient_id, patient_id),
     ):
         if value:
             query = query.where(column == value)
@@ -132,16 +135,6 @@ async def stays_of_month(session: AsyncSession, month: str) -> list[PlannedStay]
     start, end = month_bounds(month)
     in_month = or_(*(stays.c[name].between(start, end) for name in ("notice_sent_at", "sip_due_at", "discharged_at")))
     return [stay_from_row(row) for row in (await session.execute(select(stays).where(in_month))).mappings()]
-
-
-async def patient_stays(
-    session: AsyncSession, owner: tuple[str, str], patient_id: str, limit: int, offset: int
-) -> tuple[list[PlannedStay], int]:
-    """The owner's (role, org) stays of one patient (personnummer or samordningsnummer), newest admission first."""
-    query = select(stays).where(OWN_STAYS[owner[0]] == owner[1], stays.c.patient_id == patient_id)
-    total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
-    page = query.order_by(stays.c.admitted_at.desc(), stays.c.stay_id).limit(limit).offset(offset)
-    return [stay_from_row(row) for row in (await session.execute(page)).mappings()], total
 
 
 @dataclass(frozen=True)
@@ -171,8 +164,8 @@ async def ward_due(
         ~done,
     )
     found = [stay_from_row(row) for row in (await session.execute(query)).mappings()]
-    stay_cases = await CaseRepository(session).of_stays([s.stay_id for s in found]) if found else {}
-    rows = [DueRow(s, stay_cases[s.stay_id], stay_due(s, stay_cases[s.stay_id], now)) for s in found]
+    of_stay = await stay_cases(session, [s.stay_id for s in found])
+    rows = [DueRow(s, of_stay[s.stay_id], stay_due(s, of_stay[s.stay_id], now)) for s in found]
     rows = [r for r in rows if r.due and (not overdue or any(i.overdue for i in r.due))]
     far = datetime.max.replace(tzinfo=now.tzinfo)
     rows.sort(

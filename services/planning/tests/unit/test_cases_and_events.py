@@ -5,8 +5,9 @@ from datetime import datetime, timedelta
 
 from planning.domain.case import VARDCENTRAL_CORRECTED, Case, case_id, closed_for_vardcentral, opened_case
 from planning.domain.deadlines import SWEDEN
-from planning.domain.stay import PlannedStay, RecordKind
+from planning.domain.stay import RecordKind
 from planning.service_layer.published import acknowledged, case_changed, recorded
+from services.planning.tests.unit import builders
 from svu_shared.contracts import CareContactAssigned, CaseClosed, CaseOpened, MessageAcknowledged
 
 AT = datetime(2025, 3, 1, 10, tzinfo=SWEDEN)
@@ -50,7 +51,7 @@ def test_each_new_state_is_published_as_its_event():
 
 
 def test_a_record_is_published_as_the_stay_keeps_it():
-    stay = PlannedStay("S1", "191212121212", "1280", "W1", "W1", AT, AT + timedelta(hours=3))
+    stay = builders.stay(primary_care_unit=None, admitted_at=AT, notice_sent_at=AT + timedelta(hours=3))
     contact = {"name": "Karin Lind", "care_unit": "VC1", "phone": None}
     updated = stay.record(RecordKind.CARE_CONTACT, {**contact, "recorded_at": LATER, "recorded_by": "VC1"})
     assert recorded(updated, RecordKind.CARE_CONTACT) == CareContactAssigned(

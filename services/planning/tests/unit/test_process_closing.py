@@ -1,34 +1,20 @@
 """Closing cases (ADR 0014): a cancelled notice and an interruption close every open case with the reason; a move
 hands the case to the new municipality; a receiver returns a misrouted case or closes it after discharge only."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pytest
 
 from planning.domain.case import Case, cases_to_close, clipped
 from planning.domain.deadlines import SWEDEN
-from planning.domain.stay import PlannedStay, PlanRuleBroken, RecordKind
+from planning.domain.stay import PlanRuleBroken, RecordKind
 from planning.service_layer.published import case_changed
+from services.planning.tests.unit.builders import ADMITTED, stay
 from svu_shared.contracts import CaseClosed
 from svu_shared.contracts.planning import CaseReturned
 from svu_shared.facts import DuplicateEvent, RejectedEvent
 
-ADMITTED = datetime(2025, 3, 1, 10, tzinfo=SWEDEN)
 AT = datetime(2025, 3, 4, 10, 15, tzinfo=SWEDEN)
-
-
-def stay(**kw) -> PlannedStay:  # type: ignore[no-untyped-def]
-    values = dict(
-        stay_id="S1",
-        patient_id="191212121212",
-        municipality="1280",
-        care_unit="W1",
-        notice_care_unit="W1",
-        admitted_at=ADMITTED,
-        notice_sent_at=ADMITTED + timedelta(hours=3),
-        primary_care_unit="VC1",
-    )
-    return PlannedStay(**{**values, **kw})
 
 
 MALMO = Case("S1:municipality:1280", "S1", "municipality", "1280", ADMITTED)

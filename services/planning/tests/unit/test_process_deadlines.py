@@ -10,27 +10,13 @@ from planning.domain.case import Case
 from planning.domain.deadlines import SWEDEN, information_due, last_day
 from planning.domain.due import InformationState, information, stay_due
 from planning.domain.follow_up import follow_up, sip_owing_unit
-from planning.domain.stay import PlannedStay, RecordKind
+from planning.domain.stay import RecordKind
+from services.planning.tests.unit.builders import ADMITTED, stay
 from svu_shared.facts import DuplicateEvent
 
-ADMITTED = datetime(2025, 3, 1, 10, tzinfo=SWEDEN)
 READY = datetime(2025, 3, 3, 9, tzinfo=SWEDEN)  # Monday: the SIP invitation is due before Friday 00:00
 DISCHARGED = datetime(2025, 3, 5, 15, tzinfo=SWEDEN)  # Wednesday: information due before Thursday 00:00
 END_OF_DISCHARGE_DAY = datetime(2025, 3, 6, 0, tzinfo=SWEDEN)
-
-
-def stay(**kw) -> PlannedStay:  # type: ignore[no-untyped-def]
-    values = dict(
-        stay_id="S1",
-        patient_id="191212121212",
-        municipality="1280",
-        care_unit="W1",
-        notice_care_unit="W1",
-        admitted_at=ADMITTED,
-        notice_sent_at=ADMITTED + timedelta(hours=3),
-        primary_care_unit="VC1",
-    )
-    return PlannedStay(**{**values, **kw})
 
 
 def z(text: str) -> datetime:

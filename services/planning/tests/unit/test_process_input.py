@@ -7,12 +7,13 @@ import pytest
 
 from planning.domain.deadlines import SWEDEN
 from planning.domain.identity import patient_id_problem
-from planning.domain.stay import PlannedStay, PlanRuleBroken, RecordKind
+from planning.domain.stay import PlanRuleBroken, RecordKind
 from planning.service_layer.published import recorded
+from services.planning.tests.unit.builders import stay
 from svu_shared.contracts.planning import PlanningInputRecorded
 
 AT = datetime(2025, 3, 2, 15, tzinfo=SWEDEN)
-STAY = PlannedStay("S1", "191212121212", "1280", "W1", "W1", AT - timedelta(days=1), AT - timedelta(hours=20))
+STAY = stay(primary_care_unit=None, admitted_at=AT - timedelta(days=1), notice_sent_at=AT - timedelta(hours=20))
 INPUT = {"summary": "Hemtjänst två gånger i veckan", "current_support": ["trygghetslarm"], "proposals": []}
 
 

@@ -9,14 +9,15 @@ import pytest
 from planning.domain.case import Case
 from planning.domain.deadlines import SWEDEN
 from planning.domain.stay import PlannedStay
+from services.planning.tests.unit import builders
+from services.planning.tests.unit.builders import ADMITTED
 from svu_shared.facts import DuplicateEvent, RejectedEvent
 
-ADMITTED = datetime(2025, 3, 1, 10, tzinfo=SWEDEN)
 READY = datetime(2025, 3, 3, 9, tzinfo=SWEDEN)
 
 
 def stay() -> PlannedStay:
-    return PlannedStay("S1", "191212121212", "1280", "W1", "W1", ADMITTED, ADMITTED + timedelta(hours=3))
+    return builders.stay(primary_care_unit=None)
 
 
 def test_the_same_admission_notice_again_is_a_duplicate_even_after_a_correction():

@@ -8,25 +8,16 @@ from planning.domain.case import municipality_case_id
 from planning.domain.deadlines import SWEDEN
 from planning.domain.follow_up import follow_up
 from planning.domain.stay import PlannedStay, PlanRuleBroken, RecordKind, StayStatus
+from services.planning.tests.unit import builders
+from services.planning.tests.unit.builders import ADMITTED
 
-ADMITTED = datetime(2025, 3, 1, 10, tzinfo=SWEDEN)
 READY = datetime(2025, 3, 3, 9, tzinfo=SWEDEN)  # Monday: SIP invitation due before Friday 00:00
 DUE = datetime(2025, 3, 7, 0, tzinfo=SWEDEN)
 
 
 def stay(**kw) -> PlannedStay:  # type: ignore[no-untyped-def]
-    values = dict(
-        stay_id="S1",
-        patient_id="191212121212",
-        municipality="1280",
-        care_unit="W1",
-        notice_care_unit="W1",
-        admitted_at=ADMITTED,
-        notice_sent_at=ADMITTED + timedelta(hours=3),
-        notice_deadline=ADMITTED + timedelta(hours=24),
-        primary_care_unit="VC1",
-    )
-    return PlannedStay(**{**values, **kw})
+    """The shared stay, with its 24-hour notice deadline."""
+    return builders.stay(**{"notice_deadline": ADMITTED + timedelta(hours=24), **kw})
 
 
 def rec(at: datetime, **content):  # type: ignore[no-untyped-def]
