@@ -1,0 +1,40 @@
+from typing import Literal
+
+from pydantic_settings import SettingsConfigDict
+
+from svu_shared.settings import HttpSettings
+
+
+class WebSettings(HttpSettings):
+    model_config = SettingsConfigDict(env_prefix="WEB_")
+
+    port: int = 8000
+    # The four services, called with the signed-in user's bearer token (ADR 0017).
+    admission_url: str = "http://127.0.0.1:8001"
+    planning_url: str = "http://127.0.0.1:8002"
+    discharge_url: str = "http://127.0.0.1:8003"
+    billing_url: str = "http://127.0.0.1:8004"
+    # "dev": a sign-in page that mints local tokens and GET /dev-login (make run, make up, tests); "oidc": the
+    # region's identity provider, authorization code flow with PKCE. Nothing else is accepted (fail closed).
+    auth_mode: Literal["dev", "oidc"] = "oidc"
+    oidc_discovery_url: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
+    oidc_scope: str = "openid profile"
+    # Signs the short-lived cookie of the sign-in round trip (state, nonce, PKCE verifier); replicas share it.
+    signin_secret: str | None = None
+    # The web address users reach this service at; the OIDC redirect and the Secure cookie follow from it.
+    public_url: str = "http://127.0.0.1:8000"
+    # Sessions (ADR 0017): opaque id in an httpOnly cookie, the tokens in this database, shared by replicas.
+    session_database_url: str = "sqlite+aiosqlite:///.local/run/web-sessions.db"
+    session_idle_minutes: int = 60
+    session_max_hours: int = 10
+    # Live updates: every replica reads every topic from now on in a group of its own (ADR 0017).
+    kafka_bootstrap: str = "127.0.0.1:9092"
+    live_topics: tuple[str, ...] = ("svu.admission", "svu.planning", "svu.discharge", "svu.billing")
+    live_enabled: bool = True
+    service_timeout_seconds: float = 10.0
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.public_url.startswith("https://")
