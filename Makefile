@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SERVICES := $(shell sed -n 's/^name = "\(.*\)"/\1/p' services/services.toml)
 
-.PHONY: help install run up down test unit lint audit contracts compose-check bench clean token
+.PHONY: help install run up down test unit lint audit contracts compose-check bench clean token screenshots browser
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -27,7 +27,10 @@ up: install ## Start the same system in the background; returns when every healt
 down: ## Stop what `make up` started
 	@$(PY) -m deploy.system down
 
-test: install ## The whole suite on a real Kafka broker and a real PostgreSQL (started by the project)
+browser: ## Debian's chromium for the page tests and screenshots (installed when missing, as root)
+	@deploy/browser/chromium.sh ensure
+
+test: install browser ## The whole suite on a real Kafka broker, PostgreSQL and Chromium (started by the project)
 	@$(VENV)/bin/pytest -q
 
 unit: install ## Tests that need no broker and no database server (the SQLite leg of the service suites included)
@@ -50,6 +53,9 @@ audit: install ## pip-audit: every locked package against PyPI's vulnerability d
 
 contracts: install ## Regenerate the JSON Schemas and the AsyncAPI 3 document from the contracts
 	@$(PY) -m svu_shared.contracts.generate contracts/
+
+screenshots: install browser ## A PNG of each main screen of each role under docs/screens/ (starts its own system)
+	@$(PY) -m deploy.screenshots docs/screens
 
 bench: install ## Benchmarks (figures, never pass/fail); see bench/README.md
 	@$(PY) -m bench

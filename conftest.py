@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from deploy.local_system import ROOT, SERVICES, TEST_PORTS, ServiceProcess, service_processes
+from deploy.local_system import DATABASE_SERVICES, ROOT, TEST_PORTS, ServiceProcess, service_processes
 from tests.support.realparts import Kafka, Postgres
 
 # The fixtures that start a real part, and the marker of the tests using them (tests/fault's `cluster` is the
@@ -50,8 +50,9 @@ def database_url(postgres: Postgres) -> str:
 
 @pytest.fixture(scope="session")
 def running_services(kafka: Kafka, postgres: Postgres) -> Iterator[dict[str, ServiceProcess]]:
-    """The four services on the test broker and PostgreSQL, one database each, for the e2e tests."""
-    urls = {name: postgres.fresh_database(f"svu_e2e_{name}") for name in SERVICES}
+    """The five services on the test broker and PostgreSQL, one database each (the web application has none), for
+    the e2e and browser tests."""
+    urls = {name: postgres.fresh_database(f"svu_e2e_{name}") for name in DATABASE_SERVICES}
     run_dir: Path = ROOT / ".local" / "test-run"
     procs = service_processes(kafka.bootstrap, urls, run_dir, TEST_PORTS)
     for proc in procs.values():

@@ -6,14 +6,14 @@ import platform
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import consumer, pipeline, producer_ceiling, settle_year
+from bench import consumer, pipeline, producer_ceiling, settle_year, web
 from bench.realparts import real_parts
 
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
 
 
 def main() -> None:
-    # BENCH_ONLY=messaging|billing runs one group; both by default.
+    # BENCH_ONLY=messaging|web|billing runs one group; both by default.
     only = os.environ.get("BENCH_ONLY", "")
     figures: list[dict] = []
     if only in ("", "messaging"):
@@ -21,6 +21,9 @@ def main() -> None:
             figures += producer_ceiling.main(parts)
             figures += consumer.main(parts)
             figures += pipeline.main(parts)
+    if only in ("", "web"):
+        with real_parts() as parts:
+            figures += web.main(parts)
     if only in ("", "billing"):
         figures += settle_year.main()
     # A partial run (BENCH_ONLY) replaces its own figures and keeps the others, each with its date.

@@ -14,6 +14,8 @@ from deploy.services import CATALOGUE_SERVICES
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVICES = tuple(service.name for service in CATALOGUE_SERVICES)
+# The services that keep records, each in a database of its own; the web application keeps none (ADR 0017).
+DATABASE_SERVICES = tuple(service.name for service in CATALOGUE_SERVICES if service.database)
 DEFAULT_PORTS = {service.name: service.port for service in CATALOGUE_SERVICES}
 TEST_PORTS = {service.name: service.test_port for service in CATALOGUE_SERVICES}
 ENV_PREFIX = {service.name: service.env_prefix for service in CATALOGUE_SERVICES}
@@ -86,9 +88,16 @@ def service_processes(
         env = {
             f"{prefix}PORT": str(ports[name]),
             f"{prefix}KAFKA_BOOTSTRAP": kafka_bootstrap,
-            f"{prefix}DATABASE_URL": database_urls[name],
+            **({f"{prefix}DATABASE_URL": database_urls[name]} if name in database_urls else {}),
             # One switch for all services: SVU_OTEL_EXPORTER=console|otlp, SVU_OTEL_ENDPOINT=<OTLP/HTTP base>.
             **{f"{prefix}{key}": os.environ[f"SVU_{key}"] for key in OTEL_KEYS if f"SVU_{key}" in os.environ},
         }
+        if name == "web":  # the backend-for-frontend calls the others where they run; dev sign-in (ADR 0017)
+            env |= {f"WEB_{other.upper()}_URL": f"http://127.0.0.1:{ports[other]}" for other in DATABASE_SERVICES}
+            env |= {
+                "WEB_AUTH_MODE": os.environ.get("WEB_AUTH_MODE", "dev"),
+                "WEB_PUBLIC_URL": f"http://127.0.0.1:{ports[name]}",
+                "WEB_SESSION_DATABASE_URL": f"sqlite+aiosqlite:///{run_dir}/web-sessions.db",
+            }
         procs[name] = ServiceProcess(name, ports[name], env, run_dir / f"{name}.log")
     return procs

@@ -17,6 +17,7 @@ class Service:
     topic: str
     env_prefix: str
     settings: str
+    database: bool = True
 
     def settings_class(self) -> type:
         module, cls = self.settings.split(":")

@@ -14,7 +14,15 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
-from deploy.local_system import DEFAULT_PORTS, ENV_PREFIX, ROOT, SERVICES, service_processes, wait_until
+from deploy.local_system import (
+    DATABASE_SERVICES,
+    DEFAULT_PORTS,
+    ENV_PREFIX,
+    ROOT,
+    SERVICES,
+    service_processes,
+    wait_until,
+)
 from svu_shared import local_issuer
 
 RUN_DIR = ROOT / ".local" / "run"
@@ -31,7 +39,8 @@ def _kafka(command: str) -> None:
 
 def _database_urls() -> dict[str, str]:
     return {
-        s: os.environ.get(f"{ENV_PREFIX[s]}DATABASE_URL", f"sqlite+aiosqlite:///{RUN_DIR}/{s}.db") for s in SERVICES
+        s: os.environ.get(f"{ENV_PREFIX[s]}DATABASE_URL", f"sqlite+aiosqlite:///{RUN_DIR}/{s}.db")
+        for s in DATABASE_SERVICES
     }
 
 
@@ -40,6 +49,7 @@ def _ports() -> dict[str, int]:
 
 
 def start(detached: bool):  # type: ignore[no-untyped-def]
+    print(f"SVU web application: http://127.0.0.1:{_ports()['web']}/  (starting the system ...)")
     _kafka("start")
     procs = service_processes(BOOTSTRAP, _database_urls(), RUN_DIR, _ports())
     pids = [str(proc.start(detached=detached)) for proc in procs.values()]
@@ -154,10 +164,93 @@ def demo(procs) -> None:  # type: ignore[no-untyped-def]
             f"  billing: ready period {p['opened_at']} .. {p['closed_at']} (from events {p['opened_by'][:8]}…, "
             f"{(p['closed_by'] or '')[:8]}…)"
         )
+    more_stays(url, now, ward, vardcentral, malmo)
     print("\n== Where to look")
+    print(f"  web        {url['web']}/   (sign in as any user group on the development sign-in page)")
     for name, proc in procs.items():
-        print(f"  {name:<10} {proc.url}/docs   (health: {proc.url}/health, log: {proc.log.relative_to(ROOT)})")
+        if name != "web":
+            print(f"  {name:<10} {proc.url}/docs   (health: {proc.url}/health, log: {proc.log.relative_to(ROOT)})")
     print(f"  broker     {BOOTSTRAP} (topics svu.admission, svu.planning, svu.discharge, svu.billing)")
+    print(f"\nOpen {url['web']}/ in a browser.")
+
+
+PATIENTS = (  # test personnummer from Skatteverket's published test series (no real person)
+    ("191212121212", "Tolvan Tolvansson"),
+    ("199001012380", "Britt Nilsson"),
+    ("194107086995", "Gunnar Holm"),
+    ("193811279254", "Sture Lind"),
+)
+
+
+def more_stays(url: dict[str, str], now: datetime, ward: dict, vardcentral: dict, malmo: dict) -> None:  # type: ignore[type-arg]
+    """Stays at the other stages, so that every user group's start page has something to show: a new notice,
+    one discharge-ready for two days, one with the SIP invitation sent, and one whose notice came late."""
+    print("\n== More stays at other stages")
+
+    def post_notice(label: str, patient: tuple[str, str], admitted: datetime, **extra: str) -> str:
+        stay = f"demo-{uuid.uuid4().hex[:8]}"
+        body = {
+            "stay_id": stay,
+            "patient_id": patient[0],
+            "patient_name": patient[1],
+            "municipality": "1280",
+            "care_unit": "SE2321000016-MEDAVD3",
+            "primary_care_unit": "SE2321000016-VCLIMHAMN",
+            "admitted_at": admitted.isoformat(),
+            "estimated_discharge_date": (now + timedelta(days=3)).date().isoformat(),
+            **extra,
+        }
+        answer = httpx.post(f"{url['admission']}/admission-notices", json=body, headers=ward, timeout=10)
+        print(f"  {label} ({stay}): admission notice -> {answer.status_code}")
+        answer.raise_for_status()
+        for service in ("planning", "discharge"):
+            wait_until(
+                lambda s=service: httpx.get(f"{url[s]}/stays/{stay}", headers=ward, timeout=5).status_code == 200,
+                timeout=30,
+                what=f"{service} to have the admission notice",
+            )
+        return stay
+
+    def act(who: dict, method: str, endpoint: str, body: dict) -> None:  # type: ignore[type-arg]
+        answer = httpx.request(method, endpoint, json=body, headers=who, timeout=10)
+        print(f"    {method} {endpoint.split('/', 3)[-1]} -> {answer.status_code}")
+        answer.raise_for_status()
+
+    post_notice("a new notice", PATIENTS[1], now - timedelta(hours=2))
+    ready = post_notice("discharge-ready for two days", PATIENTS[2], now - timedelta(days=6))
+    act(
+        ward,
+        "POST",
+        f"{url['discharge']}/stays/{ready}/discharge-ready",
+        {"judged_at": (now - timedelta(days=2)).isoformat()},
+    )
+    act(
+        ward,
+        "POST",
+        f"{url['discharge']}/stays/{ready}/discharge-ready/backdating",
+        {
+            "sent_at": (now - timedelta(days=2)).isoformat(),
+            "reason": "journalsystemet låg nere; underrättelsen faxades",
+        },
+    )
+    invited = post_notice("SIP invitation sent", PATIENTS[3], now - timedelta(days=3))
+    act(
+        vardcentral,
+        "PUT",
+        f"{url['planning']}/stays/{invited}/care-contact",
+        {"name": "Karin Lind", "care_unit": "SE2321000016-VCLIMHAMN"},
+    )
+    act(vardcentral, "PUT", f"{url['planning']}/stays/{invited}/sip-decision", {"sip_needed": True})
+    act(
+        vardcentral,
+        "PUT",
+        f"{url['planning']}/stays/{invited}/sip-invitation",
+        {
+            "meeting_at": (now + timedelta(days=2)).isoformat(),
+            "invitees": ["Malmö stad, biståndshandläggare", "Avdelning 3"],
+        },
+    )
+    post_notice("a late notice (admitted 30 hours ago)", PATIENTS[0], now - timedelta(hours=30))
 
 
 def run() -> None:

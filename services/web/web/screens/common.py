@@ -26,7 +26,7 @@ async def counts(page: PageDep) -> dict[str, Any] | None:
     role, org = page.session.role, page.session.org
     if role in ("municipality", "primary_care"):
         kind = "municipality" if role == "municipality" else "primary_care"
-        scope = {"receiver_kind": kind, "receiver_id": org, "status": "open", "limit": 1}
+        scope = {"receiver_kind": kind, "receiver_id": org, "limit": 1}
         unread = await page.get("planning", "/cases", **scope, unread="true")
         overdue = await page.get("planning", "/cases", **scope, overdue="true")
         return {
