@@ -31,6 +31,10 @@ KAFKA_PORT = os.environ.get("KAFKA_PORT", "9092")
 BOOTSTRAP = f"127.0.0.1:{KAFKA_PORT}"
 
 
+def stop_broker() -> None:
+    _kafka("stop")
+
+
 def _kafka(command: str) -> None:
     subprocess.run(
         [str(ROOT / "deploy/kafka/kafka.sh"), command], check=True, env={**os.environ, "KAFKA_PORT": KAFKA_PORT}
@@ -64,7 +68,8 @@ def _bearer(role: str, org: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {local_issuer.token(role, org)}"}
 
 
-def demo(procs) -> None:  # type: ignore[no-untyped-def]
+def demo(procs) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Plays the demo; returns the stay id of each stage (the screenshots visit them)."""
     url = {name: proc.url for name, proc in procs.items()}
     stay = f"demo-{uuid.uuid4().hex[:8]}"
     now = datetime.now(UTC).replace(microsecond=0)
@@ -164,7 +169,7 @@ def demo(procs) -> None:  # type: ignore[no-untyped-def]
             f"  billing: ready period {p['opened_at']} .. {p['closed_at']} (from events {p['opened_by'][:8]}…, "
             f"{(p['closed_by'] or '')[:8]}…)"
         )
-    more_stays(url, now, ward, vardcentral, malmo)
+    stages = {"discharged": stay, **more_stays(url, now, ward, vardcentral, malmo)}
     print("\n== Where to look")
     print(f"  web        {url['web']}/   (sign in as any user group on the development sign-in page)")
     for name, proc in procs.items():
@@ -172,6 +177,7 @@ def demo(procs) -> None:  # type: ignore[no-untyped-def]
             print(f"  {name:<10} {proc.url}/docs   (health: {proc.url}/health, log: {proc.log.relative_to(ROOT)})")
     print(f"  broker     {BOOTSTRAP} (topics svu.admission, svu.planning, svu.discharge, svu.billing)")
     print(f"\nOpen {url['web']}/ in a browser.")
+    return stages
 
 
 PATIENTS = (  # test personnummer from Skatteverket's published test series (no real person)
@@ -182,7 +188,7 @@ PATIENTS = (  # test personnummer from Skatteverket's published test series (no 
 )
 
 
-def more_stays(url: dict[str, str], now: datetime, ward: dict, vardcentral: dict, malmo: dict) -> None:  # type: ignore[type-arg]
+def more_stays(url: dict[str, str], now: datetime, ward: dict, vardcentral: dict, malmo: dict) -> dict[str, str]:  # type: ignore[type-arg]
     """Stays at the other stages, so that every user group's start page has something to show: a new notice,
     one discharge-ready for two days, one with the SIP invitation sent, and one whose notice came late."""
     print("\n== More stays at other stages")
@@ -216,7 +222,7 @@ def more_stays(url: dict[str, str], now: datetime, ward: dict, vardcentral: dict
         print(f"    {method} {endpoint.split('/', 3)[-1]} -> {answer.status_code}")
         answer.raise_for_status()
 
-    post_notice("a new notice", PATIENTS[1], now - timedelta(hours=2))
+    new = post_notice("a new notice", PATIENTS[1], now - timedelta(hours=2))
     ready = post_notice("discharge-ready for two days", PATIENTS[2], now - timedelta(days=6))
     act(
         ward,
@@ -250,7 +256,8 @@ def more_stays(url: dict[str, str], now: datetime, ward: dict, vardcentral: dict
             "invitees": ["Malmö stad, biståndshandläggare", "Avdelning 3"],
         },
     )
-    post_notice("a late notice (admitted 30 hours ago)", PATIENTS[0], now - timedelta(hours=30))
+    late = post_notice("a late notice (admitted 30 hours ago)", PATIENTS[0], now - timedelta(hours=30))
+    return {"new": new, "ready": ready, "sip_invited": invited, "late": late}
 
 
 def run() -> None:
