@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeAlias
 
 from authlib.integrations.starlette_client import OAuthError
 from fastapi import Depends, Request
@@ -156,7 +156,8 @@ PageDep = Annotated[Page, Depends(_page)]
 
 
 def for_roles(*roles: str) -> Any:
-    """A page for these roles only; anyone else gets the same "not found" as for a page that does not exist."""
+    """A page for these roles only; anyone else gets the same "not found" as for a page that does not exist.
+    (Typed Any: mypy cannot take an Annotated alias made at run time as a type; a route's `page` is a Page.)"""
 
     async def check(page: PageDep) -> Page:
         if page.session.role not in roles:
@@ -173,3 +174,20 @@ START_PAGES = {
     "finance": "/finance",
     "admin": "/admin/audit",
 }
+
+
+# The pages of each user group. mypy cannot take an Annotated alias made at run time as a type, so it sees Page.
+if TYPE_CHECKING:
+    WardPage: TypeAlias = Page
+    ReceiverPage: TypeAlias = Page
+    StayPage: TypeAlias = Page
+    FinancePage: TypeAlias = Page
+    InvoiceReaderPage: TypeAlias = Page
+    LogReaderPage: TypeAlias = Page
+else:
+    WardPage = for_roles("ward")
+    ReceiverPage = for_roles("municipality", "primary_care")
+    StayPage = for_roles("ward", "municipality", "primary_care")
+    FinancePage = for_roles("finance")
+    InvoiceReaderPage = for_roles("finance", "municipality")
+    LogReaderPage = for_roles("admin", "finance")
