@@ -1,12 +1,15 @@
 """Alembic, the same way for every service: `run_env` is each service's env.py, `upgrade_to_head` runs it."""
 
 import asyncio
+import json
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import MetaData, pool, text
 from sqlalchemy.ext.asyncio import create_async_engine
+
+from svu_shared.identifiers import UNIT_ID_MAX_LENGTH
 
 MIGRATION_LOCK = 0x5356552D4D4947  # "SVU-MIG": one advisory lock key for every service's migrations
 
@@ -51,3 +54,36 @@ def run_env(target_metadata: MetaData, default_url: str) -> None:
         await engine.dispose()
 
     asyncio.run(run())
+
+
+def joined_text_to_list(op, table: str, column: str) -> None:  # type: ignore[no-untyped-def]
+    """A column of comma-joined ids becomes a list (`svu_shared.db.UnitIds`), split where its old reader split it
+    (ADR 0027). PostgreSQL: an array of varchar(64); SQLite: a JSON array in the same TEXT column."""
+    if op.get_bind().dialect.name == "postgresql":
+        as_list = f"array_remove(string_to_array({column}, ','), '')::varchar({UNIT_ID_MAX_LENGTH})[]"
+        _retype(op, table, column, f"varchar({UNIT_ID_MAX_LENGTH})[]", as_list, "'{}'")
+    else:
+        _rewrite(op, table, column, lambda text: json.dumps([part for part in (text or "").split(",") if part]))
+
+
+def list_to_joined_text(op, table: str, column: str) -> None:  # type: ignore[no-untyped-def]
+    """The downgrade of `joined_text_to_list`."""
+    if op.get_bind().dialect.name == "postgresql":
+        _retype(op, table, column, "text", f"array_to_string({column}, ',')", "''")
+    else:
+        _rewrite(op, table, column, lambda text: ",".join(json.loads(text or "[]")))
+
+
+def _retype(op, table: str, column: str, new_type: str, using: str, default: str) -> None:  # type: ignore[no-untyped-def]
+    op.execute(f"ALTER TABLE {table} ALTER COLUMN {column} DROP DEFAULT")
+    op.execute(f"ALTER TABLE {table} ALTER COLUMN {column} TYPE {new_type} USING {using}")
+    op.execute(f"ALTER TABLE {table} ALTER COLUMN {column} SET DEFAULT {default}")
+
+
+def _rewrite(op, table: str, column: str, convert) -> None:  # type: ignore[no-untyped-def]
+    bind = op.get_bind()
+    for rowid, value in bind.execute(text(f"SELECT rowid, {column} FROM {table}")).all():
+        bind.execute(
+            text(f"UPDATE {table} SET {column} = :value WHERE rowid = :rowid"),
+            {"value": convert(value), "rowid": rowid},
+        )

@@ -1,0 +1,23 @@
+"""Lists of units (and municipalities) are stored as lists, not comma-joined text (ADR 0027): a separator inside a
+value can no longer turn one unit into two.
+
+Revision ID: 0006
+"""
+
+from alembic import op
+
+from svu_shared.migrations import joined_text_to_list, list_to_joined_text
+
+revision = "0006"
+down_revision = "0005"
+COLUMNS = ("wards", "former_municipalities")
+
+
+def upgrade() -> None:
+    for column in COLUMNS:
+        joined_text_to_list(op, "stays", column)
+
+
+def downgrade() -> None:
+    for column in COLUMNS:
+        list_to_joined_text(op, "stays", column)
