@@ -6,8 +6,10 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import MetaData, pool, text
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from svu_shared.identifiers import UNIT_ID_MAX_LENGTH
 
@@ -23,6 +25,22 @@ def alembic_config(migrations_dir: Path, database_url: str) -> Config:
 
 def upgrade_to_head(migrations_dir: Path, database_url: str) -> None:
     command.upgrade(alembic_config(migrations_dir, database_url), "head")
+
+
+class NotMigrated(RuntimeError):
+    """The database is not at the service's head revision, and the service does not migrate at start."""
+
+
+async def require_head(migrations_dir: Path, engine: AsyncEngine, service: str) -> None:
+    """A service that does not migrate at start refuses to run on a schema it was not written for (ADR 0026)."""
+    heads = set(ScriptDirectory.from_config(alembic_config(migrations_dir, "")).get_heads())
+    async with engine.connect() as connection:
+        current = set(await connection.run_sync(lambda sync: MigrationContext.configure(sync).get_current_heads()))
+    if current != heads:
+        raise NotMigrated(
+            f"{service}: the database is at {sorted(current) or 'no revision'}, the code needs {sorted(heads)}: "
+            f"run `python -m {service} migrate` as the database's owner role first"
+        )
 
 
 def run_env(target_metadata: MetaData, default_url: str) -> None:

@@ -18,7 +18,24 @@ def _compose() -> dict:
 
 
 def test_compose_describes_broker_database_collector_and_the_four_services():
-    assert set(_compose()["services"]) == {"kafka", "postgres", "otel-collector", *SERVICES}
+    migrations = {f"{name}-migrate" for name in SERVICES}
+    assert set(_compose()["services"]) == {"kafka", "postgres", "otel-collector", *SERVICES, *migrations}
+
+
+def test_each_service_runs_as_its_own_role_after_its_owner_migrated():
+    """ADR 0026: per-service credentials; the service does not migrate, a one-shot job does first as the owner."""
+    compose = _compose()["services"]
+    for name in SERVICES:
+        prefix = f"{name.upper()}_"
+        service, job = compose[name], compose[f"{name}-migrate"]
+        assert f"//{name}_app:" in service["environment"][f"{prefix}DATABASE_URL"]
+        assert service["environment"][f"{prefix}MIGRATE_ON_START"] == "false"
+        assert service["depends_on"][f"{name}-migrate"] == {"condition": "service_completed_successfully"}
+        assert f"//{name}_owner:" in job["environment"][f"{prefix}DATABASE_URL"]
+        assert job["command"][-2:] == [name, "migrate"]
+        assert job["build"] == service["build"]
+        for variable in [*service["environment"], *job["environment"]]:
+            assert variable.removeprefix(prefix).lower() in SERVICES[name].settings_class().model_fields
 
 
 def test_every_service_port_dockerfile_and_variable_exists_in_code():
