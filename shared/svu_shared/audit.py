@@ -1,6 +1,7 @@
 """The audit log (ADR 0011, Patientdatalagen 4 kap. 3 §): every authenticated request records who (subject,
 role, organisation), what (stay ids, endpoint), when and the outcome, in an append-only table of the service's
-own database. The database refuses UPDATE and DELETE on it (a trigger), so not even a bug can rewrite it.
+own database. The database refuses UPDATE and DELETE on it (a trigger), and the role the service runs as may only
+add and read rows (ADR 0026), so not even a bug can rewrite it.
 
 Which stays a request touched: the `stay_id` or `case_id` in its path, or the ids a route names in
 `request.state.audit_stays` (a list or a new notice). One row per stay; a request about no stay has one row.

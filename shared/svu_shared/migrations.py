@@ -74,22 +74,26 @@ def run_env(target_metadata: MetaData, default_url: str) -> None:
     asyncio.run(run())
 
 
-def joined_text_to_list(op, table: str, column: str) -> None:  # type: ignore[no-untyped-def]
-    """A column of comma-joined ids becomes a list (`svu_shared.db.UnitIds`), split where its old reader split it
+def joined_text_to_list(op, table: str, *columns: str) -> None:  # type: ignore[no-untyped-def]
+    """Columns of comma-joined ids become lists (`svu_shared.db.UnitIds`), split where their old reader split them
     (ADR 0027). PostgreSQL: an array of varchar(64); SQLite: a JSON array in the same TEXT column."""
-    if op.get_bind().dialect.name == "postgresql":
-        as_list = f"array_remove(string_to_array({column}, ','), '')::varchar({UNIT_ID_MAX_LENGTH})[]"
-        _retype(op, table, column, f"varchar({UNIT_ID_MAX_LENGTH})[]", as_list, "'{}'")
-    else:
-        _rewrite(op, table, column, lambda text: json.dumps([part for part in (text or "").split(",") if part]))
+    postgresql = op.get_bind().dialect.name == "postgresql"
+    for column in columns:
+        if postgresql:
+            as_list = f"array_remove(string_to_array({column}, ','), '')::varchar({UNIT_ID_MAX_LENGTH})[]"
+            _retype(op, table, column, f"varchar({UNIT_ID_MAX_LENGTH})[]", as_list, "'{}'")
+        else:
+            _rewrite(op, table, column, lambda text: json.dumps([part for part in (text or "").split(",") if part]))
 
 
-def list_to_joined_text(op, table: str, column: str) -> None:  # type: ignore[no-untyped-def]
+def list_to_joined_text(op, table: str, *columns: str) -> None:  # type: ignore[no-untyped-def]
     """The downgrade of `joined_text_to_list`."""
-    if op.get_bind().dialect.name == "postgresql":
-        _retype(op, table, column, "text", f"array_to_string({column}, ',')", "''")
-    else:
-        _rewrite(op, table, column, lambda text: ",".join(json.loads(text or "[]")))
+    postgresql = op.get_bind().dialect.name == "postgresql"
+    for column in columns:
+        if postgresql:
+            _retype(op, table, column, "text", f"array_to_string({column}, ',')", "''")
+        else:
+            _rewrite(op, table, column, lambda text: ",".join(json.loads(text or "[]")))
 
 
 def _retype(op, table: str, column: str, new_type: str, using: str, default: str) -> None:  # type: ignore[no-untyped-def]

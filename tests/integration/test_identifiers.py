@@ -6,9 +6,9 @@ import pytest
 import sqlalchemy as sa
 from pydantic import ValidationError
 
-from svu_shared.contracts import AdmissionNoticeSent, PatientTransferred
+from svu_shared.contracts import PatientTransferred
 from tests.support.auth import ward
-from tests.support.notices import admission_notice
+from tests.support.notices import admission_notice, notice_event
 
 W = ward("W")
 
@@ -68,11 +68,6 @@ def test_the_events_refuse_a_unit_list_and_a_personnummer_as_stay_id():
     with pytest.raises(ValidationError, match="to_care_unit"):
         PatientTransferred(stay_id="S1", from_care_unit="W", to_care_unit="W2,W3", transferred_at="2025-03-01T10:00Z")
     with pytest.raises(ValidationError, match="personnummer"):
-        AdmissionNoticeSent(
-            stay_id="191212121212",
-            patient_id="191212121212",
-            municipality="1280",
-            care_unit="W",
-            admitted_at="2025-03-01T10:00:00+01:00",
-            sent_at="2025-03-01T12:00:00+01:00",
-        )
+        notice_event("191212121212")
+    with pytest.raises(ValidationError, match="care_unit"):
+        notice_event("S1", care_unit="W1,W2")

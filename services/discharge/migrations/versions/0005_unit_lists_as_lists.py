@@ -10,14 +10,11 @@ from svu_shared.migrations import joined_text_to_list, list_to_joined_text
 
 revision = "0005"
 down_revision = "0004"
-COLUMNS = ("wards",)
 
 
 def upgrade() -> None:
-    for column in COLUMNS:
-        joined_text_to_list(op, "timelines", column)
+    joined_text_to_list(op, "timelines", "wards")
 
 
 def downgrade() -> None:
-    for column in COLUMNS:
-        list_to_joined_text(op, "timelines", column)
+    list_to_joined_text(op, "timelines", "wards")

@@ -10,14 +10,11 @@ from svu_shared.migrations import joined_text_to_list, list_to_joined_text
 
 revision = "0006"
 down_revision = "0005"
-COLUMNS = ("wards", "former_municipalities")
 
 
 def upgrade() -> None:
-    for column in COLUMNS:
-        joined_text_to_list(op, "stays", column)
+    joined_text_to_list(op, "stays", "wards", "former_municipalities")
 
 
 def downgrade() -> None:
-    for column in COLUMNS:
-        list_to_joined_text(op, "stays", column)
+    list_to_joined_text(op, "stays", "wards", "former_municipalities")
