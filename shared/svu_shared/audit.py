@@ -1,6 +1,7 @@
 """The audit log (ADR 0011, Patientdatalagen 4 kap. 3 §): every authenticated request records who (subject,
 role, organisation), what (stay ids, endpoint), when and the outcome, in an append-only table of the service's
-own database. The database refuses UPDATE and DELETE on it (a trigger), so not even a bug can rewrite it.
+own database. The database refuses UPDATE and DELETE on it (a trigger), and the role the service runs as may only
+add and read rows (ADR 0026), so not even a bug can rewrite it.
 
 Which stays a request touched: the `stay_id` or `case_id` in its path, or the ids a route names in
 `request.state.audit_stays` (a list or a new notice). One row per stay; a request about no stay has one row.
@@ -10,7 +11,7 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
-from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, insert, select
+from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, insert, inspect, select
 
 from svu_shared.auth import Principal, principal_of, require_role
 from svu_shared.db import AwareDateTime
@@ -46,18 +47,40 @@ def audit_table(metadata: MetaData) -> Table:
     )
 
 
+# Least privilege (ADR 0026): the roles that are not the table's owner may add and read rows, nothing else, whatever
+# default privileges gave them when the owner created the table (ALTER, DROP and trigger changes are the owner's).
+RESTRICT_GRANTS = """
+DO $$
+DECLARE grantee text;
+BEGIN
+  FOR grantee IN
+    SELECT DISTINCT CASE WHEN acl.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(r.rolname) END
+    FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) acl LEFT JOIN pg_roles r ON r.oid = acl.grantee
+    WHERE c.oid = 'audit_log'::regclass AND acl.grantee <> c.relowner AND acl.privilege_type NOT IN ('INSERT', 'SELECT')
+  LOOP
+    EXECUTE 'REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON audit_log FROM ' || grantee;
+  END LOOP;
+END $$
+"""
+
+
 def create_audit_log(op) -> None:  # type: ignore[no-untyped-def]
-    """Called from a service's migration with alembic's `op`: the table and its append-only trigger."""
+    """Called from a service's migration with alembic's `op`: the table, its append-only trigger, and on PostgreSQL
+    no role but its owner may change it. A table kept by an earlier downgrade is kept as it is (no downgrade drops
+    the audit log: Patientdatalagen 4 kap. 3 §, ADR 0026)."""
     bind = op.get_bind()
+    if inspect(bind).has_table("audit_log"):
+        return
     audit_table(MetaData()).create(bind)
     for statement in APPEND_ONLY[bind.dialect.name]:
         op.execute(statement)
+    if bind.dialect.name == "postgresql":
+        op.execute(RESTRICT_GRANTS)
 
 
-def drop_audit_log(op) -> None:  # type: ignore[no-untyped-def]
-    op.drop_table("audit_log")
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute("DROP FUNCTION IF EXISTS audit_log_append_only()")
+def keep_audit_log(op) -> None:  # type: ignore[no-untyped-def]
+    """The downgrade of the migration that created the audit log: it stays, rows, trigger and grants (ADR 0026).
+    A record of who read a patient's data outlives any version of the schema around it."""
 
 
 def stays_of(request: Request) -> list[str | None]:

@@ -4,12 +4,15 @@ from datetime import UTC
 from pathlib import Path
 
 from asyncpg.exceptions import OperatorInterventionError, PostgresConnectionError
-from sqlalchemy import DateTime, Table, Text, TypeDecorator, event
+from sqlalchemy import JSON, DateTime, String, Table, TypeDecorator, event
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from svu_shared.identifiers import UNIT_ID_MAX_LENGTH
 
 # What "the database is away" looks like (a restart, a failover): SQLAlchemy's wrapped DBAPI errors, socket
 # errors, timeouts, and the asyncpg errors a connection attempt raises unwrapped while the server shuts down
@@ -116,14 +119,20 @@ class AwareDateTime(TypeDecorator):
 
 
 class UnitIds(TypeDecorator):
-    """A tuple of HSA-ids (the wards a stay has been on), kept as comma-separated text: an HSA-id has no comma,
-    and the services only ever read the whole list. One column type, so no service splits and joins by hand."""
+    """A tuple of ids (the wards a stay has been on, a stay's former municipalities), stored as a list: an array of
+    varchar(64) on PostgreSQL, a JSON array on SQLite. Never a joined string, whose separator a value could carry
+    (ADR 0027). One column type, so no service builds the list by hand."""
 
-    impl = Text
+    impl = JSON
     cache_ok = True
 
+    def load_dialect_impl(self, dialect):  # type: ignore[no-untyped-def]
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(ARRAY(String(UNIT_ID_MAX_LENGTH)))
+        return dialect.type_descriptor(JSON())
+
     def process_bind_param(self, value, dialect):  # type: ignore[no-untyped-def]
-        return ",".join(value or ())
+        return list(value or ())
 
     def process_result_value(self, value, dialect):  # type: ignore[no-untyped-def]
-        return tuple(filter(None, (value or "").split(",")))
+        return tuple(value or ())

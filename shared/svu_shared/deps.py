@@ -17,12 +17,14 @@ from fastapi import Depends, Path, Query, Request
 from pydantic import AfterValidator, StringConstraints
 
 from svu_shared.auth import Principal, authenticate, require_role
-from svu_shared.contracts.base import HSA_ID_MAX_LENGTH, ID_MAX_LENGTH
+from svu_shared.contracts.base import ID_MAX_LENGTH
+from svu_shared.contracts.base import HsaId as HsaId  # re-exported: routes take their ids from here
 from svu_shared.contracts.municipality import municipality_code_problem
+from svu_shared.identifiers import HSA_ID_PATTERN as HSA_ID_PATTERN  # re-exported, as HsaId
+from svu_shared.identifiers import checked_stay_id
 from svu_shared.runtime import ServiceRuntime
 
 ID_PATTERN = rf"^[A-Za-z0-9_.:-]{{1,{ID_MAX_LENGTH}}}$"
-HSA_ID_PATTERN = rf"^[A-Za-z0-9_.:-]{{1,{HSA_ID_MAX_LENGTH}}}$"
 
 
 def _kommunkod(value: str) -> str:
@@ -31,14 +33,17 @@ def _kommunkod(value: str) -> str:
     return value
 
 
-# Types for request bodies and models.
-StayId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
-HsaId = Annotated[str, StringConstraints(pattern=HSA_ID_PATTERN)]
+# Types for request bodies and models. A stay id never looks like a personnummer; an HSA-id is one unit (ADR 0027).
+StayId = Annotated[str, StringConstraints(pattern=ID_PATTERN), AfterValidator(checked_stay_id)]
 Kommunkod = Annotated[str, AfterValidator(_kommunkod)]
 
 # The same ids in a path or a query.
-StayIdPath = Annotated[str, Path(pattern=ID_PATTERN, description="Vårdtillfälle (stay) id")]
-StayIdQuery = Annotated[str, Query(pattern=ID_PATTERN, description="Vårdtillfälle (stay) id")]
+StayIdPath = Annotated[
+    str, Path(pattern=ID_PATTERN, description="Vårdtillfälle (stay) id"), AfterValidator(checked_stay_id)
+]
+StayIdQuery = Annotated[
+    str, Query(pattern=ID_PATTERN, description="Vårdtillfälle (stay) id"), AfterValidator(checked_stay_id)
+]
 
 # A page of a list (bounded: an offset beyond any list is refused, not a slow scan).
 Limit = Annotated[int, Query(ge=1, le=1000, description="Rows in the page")]

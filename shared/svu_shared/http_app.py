@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from svu_shared import local_issuer, problems, redaction
 from svu_shared.auth import AUTH_RESPONSES, Principal, TokenVerifier, authenticate
 from svu_shared.limits import InputLimits
+from svu_shared.security_headers import SecurityHeaders
 from svu_shared.settings import HttpSettings
 from svu_shared.telemetry import setup_telemetry
 
@@ -85,6 +86,7 @@ def http_app(
             return response
 
     app.add_middleware(InputLimits, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)  # outermost: on every answer, refusals included (ADR 0027)
     setup_telemetry(app, engine, name, settings.otel_exporter, settings.otel_endpoint)
     app.openapi = lambda: _documented(app)  # type: ignore[method-assign]
     return app

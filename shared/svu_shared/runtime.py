@@ -34,7 +34,7 @@ from svu_shared.kafka import (
 )
 from svu_shared.messaging_tables import dead_letter_table, inbox_table, outbox_table
 from svu_shared.metrics import MetricSource, register, unregister
-from svu_shared.migrations import upgrade_to_head
+from svu_shared.migrations import require_head, upgrade_to_head
 from svu_shared.outbox import OutboxRelay, outbox_backlog
 from svu_shared.problems import problem
 from svu_shared.settings import ServiceSettings
@@ -111,7 +111,10 @@ class ServiceRuntime:
         return self._producer
 
     async def start(self) -> None:
-        await asyncio.to_thread(upgrade_to_head, self.migrations_dir, self.settings.database_url)
+        if self.settings.migrate_on_start:
+            await asyncio.to_thread(upgrade_to_head, self.migrations_dir, self.settings.database_url)
+        else:  # the owner role has migrated (`python -m <service> migrate`); this role could not (ADR 0026)
+            await require_head(self.migrations_dir, self.engine, self.name)
         self._stop.clear()
         register(self.metrics)
         self._tasks = [

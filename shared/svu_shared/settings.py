@@ -27,6 +27,9 @@ class HttpSettings(BaseSettings):
 
 class ServiceSettings(HttpSettings):
     database_url: str
+    # Migrations at start (ADR 0026): on for `make run` and the tests; off where the runtime connects as a role that
+    # may not change the schema (compose, production), where `python -m <service> migrate` runs first as the owner.
+    migrate_on_start: bool = True
     kafka_bootstrap: str = "127.0.0.1:9092"
     # Replication factor of the topics a service creates: 1 on the single development broker, 3 on a
     # cluster (min.insync.replicas 2 is the broker's setting, so acks=all survives losing one broker).

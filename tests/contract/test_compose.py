@@ -1,6 +1,7 @@
 """docker-compose.yml parses, and every service, port, Dockerfile and variable it names exists in code; the one list
 of services (services/services.toml) agrees with each service's settings and with the event contracts."""
 
+import re
 from pathlib import Path
 
 import yaml
@@ -17,7 +18,24 @@ def _compose() -> dict:
 
 
 def test_compose_describes_broker_database_collector_and_the_four_services():
-    assert set(_compose()["services"]) == {"kafka", "postgres", "otel-collector", *SERVICES}
+    migrations = {f"{name}-migrate" for name in SERVICES}
+    assert set(_compose()["services"]) == {"kafka", "postgres", "otel-collector", *SERVICES, *migrations}
+
+
+def test_each_service_runs_as_its_own_role_after_its_owner_migrated():
+    """ADR 0026: per-service credentials; the service does not migrate, a one-shot job does first as the owner."""
+    compose = _compose()["services"]
+    for name in SERVICES:
+        prefix = f"{name.upper()}_"
+        service, job = compose[name], compose[f"{name}-migrate"]
+        assert f"//{name}_app:" in service["environment"][f"{prefix}DATABASE_URL"]
+        assert service["environment"][f"{prefix}MIGRATE_ON_START"] == "false"
+        assert service["depends_on"][f"{name}-migrate"] == {"condition": "service_completed_successfully"}
+        assert f"//{name}_owner:" in job["environment"][f"{prefix}DATABASE_URL"]
+        assert job["command"][-2:] == [name, "migrate"]
+        assert job["build"] == service["build"]
+        for variable in [*service["environment"], *job["environment"]]:
+            assert variable.removeprefix(prefix).lower() in SERVICES[name].settings_class().model_fields
 
 
 def test_every_service_port_dockerfile_and_variable_exists_in_code():
@@ -53,3 +71,19 @@ def test_the_list_of_services_agrees_with_their_settings_and_the_contracts():
         assert (ROOT / "services" / service.name / service.name / "__main__.py").exists()
     assert [s.topic for s in CATALOGUE_SERVICES if s.topic] == list(ALL_TOPICS)
     assert len({s.port for s in CATALOGUE_SERVICES} | {s.test_port for s in CATALOGUE_SERVICES}) == 2 * len(SERVICES)
+
+
+def test_every_service_image_is_pinned_and_runs_as_a_user_that_is_not_root():
+    """ADR 0027: an exact base image (a digest, or an exact Python and Debian release), an exact uv, and a numeric
+    non-root USER before the command."""
+    for name in SERVICES:
+        lines = [line.strip() for line in (ROOT / "services" / name / "Dockerfile").read_text().splitlines()]
+        bases = [line.split()[1] for line in lines if line.startswith("FROM ")]
+        for base in bases:
+            assert re.fullmatch(r"[\w./-]+(@sha256:[0-9a-f]{64}|:\d+\.\d+\.\d+-slim-[a-z]+)", base), f"{name}: {base}"
+        installs = " ".join(line for line in lines if "pip install" in line)
+        assert re.search(r"\buv==\d+\.\d+\.\d+\b", installs), f"{name}: uv is not pinned"
+        users = [line.split()[1] for line in lines if line.startswith("USER ")]
+        assert users and users[-1] not in ("root", "0"), f"{name}: runs as root"
+        last_user = max(i for i, line in enumerate(lines) if line.startswith("USER "))
+        assert last_user < max(i for i, line in enumerate(lines) if line.startswith("CMD ")), name

@@ -49,7 +49,7 @@ async def test_migration_0005_keeps_what_was_there_and_fills_what_it_can(databas
     config = alembic_config(MIGRATIONS, url)
     await asyncio.to_thread(command.upgrade, config, "0004")
     await _execute(url, *BEFORE)
-    await asyncio.to_thread(command.upgrade, config, "head")
+    await asyncio.to_thread(command.upgrade, config, "0005")
     messages = await _execute(
         url, "SELECT message_id, sender_role, sender_org, received_at = occurred_at FROM messages ORDER BY 1"
     )
@@ -69,4 +69,4 @@ async def test_migration_0005_keeps_what_was_there_and_fills_what_it_can(databas
     assert await _execute(url, "SELECT acknowledged_by FROM acknowledgements") == [(None,)]
     await asyncio.to_thread(command.downgrade, config, "0004")
     assert await _execute(url, "SELECT count(*) FROM messages") == [(4,)]
-    await asyncio.to_thread(command.upgrade, config, "head")
+    await asyncio.to_thread(command.upgrade, config, "0005")

@@ -1,6 +1,5 @@
-from admission.bootstrap import bootstrap
+from admission.bootstrap import MIGRATIONS, bootstrap
 from admission.settings import AdmissionSettings
-from svu_shared.http_app import serve
+from svu_shared.migrate import serve_or_migrate
 
-settings = AdmissionSettings()
-serve(bootstrap(settings), settings)
+serve_or_migrate(bootstrap, AdmissionSettings(), MIGRATIONS)

@@ -1,6 +1,5 @@
-from billing.bootstrap import bootstrap
+from billing.bootstrap import MIGRATIONS, bootstrap
 from billing.settings import BillingSettings
-from svu_shared.http_app import serve
+from svu_shared.migrate import serve_or_migrate
 
-settings = BillingSettings()
-serve(bootstrap(settings), settings)
+serve_or_migrate(bootstrap, BillingSettings(), MIGRATIONS)

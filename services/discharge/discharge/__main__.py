@@ -1,6 +1,5 @@
-from discharge.bootstrap import bootstrap
+from discharge.bootstrap import MIGRATIONS, bootstrap
 from discharge.settings import DischargeSettings
-from svu_shared.http_app import serve
+from svu_shared.migrate import serve_or_migrate
 
-settings = DischargeSettings()
-serve(bootstrap(settings), settings)
+serve_or_migrate(bootstrap, DischargeSettings(), MIGRATIONS)

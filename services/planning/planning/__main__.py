@@ -1,6 +1,5 @@
-from planning.bootstrap import bootstrap
+from planning.bootstrap import MIGRATIONS, bootstrap
 from planning.settings import PlanningSettings
-from svu_shared.http_app import serve
+from svu_shared.migrate import serve_or_migrate
 
-settings = PlanningSettings()
-serve(bootstrap(settings), settings)
+serve_or_migrate(bootstrap, PlanningSettings(), MIGRATIONS)

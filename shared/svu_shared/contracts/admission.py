@@ -5,7 +5,7 @@ from typing import ClassVar, Literal
 
 from pydantic import AwareDatetime, ConfigDict, Field
 
-from svu_shared.contracts.base import HSA_ID_MAX_LENGTH, StayEvent
+from svu_shared.contracts.base import HsaId, StayEvent
 
 CareType = Literal["somatic", "psychiatric"]
 
@@ -45,7 +45,7 @@ class AdmissionNoticeSent(AdmissionEvent):
 
     patient_id: str = Field(pattern=r"^\d{12}$", description="Personnummer or samordningsnummer, 12 digits")
     municipality: str = Field(pattern=r"^\d{4}$", description="Kommunkod (SCB) where the patient is folkbokförd")
-    care_unit: str = Field(min_length=1, max_length=64, description="HSA-id of the admitting ward")
+    care_unit: HsaId = Field(description="HSA-id of the admitting ward")
     care_type: CareType = "somatic"
     admitted_at: AwareDatetime
     sent_at: AwareDatetime
@@ -56,9 +56,7 @@ class AdmissionNoticeSent(AdmissionEvent):
     notice_deadline: AwareDatetime | None = Field(
         None, description="24 h after admission or the later judgement (domain §2); sent_at after it is late"
     )
-    primary_care_unit: str | None = Field(
-        None, max_length=HSA_ID_MAX_LENGTH, description="HSA-id of the patient's vårdcentral, when known"
-    )
+    primary_care_unit: HsaId | None = Field(None, description="HSA-id of the patient's vårdcentral, when known")
     protected_identity: bool = Field(False, description="Skyddad identitet: name and address are never sent")
     patient_name: str | None = Field(None, max_length=200, description="Absent for a protected identity")
     patient_address: str | None = Field(None, max_length=300, description="Absent for a protected identity")
@@ -89,9 +87,7 @@ class AdmissionNoticeCorrected(AdmissionEvent):
     admitted_at: AwareDatetime
     support_needed_judged_at: AwareDatetime | None = None
     notice_deadline: AwareDatetime
-    primary_care_unit: str | None = Field(
-        None, max_length=HSA_ID_MAX_LENGTH, description="HSA-id of the patient's vårdcentral, when known"
-    )
+    primary_care_unit: HsaId | None = Field(None, description="HSA-id of the patient's vårdcentral, when known")
     reason: str = Field(min_length=1, max_length=500, description="Why the notice was corrected")
     corrected_at: AwareDatetime
 
@@ -133,8 +129,8 @@ class PatientTransferred(AdmissionEvent):
         }
     )
 
-    from_care_unit: str = Field(min_length=1, max_length=64, description="HSA-id of the ward left")
-    to_care_unit: str = Field(min_length=1, max_length=64, description="HSA-id of the receiving ward")
+    from_care_unit: HsaId = Field(description="HSA-id of the ward left")
+    to_care_unit: HsaId = Field(description="HSA-id of the receiving ward")
     transferred_at: AwareDatetime
 
 

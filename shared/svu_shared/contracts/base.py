@@ -5,16 +5,20 @@ subclasses it and sets only its `event_type` and its example(s) (architecture §
 Defining the class registers it: there is no list of event types to keep by hand.
 """
 
-from typing import Any, ClassVar, cast
+from typing import Annotated, Any, ClassVar, cast
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from svu_shared.identifiers import HSA_ID_PATTERN, checked_stay_id
 
 # An id is bounded by the narrowest column it lands in (every service stores stay ids in String(64)).
 ID_PATTERN = r"^[A-Za-z0-9_.:-]+$"
 ID_MAX_LENGTH = 64
 STAY_ID = Field(min_length=1, max_length=ID_MAX_LENGTH, pattern=ID_PATTERN, description="Vårdtillfälle (stay) id")
-# An HSA-id (a ward, a vårdcentral, a care contact's unit): the same alphabet and bound as a stay id.
+# An HSA-id (a ward, a vårdcentral, a care contact's unit): the same alphabet and bound as a stay id, so one value
+# is one unit (svu_shared.identifiers, ADR 0027). Every unit field of every event is an `HsaId`.
 HSA_ID_MAX_LENGTH = 64
+HsaId = Annotated[str, StringConstraints(min_length=1, max_length=HSA_ID_MAX_LENGTH, pattern=HSA_ID_PATTERN)]
 # A case id is composed `<stay id>:<receiver kind>:<receiver id>` (planning's `case_id`); its bound is the longest
 # such composition, so a valid stay id and receiver id always make a case id that fits its column.
 CASE_ID_MAX_LENGTH = ID_MAX_LENGTH + len(":primary_care:") + HSA_ID_MAX_LENGTH
@@ -59,6 +63,13 @@ class StayEvent(IntegrationEvent):
     key_description: ClassVar[str] = "The stay id (also the Kafka key)"
 
     stay_id: str = STAY_ID
+
+    # Not in the schema's pattern (JSON Schema's regex cannot say it): a stay id that looks like a personnummer is
+    # refused by every producer and consumer alike (ADR 0027).
+    @field_validator("stay_id")
+    @classmethod
+    def _no_personnummer(cls, value: str) -> str:
+        return checked_stay_id(value)
 
     def key(self) -> str:
         return self.stay_id

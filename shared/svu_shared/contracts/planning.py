@@ -12,7 +12,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AwareDatetime, ConfigDict, Field, StringConstraints
 
-from svu_shared.contracts.base import CASE_ID_MAX_LENGTH, StayEvent
+from svu_shared.contracts.base import CASE_ID_MAX_LENGTH, HsaId, StayEvent
 
 ReceiverKind = Literal["municipality", "primary_care"]
 PartyKind = Literal["ward", "municipality", "primary_care"]  # the parties of a stay (domain §1)
@@ -56,7 +56,7 @@ class CaseOpened(PlanningEvent):
 
     case_id: str = Field(min_length=1, max_length=CASE_ID_MAX_LENGTH)
     receiver_kind: ReceiverKind
-    receiver_id: str = Field(min_length=1, max_length=64, description="Kommunkod or HSA-id")
+    receiver_id: HsaId = Field(description="Kommunkod or HSA-id")
     opened_at: AwareDatetime
 
 
@@ -83,7 +83,7 @@ class CaseClosed(PlanningEvent):
 
     case_id: str = Field(min_length=1, max_length=CASE_ID_MAX_LENGTH)
     receiver_kind: ReceiverKind
-    receiver_id: str = Field(min_length=1, max_length=64)
+    receiver_id: HsaId = Field(description="Kommunkod or HSA-id")
     reason: str = Field(min_length=1, max_length=500)
     closed_at: AwareDatetime
     closed_as: ClosedAs | None = Field(None, description="Why, as a code (absent from producers before ADR 0014)")
@@ -113,7 +113,7 @@ class CaseReturned(PlanningEvent):
 
     case_id: str = Field(min_length=1, max_length=CASE_ID_MAX_LENGTH)
     receiver_kind: ReceiverKind
-    receiver_id: str = Field(min_length=1, max_length=64)
+    receiver_id: HsaId = Field(description="Kommunkod or HSA-id")
     reason: str = Field(min_length=1, max_length=500)
     returned_by: str = Subject
     returned_at: AwareDatetime
@@ -144,11 +144,11 @@ class MessageSent(PlanningEvent):
 
     text: str = Field(min_length=1, max_length=2000)
     sender_role: PartyKind
-    sender_org: str = Field(min_length=1, max_length=64, description="Kommunkod or HSA-id")
+    sender_org: HsaId = Field(description="Kommunkod or HSA-id")
     sender_subject: str = Subject
     sender_name: str | None = Field(None, max_length=200, description="The sender's name as the token gives it")
     to_role: PartyKind | None = Field(None, description="One party; absent: every party of the stay")
-    to_org: str | None = Field(None, max_length=64, description="The party's kommunkod or HSA-id")
+    to_org: HsaId | None = Field(None, description="The party's kommunkod or HSA-id")
     sent_at: AwareDatetime
 
 
@@ -174,7 +174,7 @@ class MessageAcknowledged(PlanningEvent):
     message_id: str = Field(min_length=1, max_length=64, description="The CloudEvents id of the message read")
     case_id: str = Field(min_length=1, max_length=CASE_ID_MAX_LENGTH)
     receiver_kind: ReceiverKind
-    receiver_id: str = Field(min_length=1, max_length=64)
+    receiver_id: HsaId = Field(description="Kommunkod or HSA-id")
     acknowledged_at: AwareDatetime
     acknowledged_by: str | None = Field(None, max_length=200, description="The person: their token's subject")
 
@@ -199,7 +199,7 @@ class MessageAcknowledgedByWard(PlanningEvent):
     )
 
     message_id: str = Field(min_length=1, max_length=64, description="The CloudEvents id of the message read")
-    care_unit: str = Field(min_length=1, max_length=64, description="HSA-id of the ward that acknowledged")
+    care_unit: HsaId = Field(description="HSA-id of the ward that acknowledged")
     acknowledged_by: str = Subject
     acknowledged_at: AwareDatetime
 

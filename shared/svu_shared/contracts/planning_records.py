@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, model_validator
 
+from svu_shared.contracts.base import HsaId
 from svu_shared.contracts.planning import Item, Name, PlanningEvent, ReceiverKind, Text
 
 
@@ -14,7 +15,7 @@ class CareContactContent(BaseModel):
     """Fast vårdkontakt: the named contact in primary care for the patient."""
 
     name: str = Name
-    care_unit: str = Field(min_length=1, max_length=64, description="HSA-id of the contact's unit")
+    care_unit: HsaId = Field(description="HSA-id of the contact's unit")
     phone: str | None = Field(None, max_length=40)
 
 
@@ -86,7 +87,7 @@ class ReceivingDecisionContent(BaseModel):
 
 class RecordedOnStay(PlanningEvent):
     recorded_at: AwareDatetime
-    recorded_by: str | None = Field(None, max_length=64, description="Organisation (kommunkod or HSA-id)")
+    recorded_by: HsaId | None = Field(None, description="Organisation (kommunkod or HSA-id)")
 
 
 class CareContactAssigned(RecordedOnStay, CareContactContent):

@@ -25,7 +25,7 @@ stays = Table(
     Column("cancel_reason", Text, nullable=True),
     Column("primary_care_unit", String(64), nullable=True),
     Column("corrected_at", AwareDateTime(), nullable=True),
-    Column("wards", UnitIds(), nullable=False, server_default=""),
+    Column("wards", UnitIds(), nullable=False),
     Column("protected_identity", Boolean, nullable=False, server_default=false()),
     Column("patient_name", String(200), nullable=True),
     Column("patient_address", String(300), nullable=True),

@@ -1,6 +1,5 @@
 """HTTP API of the admission service: wards post and change notices, the stay's receivers read them."""
 
-import uuid
 from datetime import UTC, datetime
 from functools import partial
 from typing import Annotated, Any
@@ -22,6 +21,7 @@ from admission.service_layer import handlers
 from svu_shared.auth import Principal, may_see_stay
 from svu_shared.deps import Limit, Offset, Runtime, StayIdPath, role
 from svu_shared.errors import unprocessable
+from svu_shared.identifiers import new_stay_id
 
 router = APIRouter(tags=["admission"])
 Ward = Annotated[Principal, Depends(role("ward"))]
@@ -73,7 +73,7 @@ async def post_admission_notice(
     try:
         notice = AdmissionNotice(
             **body.model_dump(exclude={"stay_id"}),
-            stay_id=body.stay_id or str(uuid.uuid4()),
+            stay_id=body.stay_id or new_stay_id(),
             sent_at=datetime.now(UTC),
         )
     except InvalidNotice as exc:

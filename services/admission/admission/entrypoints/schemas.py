@@ -31,7 +31,7 @@ class AdmissionNoticeIn(BaseModel):
     municipality: Kommunkod = Field(
         pattern=r"^\d{4}$", description="Kommunkod (one of SCB's 290) where the patient is folkbokförd"
     )
-    care_unit: str = Field(min_length=1, max_length=64, description="HSA-id of the ward")
+    care_unit: HsaId = Field(description="HSA-id of the ward")
     care_type: CareType = "somatic"
     admitted_at: AwareDatetime
     support_needed_judged_at: AwareDatetime | None = Field(
@@ -63,7 +63,7 @@ class CancellationIn(BaseModel):
 
 class TransferIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    to_care_unit: str = Field(min_length=1, max_length=64, description="HSA-id of the receiving ward")
+    to_care_unit: HsaId = Field(description="HSA-id of the receiving ward: one unit, no list")
     transferred_at: AwareDatetime | None = Field(None, description="When the patient moved; now when absent")
 
 

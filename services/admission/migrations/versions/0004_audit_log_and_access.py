@@ -7,7 +7,7 @@ Revision ID: 0004
 import sqlalchemy as sa
 from alembic import op
 
-from svu_shared.audit import create_audit_log, drop_audit_log
+from svu_shared.audit import create_audit_log, keep_audit_log
 
 revision = "0004"
 down_revision = "0003"
@@ -27,4 +27,4 @@ def downgrade() -> None:
     with op.batch_alter_table("stays") as batch:
         for name in ("patient_address", "patient_name", "protected_identity", "wards"):
             batch.drop_column(name)
-    drop_audit_log(op)
+    keep_audit_log(op)

@@ -6,6 +6,7 @@ partly read file.
 
 import csv
 import json
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -14,9 +15,12 @@ from pydantic import ValidationError
 from billing.adapters.event_facts import fact_from_event
 from billing.domain.facts import FactKind, StayFact
 from svu_shared.contracts import UnknownEventType, event_model
+from svu_shared.contracts.base import ID_MAX_LENGTH
 from svu_shared.contracts.municipality import municipality_code_problem
 from svu_shared.envelope import CloudEvent
+from svu_shared.identifiers import ID_ALPHABET, stay_id_problem
 
+STAY_ID_SHAPE = re.compile(rf"{ID_ALPHABET}{{1,{ID_MAX_LENGTH}}}")
 CSV_HEADER = ["stay_id", "municipality", "care_type", "event", "at"]
 CARE_TYPES = ("somatic", "psychiatric")
 # The flat CSV carries the five facts that need no more than a time; cancellations, interruptions and backdated
@@ -53,8 +57,8 @@ def _read_csv(path: Path, text: str) -> list[StayFact]:
         if len(row) != len(CSV_HEADER):
             raise EventFileError(f"{where}: expected {len(CSV_HEADER)} columns, found {len(row)}")
         stay_id, municipality, care_type, event, at = row
-        if not stay_id:
-            raise EventFileError(f"{where}: stay_id is empty")
+        if (problem := _stay_id_problem(stay_id)) is not None:
+            raise EventFileError(f"{where}: stay_id {problem}")
         if municipality not in seen_codes:
             if (problem := municipality_code_problem(municipality)) is not None:
                 raise EventFileError(f"{where}: {problem}")
@@ -66,6 +70,14 @@ def _read_csv(path: Path, text: str) -> list[StayFact]:
             raise EventFileError(f"{where}: unknown event {event!r}; known: {', '.join(k.value for k in CSV_KINDS)}")
         facts.append(StayFact(stay_id, kind, _aware(at, where), f"{path.name}:{line_no}", municipality, care_type))
     return facts
+
+
+def _stay_id_problem(stay_id: str) -> str | None:
+    """A stay id is checked before it reaches a settlement or an underlag (ADR 0027): the id alphabet and bound, and
+    no personnummer in it."""
+    if not STAY_ID_SHAPE.fullmatch(stay_id):
+        return f"must be 1-{ID_MAX_LENGTH} letters, digits or _ . : -"
+    return stay_id_problem(stay_id)
 
 
 def _aware(text: str, where: str) -> datetime:

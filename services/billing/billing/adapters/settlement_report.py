@@ -1,12 +1,12 @@
 """Settlements as finance reads them: JSON with decimals as strings, or CSV."""
 
-import csv
 import io
 import json
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from billing.domain.settlement import MunicipalityLine, Settlement
+from svu_shared import csv_cells
 
 ORE = Decimal("0.01")
 AVERAGE_PLACES = Decimal("0.001")
@@ -66,7 +66,7 @@ SETTLEMENT_CSV_COLUMNS = [
 
 def settlement_csv(settlement: Settlement) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, SETTLEMENT_CSV_COLUMNS, lineterminator="\n")
+    writer = csv_cells.dict_writer(out, SETTLEMENT_CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for line in settlement.municipalities:
         row = line_dict(line)
@@ -97,7 +97,7 @@ def comparison_dict(agreements: tuple[str, str], period: str, rows: list[dict]) 
 
 def comparison_csv(agreements: tuple[str, str], rows: list[dict]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_cells.writer(out, lineterminator="\n")
     a, b = agreements
     writer.writerow(
         [

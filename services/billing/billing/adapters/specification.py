@@ -3,12 +3,12 @@ behind them, so every öre can be traced to the event log. CSV for systems, PDF 
 backdated notice is marked with when the server received the notice and the ward's reason; a period cut by a move
 or an interruption, and a stay whose disputed days were credited, say so in `note` (ADR 0016)."""
 
-import csv
 import io
 from typing import Any
 
 from billing.adapters.repository import StoredInvoice
 from billing.domain.cohort import CountedStay
+from svu_shared import csv_cells
 
 SPEC_COLUMNS = [
     "stay_id",
@@ -61,7 +61,7 @@ def specification_rows(stays: tuple[CountedStay, ...]) -> list[dict[str, Any]]:
 
 def specification_csv(rows: list[dict[str, Any]]) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, SPEC_COLUMNS, lineterminator="\n")
+    writer = csv_cells.dict_writer(out, SPEC_COLUMNS, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
     return out.getvalue()

@@ -26,6 +26,8 @@ Disputer = Annotated[Principal, Depends(role("municipality"))]
 Resolver = Annotated[Principal, Depends(role("finance"))]
 DayAmountEditor = Annotated[Principal, Depends(_finance)]
 KommunkodPath = Annotated[str, Path(pattern=r"^\d{4}$", description="Kommunkod (SCB)")]
+# An invoice id is checked before it reaches a file or a header (the underlag's file name; ADR 0027): the id alphabet.
+InvoiceIdPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.:-]{1,100}$", description="Invoice id")]
 
 Period = Annotated[str, Query(pattern=PERIOD_PATTERN, description="Settled month, YYYY-MM (Europe/Stockholm)")]
 AgreementId = Annotated[str, Query(min_length=1, max_length=64, description="Agreement id, e.g. skane-2018")]

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 
-from billing.entrypoints.deps import BillReader, Disputer, Resolver, own_municipality
+from billing.entrypoints.deps import BillReader, Disputer, InvoiceIdPath, Resolver, own_municipality
 from billing.entrypoints.process_schemas import (
     CONFLICT,
     NOT_FOUND,
@@ -21,7 +21,6 @@ from svu_shared.deps import Limit, Offset, Runtime
 
 router = APIRouter(tags=["disputes"])
 DisputeIdPath = Annotated[str, Path(pattern=r"^D-[0-9a-f]{12}$", description="Dispute id")]
-InvoiceIdPath = Annotated[str, Path(min_length=1, max_length=100, description="Invoice id")]
 Status = Annotated[str | None, Query(pattern="^(open|accepted|rejected)$", description="Only disputes in this state")]
 
 

@@ -7,7 +7,7 @@ from typing import TypeVar
 
 from fastapi import APIRouter, HTTPException, Response
 
-from billing.entrypoints.deps import BillReader, own_municipality
+from billing.entrypoints.deps import BillReader, InvoiceIdPath, own_municipality
 from billing.entrypoints.schemas import Responses, file_answer
 from billing.service_layer import views
 from svu_shared.auth import Principal
@@ -38,7 +38,7 @@ async def _underlag(
     response_class=Response,
     responses={**file_answer("text/csv", "The underlag, one row per ready period"), **NO_INVOICE},
 )
-async def specification_as_csv(invoice_id: str, caller: BillReader, runtime: Runtime) -> Response:
+async def specification_as_csv(invoice_id: InvoiceIdPath, caller: BillReader, runtime: Runtime) -> Response:
     return Response(
         await _underlag(views.specification_csv, invoice_id, caller, runtime),
         media_type="text/csv",
@@ -51,6 +51,6 @@ async def specification_as_csv(invoice_id: str, caller: BillReader, runtime: Run
     response_class=Response,
     responses={**file_answer("application/pdf", "The invoice and its underlag"), **NO_INVOICE},
 )
-async def specification_as_pdf(invoice_id: str, caller: BillReader, runtime: Runtime) -> Response:
+async def specification_as_pdf(invoice_id: InvoiceIdPath, caller: BillReader, runtime: Runtime) -> Response:
     pdf = await _underlag(views.specification_pdf, invoice_id, caller, runtime)
     return Response(pdf, media_type="application/pdf")

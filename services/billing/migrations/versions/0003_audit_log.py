@@ -5,7 +5,7 @@ Revision ID: 0003
 
 from alembic import op
 
-from svu_shared.audit import create_audit_log, drop_audit_log
+from svu_shared.audit import create_audit_log, keep_audit_log
 
 revision = "0003"
 down_revision = "0002"
@@ -16,4 +16,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    drop_audit_log(op)
+    keep_audit_log(op)

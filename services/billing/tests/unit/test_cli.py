@@ -124,6 +124,9 @@ def test_compare_shows_each_agreement_and_the_difference(month_file, capsys):
         ("X,1180,somatic,discharged,2022-03-01T08:00:00+01:00", "line 2: municipality '1180' is not one of SCB's 290"),
         ("X,1289,somatic,discharged,2022-03-01T08:00:00+01:00", "line 2: municipality '1289' is not one of SCB's 290"),
         ("X,1280,dental,discharged,2022-03-01T08:00:00+01:00", "line 2: care_type must be somatic or psychiatric"),
+        # ADR 0027: a stay id is checked before it reaches a settlement file.
+        ("=cmd|x,1280,somatic,discharged,2022-03-01T08:00:00+01:00", "line 2: stay_id must be 1-64 letters, digits"),
+        ("191212121212,1280,somatic,discharged,2022-03-01T08:00:00+01:00", "line 2: stay_id must not contain a pers"),
     ],
 )
 def test_bad_input_exits_2_naming_the_line_and_writes_nothing(tmp_path, capsys, row, message):

@@ -21,7 +21,7 @@ timelines = Table(
     Column("medication_list_sent_at", AwareDateTime(), nullable=True),
     Column("withdrawals", Integer, nullable=False, server_default="0"),
     Column("municipality", String(4), nullable=True),
-    Column("wards", UnitIds(), nullable=False, server_default=""),
+    Column("wards", UnitIds(), nullable=False),
     Column("ready_received_at", AwareDateTime(), nullable=True),
     Column("ready_judged_at", AwareDateTime(), nullable=True),
     Column("previous_period_closed_at", AwareDateTime(), nullable=True),
