@@ -67,6 +67,7 @@ class Page:
     session: Session
     backends: Backends
     store: SessionStore
+    flash: str | None = None  # the one-time notice after a redirect, taken from the session for this page
 
     @property
     def token(self) -> str:
@@ -79,8 +80,9 @@ class Page:
         return await self.backends.send(self.token, service, method, path, body)
 
     def render(self, template: str, context: dict[str, Any] | None = None, status: int = 200) -> HTMLResponse:
-        flash = self.session.pop_flash() if not self.request.headers.get("hx-request") else None
-        return respond(self.request, template, {"session": self.session, "flash": flash, **(context or {})}, status)
+        return respond(
+            self.request, template, {"session": self.session, "flash": self.flash, **(context or {})}, status
+        )
 
     async def act(
         self,
@@ -143,7 +145,10 @@ async def _page(request: Request) -> Page:
         raise SignInFirst
     await check_csrf(request, session.csrf_token, _settings(request).public_url)
     request.state.session = session
-    return Page(request, session, request.app.state.backends, store)
+    flash = None
+    if request.method == "GET" and not request.headers.get("hx-request") and (flash := session.pop_flash()):
+        await store.save_data(session)  # shown once: on this page, not on the next
+    return Page(request, session, request.app.state.backends, store, flash)
 
 
 async def optional_session(request: Request) -> Session | None:

@@ -31,6 +31,12 @@ async def list_cases(
     stay_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
     status: Literal["admitted", "discharge_ready", "discharged", "cancelled", "closed"] | None = None,
     overdue: Annotated[bool, Query(description="Only cases with something overdue")] = False,
+    unread: Annotated[bool, Query(description="Only cases with messages the receiver has not acknowledged")] = False,
+    ready: Annotated[bool, Query(description="Only open cases of discharge-ready patients, not discharged")] = False,
+    sort: Annotated[
+        Literal["ready", "estimated"] | None,
+        Query(description="ready: longest discharge-ready first; estimated: earliest estimated discharge date first"),
+    ] = None,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> Page[CaseOut]:
@@ -46,6 +52,9 @@ async def list_cases(
             stay_id=stay_id,
             status=status,
             overdue=overdue,
+            unread=unread,
+            ready=ready,
+            sort=sort,
             limit=limit,
             offset=offset,
             now=now,

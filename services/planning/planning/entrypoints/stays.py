@@ -33,6 +33,9 @@ async def list_stays(
     late_notice: Annotated[
         bool | None, Query(description="Only notices sent after (true) or within (false) 24 h")
     ] = None,
+    unread: Annotated[
+        bool, Query(description="Only stays with messages the caller's party has not acknowledged")
+    ] = False,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> Page[StaySummary]:
@@ -49,6 +52,7 @@ async def list_stays(
             municipality=municipality,
             status=status,
             late_notice=late_notice,
+            unread=unread,
             limit=limit,
             offset=offset,
         )

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from planning.adapters.message_log import header_of
 from planning.adapters.openings import StayOpenings
-from planning.adapters.tables import acknowledgements, cases, messages, stay_openings, ward_acknowledgements
+from planning.adapters.tables import acknowledgements, cases, messages, stay_openings, stays, ward_acknowledgements
 from planning.domain.case import Case
 from planning.domain.message import Party
 
@@ -84,6 +84,38 @@ def _ack(ack: Any, kind: str, org: str) -> Row:
         "acknowledged_at": ack["acknowledged_at"],
         "acknowledged_by": ack["acknowledged_by"],
     }
+
+
+def case_unread() -> ColumnElement[bool]:
+    """For a query over `cases`: the case's stay has a message its receiver sees and has not acknowledged, not its
+    own (what `unacknowledged` counts), as a filter."""
+    kind, org = cases.c.receiver_kind, cases.c.receiver_id
+    acked = select(acknowledgements.c.message_id).where(acknowledgements.c.case_id == cases.c.case_id).correlate(cases)
+    return (
+        select(messages.c.message_id)
+        .where(messages.c.stay_id == cases.c.stay_id, messages.c.message_id.not_in(acked.scalar_subquery()))
+        .where(seen_by(kind, org), not_(sent_by(kind, org)))
+        .correlate(cases)
+        .exists()
+    )
+
+
+def stay_unread(party: Party) -> ColumnElement[bool]:
+    """For a query over `stays`: the party has a message of the stay to acknowledge (the ward side: another party's
+    message no ward has acknowledged; a receiver: one its case has not)."""
+    if party.kind == "ward":
+        acked = select(ward_acknowledgements.c.message_id)
+        return (
+            select(messages.c.message_id)
+            .where(messages.c.stay_id == stays.c.stay_id, messages.c.message_id.not_in(acked.scalar_subquery()))
+            .where(seen_by("ward", ""), not_(sent_by("ward", "")))
+            .correlate(stays)
+            .exists()
+        )
+    own = and_(cases.c.receiver_kind == party.kind, cases.c.receiver_id == party.org)
+    return (
+        select(cases.c.case_id).where(cases.c.stay_id == stays.c.stay_id, own, case_unread()).correlate(stays).exists()
+    )
 
 
 async def unacknowledged(session: AsyncSession, case_ids: list[str]) -> dict[str, int]:

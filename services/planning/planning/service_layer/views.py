@@ -16,6 +16,7 @@ from planning.domain.case import Case
 from planning.domain.deadlines import month_bounds
 from planning.domain.due import stay_due
 from planning.domain.kinds import DueItem
+from planning.domain.message import Party
 from planning.domain.stay import PlannedStay, StayStatus
 from planning.service_layer import message_views
 
@@ -41,9 +42,14 @@ async def inbox(
     offset: int,
     now: datetime,
     reader: str,
+    unread: bool = False,
+    ready: bool = False,
+    sort: str | None = None,
 ) -> tuple[list[InboxRow], int]:
-    """The receiver's (kind, id) cases, newest first, and how many there are in all; what is unread for the
-    receiver and new for the `reader` (a token subject)."""
+    """The receiver's (kind, id) cases, newest first (`sort`: "ready", longest discharge-ready first; "estimated",
+    earliest estimated discharge date first; those without last), and how many there are in all; what is unread
+    for the receiver and new for the `reader` (a token subject). `unread`: only cases with a message the receiver
+    has not acknowledged; `ready`: only open cases of discharge-ready patients not yet discharged."""
     query = select(cases, *[c for c in stays.c if c.name not in cases.c]).join(
         stays, stays.c.stay_id == cases.c.stay_id
     )
@@ -60,6 +66,12 @@ async def inbox(
         query = query.where(cases.c.closed_at.is_not(None), ~cancelled)
     elif status:
         query = query.where(stays.c.status == status, cases.c.closed_at.is_(None))
+    if unread:
+        query = query.where(message_views.case_unread())
+    if ready:
+        query = query.where(stays.c.status == StayStatus.DISCHARGE_READY.value, cases.c.closed_at.is_(None))
+    if sort in INBOX_ORDER:
+        query = query.order_by(INBOX_ORDER[sort].is_(None), INBOX_ORDER[sort])
     query = query.order_by(cases.c.opened_at.desc(), cases.c.case_id)
     if overdue:  # deadlines depend on the plan's records: filtered here, over the receiver's open cases only
         rows = (await session.execute(query.where(cases.c.closed_at.is_(None)))).mappings().all()
@@ -70,9 +82,12 @@ async def inbox(
     else:
         total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
         pairs = [_case_and_stay(r) for r in (await session.execute(query.limit(limit).offset(offset))).mappings()]
-    unread = await message_views.unacknowledged(session, [case.case_id for case, _ in pairs])
+    unacked = await message_views.unacknowledged(session, [case.case_id for case, _ in pairs])
     new = await message_views.case_new_messages(session, reader, [case for case, _ in pairs])
-    return [InboxRow(c, s, unread.get(c.case_id, 0), new.get(c.case_id, 0)) for c, s in pairs], total
+    return [InboxRow(c, s, unacked.get(c.case_id, 0), new.get(c.case_id, 0)) for c, s in pairs], total
+
+
+INBOX_ORDER = {"ready": stays.c.ready_at, "estimated": stays.c.estimated_discharge_date}
 
 
 def _case_and_stay(row: Any) -> tuple[Case, PlannedStay]:
@@ -110,9 +125,10 @@ async def stay_list(
     status: str | None = None,
     late_notice: bool | None = None,
     patient_id: str | None = None,
+    unread: bool = False,
 ) -> tuple[list[PlannedStay], int]:
-    """The owner's (role, org) stays (of one patient, by personnummer or samordningsnummer, if `patient_id`), newest
-    admission first, and how many there are in all."""
+    """The owner's (role, org) stays (of one patient, by personnummer or samordningsnummer, if `patient_id`; with a
+    message the owner has not acknowledged, if `unread`), newest admission first, and how many there are in all."""
     query = select(stays).where(OWN_STAYS[owner[0]] == owner[1])
     for column, value in (
         (stays.c.care_unit, care_unit),
@@ -125,6 +141,8 @@ async def stay_list(
     if late_notice is not None:
         late = stays.c.notice_sent_at > stays.c.notice_deadline
         query = query.where(late if late_notice else ~late)
+    if unread:
+        query = query.where(message_views.stay_unread(Party(owner[0], owner[1])))
     total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
     page = query.order_by(stays.c.admitted_at.desc(), stays.c.stay_id).limit(limit).offset(offset)
     return [stay_from_row(row) for row in (await session.execute(page)).mappings()], total

@@ -10,11 +10,9 @@ from fastapi.responses import Response
 
 from web.backends import NotFound, Refused
 from web.i18n import STOCKHOLM, _
-from web.pages import for_roles
+from web.pages import FinancePage, InvoiceReaderPage
 
 router = APIRouter(include_in_schema=False)
-FinancePage = for_roles("finance")
-DocumentReader = for_roles("finance", "municipality")
 
 
 def this_month() -> str:
@@ -159,7 +157,7 @@ async def issue_invoices(page: FinancePage, period: str = Form(""), agreement: s
 
 
 @router.get("/finance/invoices/{invoice_id}/underlag.{kind}")
-async def underlag(page: DocumentReader, invoice_id: str, kind: str) -> Response:
+async def underlag(page: InvoiceReaderPage, invoice_id: str, kind: str) -> Response:
     """The invoice's specification (underlag) from billing, which decides who may read it."""
     if kind not in ("csv", "pdf"):
         raise NotFound
