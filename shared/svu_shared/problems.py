@@ -30,6 +30,7 @@ PROBLEM_TYPES: dict[int, tuple[str, str]] = {
     409: ("urn:svu:problem:rule-broken", "A process rule does not allow this now"),
     413: ("urn:svu:problem:too-large", "The request body is too large"),
     422: ("urn:svu:problem:invalid-input", "The input breaks a rule of its field"),
+    429: ("urn:svu:problem:too-many-requests", "Too many requests; retry after the time given"),
     500: ("urn:svu:problem:internal", "The service failed; the error is in its log"),
     503: ("urn:svu:problem:unavailable", "The service cannot answer now; retry shortly"),
 }

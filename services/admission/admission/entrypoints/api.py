@@ -19,6 +19,7 @@ from admission.entrypoints.schemas import (
     TransferIn,
 )
 from admission.service_layer import handlers
+from svu_shared.audit import answered_with, note_stays
 from svu_shared.auth import Principal, may_see_stay
 from svu_shared.deps import Limit, Offset, Runtime, StayIdPath, role
 from svu_shared.errors import unprocessable
@@ -78,11 +79,11 @@ async def post_admission_notice(
         )
     except InvalidNotice as exc:
         raise unprocessable(("body", exc.field), str(exc)) from None
-    request.state.audit_stays = [notice.stay_id]  # the path names no stay: the audit log gets it here
+    note_stays([notice.stay_id])  # the path names no stay: the audit log gets it here
     async with runtime.transaction() as session:
         stay, created = await handlers.send_admission_notice(session, notice)
-    if not created:
-        response.status_code = 200
+        if not created:
+            answered_with(response, 200)
     return _stay_out(stay, ward)
 
 
@@ -158,5 +159,5 @@ async def find_stays(
     async with runtime.sessions() as session:
         found = await handlers.find_stays(session, body.patient_id, partial(may_see, ward))
     page = found[offset : offset + limit]
-    request.state.audit_stays = [stay.stay_id for stay in page]  # the audit log gets each stay read
+    note_stays(stay.stay_id for stay in page)  # one audit row names every stay read
     return StayPage(items=[_stay_out(stay, ward) for stay in page], total=len(found), limit=limit, offset=offset)

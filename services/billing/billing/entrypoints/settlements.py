@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Response
 from billing.entrypoints.deps import FOR_FINANCE, AgreementId, Period, agreement_named, period_refused
 from billing.entrypoints.schemas import UNPROCESSABLE, ComparisonOut, Responses, RunIn, RunOut, SettlementOut
 from billing.service_layer import runs, views
+from svu_shared.audit import answered_with
 from svu_shared.deps import Runtime
 
 router = APIRouter(tags=["settlement"], dependencies=FOR_FINANCE)
@@ -60,6 +61,6 @@ async def post_run(body: RunIn, response: Response, runtime: Runtime) -> dict[st
     with period_refused("body"):
         async with runtime.transaction() as session:
             run, reused = await runs.run_settlement(session, chosen, body.period)
-    if reused:
-        response.status_code = 200  # runs are keyed by their inputs (ADR 0008)
+            if reused:
+                answered_with(response, 200)  # runs are keyed by their inputs (ADR 0008)
     return {**run, "reused": reused}
