@@ -63,6 +63,7 @@ async def list_disputes(
         raise HTTPException(403, "a municipality lists its own disputes only")
     async with runtime.sessions() as session:
         page = await disputes.disputes_page(session, status, own or municipality, limit, offset)
+    note_stays(d.stay_id for d in page["items"])
     return DisputePage(**{**page, "items": [DisputeOut.of(d) for d in page["items"]]})
 
 
