@@ -133,8 +133,8 @@ async def authenticate(request: Request) -> Principal:
     """The route dependency: the verified principal, also kept on request.state for the audit log. The token is
     verified once per request: the rate limiter and the audit log ask for it too."""
     state = request.state
-    if (principal := getattr(state, "principal", None)) is not None:
-        return principal  # type: ignore[no-any-return]
+    if (known := getattr(state, "principal", None)) is not None:
+        return known  # type: ignore[no-any-return]
     if (refusal := getattr(state, "token_refusal", None)) is not None:
         raise refusal
     try:
@@ -142,7 +142,7 @@ async def authenticate(request: Request) -> Principal:
         if credentials is None:
             raise HTTPException(401, "a bearer token is required", headers={"WWW-Authenticate": "Bearer"})
         verifier: TokenVerifier = request.app.state.verifier
-        principal = await asyncio.to_thread(verifier.verify, credentials.credentials)
+        principal: Principal = await asyncio.to_thread(verifier.verify, credentials.credentials)
     except HTTPException as refused:
         state.token_refusal = refused
         raise

@@ -20,12 +20,12 @@ class HttpSettings(BaseSettings):
     # Bearer tokens (ADR 0011, ADR 0024). Only `SVU_AUTH_MODE=dev` (make run, make up, the tests) trusts the local
     # development issuer (.local/issuer, `make token`); otherwise the service refuses to start without an https
     # JWKS URL and the region's issuer. The audience is the service's own, `svu-<name>`, unless set.
-    auth_mode: Literal["dev", "oidc"] = Field("oidc", validation_alias="SVU_AUTH_MODE")
+    auth_mode: Literal["dev", "oidc"] = Field(default="oidc", validation_alias="SVU_AUTH_MODE")
     auth_jwks_url: str | None = None
     auth_issuer: str | None = None
     auth_audience: str | None = None
-    auth_leeway_seconds: int = Field(30, ge=0, le=300)
-    auth_max_token_lifetime_seconds: int = Field(8 * 3600, ge=60)
+    auth_leeway_seconds: int = Field(default=30, ge=0, le=300)
+    auth_max_token_lifetime_seconds: int = Field(default=8 * 3600, ge=60)
     # Hostile input (ADR 0011): larger request bodies are refused with 413 before they are read.
     max_body_bytes: int = 65_536
     # Rate limits (ADR 0025), in the `limits` notation ("6000/minute;200/second", "" for none): per client address
@@ -34,7 +34,7 @@ class HttpSettings(BaseSettings):
     rate_limit_per_user: str = "3000/minute"
     rate_limit_storage: str = "async+memory://"
     # Readiness (/health/ready) is checked at most this often; requests in between get the last answer.
-    health_cache_seconds: float = Field(2.0, ge=0, le=60)
+    health_cache_seconds: float = Field(default=2.0, ge=0, le=60)
 
     @field_validator("rate_limit_per_client", "rate_limit_per_user")
     @classmethod

@@ -39,6 +39,15 @@ def may_see(caller: Principal, notice: AdmissionNotice) -> bool:
     return may_see_stay(caller, municipality=notice.municipality, wards=notice.wards, primary_care_units=units)
 
 
+def may_act(caller: Principal, notice: AdmissionNotice) -> bool:
+    """Whether the caller sees the stay (else 404); a ward that sees it but no longer has the patient is refused
+    in the rule's words (409, ADR 0025)."""
+    if not may_see(caller, notice):
+        return False
+    notice.check_has_patient(caller.org, "acts on the stay")
+    return True
+
+
 def _found(notice: AdmissionNotice | None, stay_id: str) -> AdmissionNotice:
     if notice is None:
         raise HTTPException(404, f"no stay {stay_id}")  # a stay of another unit is not shown to exist (ADR 0011)
@@ -98,7 +107,7 @@ async def get_stay(stay_id: StayIdPath, reader: Reader, runtime: Runtime) -> Sta
 async def cancel_notice(stay_id: StayIdPath, body: CancellationIn, ward: Ward, runtime: Runtime) -> StayOut:
     """Makulering: the notice was sent in error. Receivers' cases close; the stay cannot be changed after."""
     async with runtime.transaction() as session:
-        stay = await handlers.cancel_notice(session, stay_id, body.reason, datetime.now(UTC), partial(may_see, ward))
+        stay = await handlers.cancel_notice(session, stay_id, body.reason, datetime.now(UTC), partial(may_act, ward))
     return _stay_out(_found(stay, stay_id), ward)
 
 
@@ -107,7 +116,7 @@ async def transfer_patient(stay_id: StayIdPath, body: TransferIn, ward: Ward, ru
     """The patient moves to another ward: the same stay and cases, the receiving ward takes over."""
     at = body.transferred_at or datetime.now(UTC)
     async with runtime.transaction() as session:
-        stay = await handlers.transfer_patient(session, stay_id, body.to_care_unit, at, partial(may_see, ward))
+        stay = await handlers.transfer_patient(session, stay_id, body.to_care_unit, at, partial(may_act, ward))
     return _stay_out(_found(stay, stay_id), ward)
 
 
@@ -122,7 +131,7 @@ async def correct_notice(stay_id: StayIdPath, body: CorrectionIn, ward: Ward, ru
     try:
         async with runtime.transaction() as session:
             stay = await handlers.correct_notice(
-                session, stay_id, changes, body.reason, datetime.now(UTC), partial(may_see, ward)
+                session, stay_id, changes, body.reason, datetime.now(UTC), partial(may_act, ward)
             )
     except InvalidNotice as exc:  # the corrected times contradict each other (judgement before admission)
         raise unprocessable(("body", exc.field), str(exc)) from None
