@@ -1,5 +1,6 @@
 """Fixtures for the whole suite: real parts are started lazily, once per run, only for tests that ask."""
 
+import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -8,6 +9,9 @@ import pytest
 
 from deploy.local_system import DATABASE_SERVICES, ROOT, TEST_PORTS, ServiceProcess, service_processes
 from tests.support.realparts import Kafka, Postgres
+
+# The tests trust the local development issuer, as make run does; a service outside dev mode fails closed (ADR 0024).
+os.environ.setdefault("SVU_AUTH_MODE", "dev")
 
 # The fixtures that start a real part, and the marker of the tests using them (tests/fault's `cluster` is the
 # three-node broker).

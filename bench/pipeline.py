@@ -132,6 +132,7 @@ def main(parts: Parts) -> list[dict]:
             f"{prefix}_PORT": str(port),
             f"{prefix}_KAFKA_BOOTSTRAP": parts.bootstrap,
             f"{prefix}_DATABASE_URL": dbs[service],
+            "SVU_AUTH_MODE": "dev",  # the local issuer's tokens (ADR 0024)
         }
         processes.append(ServiceProcess(service, port, env, ROOT / ".local" / "bench" / f"{service}.log"))
     try:

@@ -89,6 +89,8 @@ def service_processes(
             f"{prefix}PORT": str(ports[name]),
             f"{prefix}KAFKA_BOOTSTRAP": kafka_bootstrap,
             **({f"{prefix}DATABASE_URL": database_urls[name]} if name in database_urls else {}),
+            # make run, make up and the e2e tests trust the local development issuer, and only they (ADR 0024).
+            "SVU_AUTH_MODE": "dev",
             # One switch for all services: SVU_OTEL_EXPORTER=console|otlp, SVU_OTEL_ENDPOINT=<OTLP/HTTP base>.
             **{f"{prefix}{key}": os.environ[f"SVU_{key}"] for key in OTEL_KEYS if f"SVU_{key}" in os.environ},
         }

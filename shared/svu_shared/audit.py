@@ -1,17 +1,28 @@
-"""The audit log (ADR 0011, Patientdatalagen 4 kap. 3 §): every authenticated request records who (subject,
-role, organisation), what (stay ids, endpoint), when and the outcome, in an append-only table of the service's
-own database. The database refuses UPDATE and DELETE on it (a trigger), and the role the service runs as may only
-add and read rows (ADR 0026), so not even a bug can rewrite it.
+"""The audit log (ADR 0011, ADR 0024, Patientdatalagen 4 kap. 3 §): every request to a service's API records who
+(subject, role, organisation), what (the stays, the endpoint), when, the outcome and the trace id, in an
+append-only table of the service's own database. The database refuses UPDATE and DELETE on it (a trigger), and the
+role the service runs as may only add and read rows (ADR 0026), so not even a bug can rewrite it.
 
-Which stays a request touched: the `stay_id` or `case_id` in its path, or the ids a route names in
-`request.state.audit_stays` (a list or a new notice). One row per stay; a request about no stay has one row.
+- A write's row is committed in the write's own transaction (`ServiceRuntime.transaction` calls `record_in`): a
+  change without its row cannot be committed.
+- Every other request, refused ones included (401, 403, 404, 413, 422), gets its row after the answer
+  (`record_access`); a request without a valid token is recorded as `anonymous`.
+- Which stays a request touched: the ids a route names (`note_stays`, or `request.state.audit_stays`: a list, a
+  new notice, a loaded case), else the `stay_id` in its path. A list is one row naming all its stays.
 """
 
+import contextlib
+import secrets
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
+from opentelemetry import trace
 from pydantic import BaseModel
-from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, insert, inspect, select
+from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, Text, insert, inspect, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from svu_shared.auth import Principal, principal_of, require_role
 from svu_shared.db import AwareDateTime
@@ -29,9 +40,18 @@ APPEND_ONLY = {
         for verb in ("UPDATE", "DELETE")
     ],
 }
+ANONYMOUS = Principal(subject="anonymous", role="none", org="-")  # type: ignore[arg-type]
 
 
-def audit_table(metadata: MetaData) -> Table:
+def _later_columns() -> list[Column]:
+    """Added by each service's migration after the table's first version (`add_trace_and_stay_list`)."""
+    return [
+        Column("trace_id", String(32), nullable=True),  # W3C trace id: the row leads to the request's trace
+        Column("stay_ids", Text, nullable=True),  # a list's stays, " S1 S2 … " (ids hold no space)
+    ]
+
+
+def audit_table(metadata: MetaData, *, first_version: bool = False) -> Table:
     return Table(
         "audit_log",
         metadata,
@@ -44,6 +64,7 @@ def audit_table(metadata: MetaData) -> Table:
         Column("endpoint", String(200), nullable=False),
         Column("stay_id", String(64), nullable=True, index=True),
         Column("status", Integer, nullable=False),
+        *([] if first_version else _later_columns()),
     )
 
 
@@ -65,13 +86,13 @@ END $$
 
 
 def create_audit_log(op) -> None:  # type: ignore[no-untyped-def]
-    """Called from a service's migration with alembic's `op`: the table, its append-only trigger, and on PostgreSQL
-    no role but its owner may change it. A table kept by an earlier downgrade is kept as it is (no downgrade drops
-    the audit log: Patientdatalagen 4 kap. 3 §, ADR 0026)."""
+    """Called from a service's migration with alembic's `op`: the table (as first made), its append-only trigger,
+    and on PostgreSQL no role but its owner may change it. A table kept by an earlier downgrade is kept as it is (no
+    downgrade drops the audit log: Patientdatalagen 4 kap. 3 §, ADR 0026)."""
     bind = op.get_bind()
     if inspect(bind).has_table("audit_log"):
         return
-    audit_table(MetaData()).create(bind)
+    audit_table(MetaData(), first_version=True).create(bind)
     for statement in APPEND_ONLY[bind.dialect.name]:
         op.execute(statement)
     if bind.dialect.name == "postgresql":
@@ -82,39 +103,117 @@ def keep_audit_log(op) -> None:  # type: ignore[no-untyped-def]
     """The downgrade of the migration that created the audit log: it stays, rows, trigger and grants (ADR 0026).
     A record of who read a patient's data outlives any version of the schema around it."""
 
+def add_trace_and_stay_list(op) -> None:  # type: ignore[no-untyped-def]
+    """The trace id and a list's stays (ADR 0024, 0025). Plain ADD COLUMN: SQLite's batch mode would copy the
+    table and lose its triggers."""
+    for column in _later_columns():
+        op.add_column("audit_log", column)
 
-def stays_of(request: Request) -> list[str | None]:
+
+def drop_trace_and_stay_list(op) -> None:  # type: ignore[no-untyped-def]
+    for column in reversed(_later_columns()):
+        op.drop_column("audit_log", column.name)
+
+
+@dataclass
+class Access:
+    """The request being answered, as the audit log sees it."""
+
+    request: Request
+    recorded_status: int | None = None  # the status in the row committed with a write
+
+
+_access: ContextVar[Access | None] = ContextVar("svu_audit_access", default=None)
+
+
+@contextlib.contextmanager
+def auditing(request: Request) -> Iterator[Access]:
+    """Around one request (the audit middleware): what the route and its transactions record."""
+    access = Access(request)
+    token = _access.set(access)
+    try:
+        yield access
+    finally:
+        _access.reset(token)
+
+
+def note_stays(stay_ids: Iterable[str]) -> None:
+    """The stays the current request touched, named where they are known (a list, a loaded case)."""
+    if (access := _access.get()) is not None:
+        access.request.state.audit_stays = list(stay_ids)
+
+
+def answered_with(response: Response, status: int) -> None:
+    """A write that answers other than its route's declared status (200 for a repeat) sets it here, inside its
+    transaction, so the audit row committed with the write says what was answered."""
+    response.status_code = status
+    if (access := _access.get()) is not None:
+        access.request.state.audit_status = status
+
+
+def stays_of(request: Request) -> list[str]:
     named = getattr(request.state, "audit_stays", None)
-    if named:
+    if named is not None:
         return list(dict.fromkeys(named))
-    params = request.scope.get("path_params", {})
-    if "stay_id" in params:
-        return [params["stay_id"]]
-    if "case_id" in params:
-        return [params["case_id"].split(":", 1)[0]]  # case ids are <stay>:<receiver kind>:<receiver>
-    return [None]
+    stay_id = request.scope.get("path_params", {}).get("stay_id")
+    return [stay_id] if stay_id else []
 
 
-async def record_access(runtime, request: Request, principal: Principal, status: int) -> None:  # type: ignore[no-untyped-def]
+def trace_id_of(request: Request) -> str:
+    """The request's W3C trace id: the current span's; else the caller's traceparent's; else one made for it (so
+    even with telemetry off, every row of a request shares one id)."""
+    context = trace.get_current_span().get_span_context()
+    if context.is_valid:
+        return format(context.trace_id, "032x")
+    if (known := getattr(request.state, "audit_trace_id", None)) is not None:
+        return str(known)
+    parts = request.headers.get("traceparent", "").split("-")
+    made = parts[1] if len(parts) == 4 and len(parts[1]) == 32 and parts[1].strip("0") else secrets.token_hex(16)
+    request.state.audit_trace_id = made.lower()
+    return str(request.state.audit_trace_id)
+
+
+def access_row(request: Request, principal: Principal | None, status: int) -> dict:
     route = request.scope.get("route")
-    endpoint = getattr(route, "path", request.url.path)
-    now = datetime.now(UTC)
-    rows = [
-        dict(
-            at=now,
-            subject=principal.subject[:200],
-            role=principal.role,
-            org=principal.org,
-            method=request.method,
-            endpoint=endpoint,
-            stay_id=stay_id,
-            status=status,
-        )
-        for stay_id in stays_of(request)
-    ]
-    # Its own transaction (the request's has ended, whatever its outcome), without waking the outbox relay.
+    stays = stays_of(request)
+    who = principal or ANONYMOUS
+    return dict(
+        at=datetime.now(UTC),
+        subject=who.subject[:200],
+        role=who.role,
+        org=who.org,
+        method=request.method,
+        endpoint=getattr(route, "path", request.url.path)[:200],
+        stay_id=stays[0] if len(stays) == 1 else None,
+        stay_ids=f" {' '.join(stays)} " if len(stays) > 1 else None,
+        status=status,
+        trace_id=trace_id_of(request),
+    )
+
+
+async def record_in(session: AsyncSession, table: Table) -> None:
+    """Inside a write's transaction: the current request's row, committed with the write (or not at all)."""
+    access = _access.get()
+    if access is None or access.recorded_status is not None:
+        return
+    request = access.request
+    route = request.scope.get("route")
+    status = getattr(request.state, "audit_status", None) or getattr(route, "status_code", None) or 200
+    await session.execute(insert(table), [access_row(request, getattr(request.state, "principal", None), status)])
+    request.state.audit_pending_status = status
+
+
+def mark_recorded() -> None:
+    """After a write's commit: its row is in; the middleware adds one only if the answer turns out otherwise."""
+    if (access := _access.get()) is not None and access.recorded_status is None:
+        access.recorded_status = getattr(access.request.state, "audit_pending_status", None)
+
+
+async def record_access(runtime, request: Request, principal: Principal | None, status: int) -> None:  # type: ignore[no-untyped-def]
+    """After the answer, for a request whose row no write committed: its own transaction, without waking the
+    outbox relay."""
     async with runtime.sessions() as session, session.begin():
-        await session.execute(insert(runtime.messaging.audit_log), rows)
+        await session.execute(insert(runtime.messaging.audit_log), [access_row(request, principal, status)])
 
 
 class AuditEntry(BaseModel):
@@ -125,7 +224,9 @@ class AuditEntry(BaseModel):
     method: str
     endpoint: str
     stay_id: str | None
+    stay_ids: list[str] = []
     status: int
+    trace_id: str | None
 
 
 audit_router = APIRouter(tags=["audit"])
@@ -137,10 +238,12 @@ async def audit_of_stay(
     stay_id: str = Query(pattern=r"^[A-Za-z0-9_.:-]{1,64}$"),
     limit: int = Query(1000, ge=1, le=10000),
 ) -> list[AuditEntry]:
-    """For finance and admin (ADR 0011): every recorded access to the stay, oldest first."""
-    require_role(principal_of(request), "finance", "admin")
+    """For admin, who reviews the log (ADR 0024); not finance, whose work needs no one's record of care."""
+    require_role(principal_of(request), "admin")
     runtime = request.app.state.runtime
     table = runtime.messaging.audit_log
-    query = select(table).where(table.c.stay_id == stay_id).order_by(table.c.id).limit(limit)
+    mentions = or_(table.c.stay_id == stay_id, table.c.stay_ids.contains(f" {stay_id} ", autoescape=True))
+    query = select(table).where(mentions).order_by(table.c.id).limit(limit)
     async with runtime.sessions() as session:
-        return [AuditEntry(**row) for row in (await session.execute(query)).mappings()]
+        rows = (await session.execute(query)).mappings()
+        return [AuditEntry(**{**row, "stay_ids": (row["stay_ids"] or "").split()}) for row in rows]

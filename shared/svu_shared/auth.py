@@ -2,8 +2,9 @@
 
 Every endpoint except /health and /openapi.json needs a token (ADR 0011). The claims we use:
 `sub` (the user), `role` (one of ROLES) and `org` (an HSA-id for wards and primary care, a kommunkod for
-municipalities). Issuer, audience, expiry and not-before are checked by PyJWT; the JWKS is fetched with PyJWT's
-client and cached, so a rotated key is picked up by its `kid`.
+municipalities). Issuer, audience (the service's own), expiry, issued-at and not-before are checked by PyJWT with a
+small clock leeway, and a token may live at most a set time (ADR 0024); the JWKS is fetched with PyJWT's client and
+cached, so a rotated key is picked up by its `kid`.
 """
 
 import asyncio
@@ -59,7 +60,15 @@ class FileJWKS:
 
 
 class TokenVerifier:
-    def __init__(self, jwks_url: str, issuer: str, audience: str) -> None:
+    def __init__(
+        self,
+        jwks_url: str,
+        issuer: str,
+        audience: str,
+        *,
+        leeway_seconds: int = 30,
+        max_lifetime_seconds: int = 8 * 3600,
+    ) -> None:
         self._jwks: jwt.PyJWKClient | FileJWKS = (
             FileJWKS(Path(url2pathname(urlparse(jwks_url).path)))
             if jwks_url.startswith("file:")
@@ -67,29 +76,44 @@ class TokenVerifier:
         )
         self._issuer = issuer
         self._audience = audience
+        self._leeway = leeway_seconds
+        self._max_lifetime = max_lifetime_seconds
 
     def verify(self, token: str) -> Principal:
         """The token's principal; raises HTTPException(401) naming what is wrong with it."""
         try:
             key = self._jwks.get_signing_key_from_jwt(token)
+            # The key decides the algorithm (ADR 0024): a header naming another one is refused before any
+            # cryptography sees a key of the wrong kind.
+            algorithm = key.algorithm_name
+            if algorithm not in ALGORITHMS or jwt.get_unverified_header(token).get("alg") != algorithm:
+                raise jwt.InvalidAlgorithmError(f"the token's alg does not match its key ({algorithm})")
             claims = jwt.decode(
                 token,
                 key.key,
-                algorithms=ALGORITHMS,
+                algorithms=[algorithm],
                 audience=self._audience,
                 issuer=self._issuer,
-                options={"require": ["exp", "iss", "aud", "sub"]},
+                leeway=self._leeway,
+                options={"require": ["exp", "iat", "iss", "aud", "sub"]},
             )
         except jwt.PyJWKClientConnectionError:
             raise HTTPException(503, "the identity provider's keys (JWKS) cannot be fetched") from None
-        except (jwt.PyJWTError, ValueError) as exc:
+        except (jwt.PyJWTError, ValueError, TypeError) as exc:
             raise _unauthorized(f"invalid token: {exc}") from None
+        lifetime = claims["exp"] - claims["iat"] if _numbers(claims["exp"], claims["iat"]) else None
+        if lifetime is None or lifetime > self._max_lifetime:
+            raise _unauthorized(f"invalid token: it may live at most {self._max_lifetime} s (exp - iat)")
         role, org = claims.get("role"), claims.get("org")
         if role not in ROLES:
             raise _unauthorized(f"token claim role must be one of {', '.join(ROLES)}")
         if not isinstance(org, str) or (problem := org_problem(role, org)):
             raise _unauthorized(f"token claim org: {problem if isinstance(org, str) else 'missing'}")
         return Principal(subject=str(claims["sub"]), role=role, org=org)
+
+
+def _numbers(*values: object) -> bool:
+    return all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
 
 
 def _unauthorized(message: str) -> HTTPException:
@@ -106,14 +130,32 @@ bearer = HTTPBearer(auto_error=False, description="A JWT from the region's ident
 
 
 async def authenticate(request: Request) -> Principal:
-    """The route dependency: the verified principal, also kept on request.state for the audit log."""
-    credentials: HTTPAuthorizationCredentials | None = await bearer(request)
-    if credentials is None:
-        raise HTTPException(401, "a bearer token is required", headers={"WWW-Authenticate": "Bearer"})
-    verifier: TokenVerifier = request.app.state.verifier
-    principal = await asyncio.to_thread(verifier.verify, credentials.credentials)
-    request.state.principal = principal
+    """The route dependency: the verified principal, also kept on request.state for the audit log. The token is
+    verified once per request: the rate limiter and the audit log ask for it too."""
+    state = request.state
+    if (known := getattr(state, "principal", None)) is not None:
+        return known  # type: ignore[no-any-return]
+    if (refusal := getattr(state, "token_refusal", None)) is not None:
+        raise refusal
+    try:
+        credentials: HTTPAuthorizationCredentials | None = await bearer(request)
+        if credentials is None:
+            raise HTTPException(401, "a bearer token is required", headers={"WWW-Authenticate": "Bearer"})
+        verifier: TokenVerifier = request.app.state.verifier
+        principal: Principal = await asyncio.to_thread(verifier.verify, credentials.credentials)
+    except HTTPException as refused:
+        state.token_refusal = refused
+        raise
+    state.principal = principal
     return principal
+
+
+async def caller_if_any(request: Request) -> Principal | None:
+    """The verified caller, or None for a request without a valid token (it is refused by the route, if any)."""
+    try:
+        return await authenticate(request)
+    except HTTPException:
+        return None
 
 
 def principal_of(request: Request) -> Principal:

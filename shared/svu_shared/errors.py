@@ -5,6 +5,7 @@ describes every 422 we send)."""
 from fastapi.exceptions import RequestValidationError
 
 
-def unprocessable(loc: tuple[str | int, ...], message: str) -> RequestValidationError:
-    """Raise it: `raise unprocessable(("body", "admitted_at"), "admitted_at cannot be cleared")`."""
-    return RequestValidationError([{"loc": loc, "msg": message, "type": "value_error", "input": None}])
+def unprocessable(loc: tuple[str | int, ...], message: str, submitted: object = None) -> RequestValidationError:
+    """Raise it: `raise unprocessable(("body", "admitted_at"), "admitted_at cannot be cleared")`. A message that
+    quotes the `submitted` value does not echo it (svu_shared.problems)."""
+    return RequestValidationError([{"loc": loc, "msg": message, "type": "value_error", "input": submitted}])

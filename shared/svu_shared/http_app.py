@@ -1,11 +1,13 @@
-"""The HTTP half of every service (ADR 0013): bearer-token authentication, the audit hook, input limits,
-telemetry, /health, problem+json errors and log redaction. It needs no database, so a service without one (the
-web application) gets all of it; `runtime.service_app` adds the database half (audit log, 503 while the database
-is away, the relay and the consumer) to the same app.
+"""The HTTP half of every service (ADR 0013): bearer-token authentication (failing closed, ADR 0024), the audit
+hook, input and rate limits, telemetry, liveness and readiness, problem+json errors and log redaction. It needs no
+database, so a service without one (the web application) gets all of it; `runtime.service_app` adds the database
+half (audit log, 503 while the database is away, the relay and the consumer) to the same app.
 """
 
+import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -14,16 +16,19 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 
 from svu_shared import local_issuer, problems, redaction
-from svu_shared.auth import AUTH_RESPONSES, Principal, TokenVerifier, authenticate
+from svu_shared.audit import auditing
+from svu_shared.auth import AUTH_RESPONSES, Principal, TokenVerifier, authenticate, caller_if_any
 from svu_shared.limits import InputLimits
 from svu_shared.security_headers import SecurityHeaders
+from svu_shared.rate_limits import RateLimits
 from svu_shared.settings import HttpSettings
 from svu_shared.telemetry import setup_telemetry
 
 log = logging.getLogger(__name__)
 
 Health = Callable[[], Awaitable[dict[str, str]]]
-AuditRecorder = Callable[[Request, Principal, int], Awaitable[None]]
+AuditRecorder = Callable[[Request, Principal | None, int], Awaitable[None]]
+OPEN_PATHS = ("/health", "/openapi.json", "/docs", "/redoc")
 Lifespan = Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]]
 
 
@@ -31,12 +36,36 @@ async def _healthy() -> dict[str, str]:
     return {}
 
 
+class InsecureAuthSettings(RuntimeError):
+    """The service refuses to start: it would accept tokens nobody vouches for (ADR 0024)."""
+
+
 def token_verifier(name: str, settings: HttpSettings) -> TokenVerifier:
-    if settings.auth_jwks_url is None:
-        log.warning("%s: trusting the local development token issuer (set auth_jwks_url in production)", name)
-        local_issuer.ensure_keys()
+    """Fails closed (ADR 0024): the local development issuer only with SVU_AUTH_MODE=dev; otherwise an https JWKS
+    URL and the region's issuer are required. The audience is the service's own unless set."""
+    audience = settings.auth_audience or local_issuer.audience_of(name)
+    if settings.auth_mode == "dev":
+        if settings.auth_jwks_url is None:
+            log.warning("%s: SVU_AUTH_MODE=dev, trusting the local development token issuer", name)
+            local_issuer.ensure_keys()
+        jwks_url = settings.auth_jwks_url or local_issuer.jwks_url()
+        issuer = settings.auth_issuer or local_issuer.ISSUER
+    else:
+        jwks_url, issuer = settings.auth_jwks_url or "", settings.auth_issuer or ""
+        refused = [
+            *([] if jwks_url.startswith("https://") else ["auth_jwks_url must be the identity provider's https URL"]),
+            *([] if issuer not in ("", local_issuer.ISSUER) else ["auth_issuer must name the identity provider"]),
+        ]
+        if refused:
+            raise InsecureAuthSettings(
+                f"{name} will not start: {'; '.join(refused)} (or set SVU_AUTH_MODE=dev for development)"
+            )
     return TokenVerifier(
-        settings.auth_jwks_url or local_issuer.jwks_url(), settings.auth_issuer, settings.auth_audience
+        jwks_url,
+        issuer,
+        audience,
+        leeway_seconds=settings.auth_leeway_seconds,
+        max_lifetime_seconds=settings.auth_max_token_lifetime_seconds,
     )
 
 
@@ -56,40 +85,87 @@ def http_app(
     app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan)
     app.state.verifier = token_verifier(name, settings)
     problems.install(app)
+    _health_routes(app, name, Readiness(health, settings.health_cache_seconds))
 
-    @app.get("/health", tags=["operations"], summary="200 when the service and what it depends on are reachable")
-    async def health_check() -> JSONResponse:
-        found = await health()
-        if found:
-            return JSONResponse({"status": "unavailable", "service": name, "problems": found}, 503)
-        return JSONResponse({"status": "ok", "service": name})
-
-    # Every route but /health and the OpenAPI document needs a verified bearer token (ADR 0011).
+    # Every route but the health checks and the OpenAPI document needs a verified bearer token (ADR 0011).
     for router in routers:
         app.include_router(router, dependencies=[Depends(authenticate)], responses=AUTH_RESPONSES)
 
-    if audit is not None:
-        recorder = audit
-
-        @app.middleware("http")
-        async def audited(request: Request, call_next):  # type: ignore[no-untyped-def]
-            response = await call_next(request)
-            principal: Principal | None = getattr(request.state, "principal", None)
-            if principal is not None:  # every authenticated access, whatever its outcome (ADR 0011)
-                try:
-                    await recorder(request, principal, response.status_code)
-                except Exception as exc:  # no audit row, no answer: an access must never go unlogged
-                    log.warning("%s: audit row not written (%s); answering 503", name, type(exc).__name__)
-                    return problems.problem(
-                        503, "the service's audit log is unavailable; retry shortly", headers={"Retry-After": "2"}
-                    )
-            return response
-
+    # Middleware, innermost first: input limits, then the audit log around them (so a 413 or a NUL refused there
+    # is audited too), then the rate limits around everything (a flood writes no audit rows).
     app.add_middleware(InputLimits, max_bytes=settings.max_body_bytes)
-    app.add_middleware(SecurityHeaders)  # outermost: on every answer, refusals included (ADR 0027)
+    if audit is not None:
+        _audit_middleware(app, name, audit)
+    app.add_middleware(
+        RateLimits,
+        per_client=settings.rate_limit_per_client,
+        per_user=settings.rate_limit_per_user,
+        storage=settings.rate_limit_storage,
+    )
+    app.add_middleware(SecurityHeaders)  # outermost: on every answer, refusals and 429s included (ADR 0027)
     setup_telemetry(app, engine, name, settings.otel_exporter, settings.otel_endpoint)
     app.openapi = lambda: _documented(app)  # type: ignore[method-assign]
     return app
+
+
+class Readiness:
+    """The readiness check, run at most once per `cache_seconds` whatever the number of callers (ADR 0025): a
+    poller cannot turn /health into load on the database."""
+
+    def __init__(self, check: Health, cache_seconds: float) -> None:
+        self._check = check
+        self._cache_seconds = cache_seconds
+        self._lock = asyncio.Lock()
+        self._last: tuple[float, dict[str, str]] | None = None
+
+    async def problems(self) -> dict[str, str]:
+        async with self._lock:
+            if self._last is None or time.monotonic() - self._last[0] >= self._cache_seconds:
+                self._last = (time.monotonic(), await self._check())
+            return self._last[1]
+
+
+def _health_routes(app: FastAPI, name: str, readiness: Readiness) -> None:
+    """Liveness (the process answers) and readiness (what it depends on is reachable), unauthenticated, so they
+    name the parts that fail and nothing more; what failed and why is in the log (ADR 0025)."""
+
+    @app.get("/health/live", tags=["operations"], summary="200 while the process answers")
+    async def live() -> dict[str, str]:
+        return {"status": "ok", "service": name}
+
+    @app.get("/health/ready", tags=["operations"], summary="200 when what the service depends on is reachable")
+    async def ready() -> JSONResponse:
+        found = await readiness.problems()
+        if found:
+            log.warning("%s: not ready: %s", name, "; ".join(f"{part}: {why}" for part, why in found.items()))
+            return JSONResponse({"status": "unavailable", "service": name, "problems": sorted(found)}, 503)
+        return JSONResponse({"status": "ok", "service": name})
+
+    # /health is readiness under its earlier name (deploy scripts and compose health checks poll it).
+    app.add_api_route("/health", ready, methods=["GET"], tags=["operations"], summary="Readiness (/health/ready)")
+
+
+def _audit_middleware(app: FastAPI, name: str, recorder: AuditRecorder) -> None:
+    """Every request but the open operations paths gets its audit row, whatever its outcome, refusals included
+    (ADR 0011, ADR 0024); a write's row is already committed with the write. No row, no answer: if the row cannot
+    be written the answer is a 503."""
+
+    @app.middleware("http")
+    async def audited(request: Request, call_next):  # type: ignore[no-untyped-def]
+        if request.url.path.startswith(OPEN_PATHS):
+            return await call_next(request)
+        with auditing(request) as access:
+            response = await call_next(request)
+            if access.recorded_status == response.status_code:  # committed with the write, as answered
+                return response
+            try:
+                await recorder(request, await caller_if_any(request), response.status_code)
+            except Exception as exc:
+                log.warning("%s: audit row not written (%s); answering 503", name, type(exc).__name__)
+                return problems.problem(
+                    503, "the service's audit log is unavailable; retry shortly", headers={"Retry-After": "2"}
+                )
+        return response
 
 
 def _documented(app: FastAPI) -> dict[str, Any]:

@@ -3,8 +3,9 @@
 
     python -m svu_shared.local_issuer token --role ward --org SE2321000016-MEDAVD3     (make token ROLE= ORG=)
 
-Services find the JWKS through their `auth_jwks_url` setting, which defaults to this file; in production it is
-the region's identity provider's JWKS URL.
+Services trust it only with `SVU_AUTH_MODE=dev` (ADR 0024); in production `auth_jwks_url` is the region's identity
+provider's. A token names every service as its audience: the web application forwards one user's token to each.
+The private key is readable by its owner only (0600 in a 0700 directory); compose mounts only the public JWKS.
 """
 
 import argparse
@@ -13,6 +14,7 @@ import os
 import shutil
 import sys
 import time
+import tomllib
 import uuid
 from pathlib import Path
 
@@ -21,13 +23,35 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 ISSUER = "svu-local-issuer"
-AUDIENCE = "svu"
+SERVICES_TOML = Path(__file__).resolve().parents[2] / "services" / "services.toml"
 DIRECTORY = Path(os.environ.get("SVU_ISSUER_DIR", Path(__file__).resolve().parents[2] / ".local" / "issuer"))
 KEY, JWKS = DIRECTORY / "signing-key.pem", DIRECTORY / "jwks.json"
 
 
 def jwks_url() -> str:
     return JWKS.as_uri()
+
+
+def audience_of(service: str) -> str:
+    """A service's own audience (ADR 0024): it accepts only tokens that name it."""
+    return f"svu-{service}"
+
+
+def audiences() -> list[str]:
+    """Every service of the one list (services/services.toml, ADR 0013)."""
+    return [audience_of(service["name"]) for service in tomllib.loads(SERVICES_TOML.read_text())["service"]]
+
+
+def _private_directory() -> None:
+    DIRECTORY.mkdir(mode=0o700, parents=True, exist_ok=True)
+    DIRECTORY.chmod(0o700)  # also a directory made before keys were kept private
+
+
+def _write(path: Path, data: bytes, mode: int) -> None:
+    """Created with its mode from the start: no moment in which another user could open it."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    with os.fdopen(descriptor, "wb") as out:
+        out.write(data)
 
 
 def ensure_keys() -> None:
@@ -42,12 +66,12 @@ def ensure_keys() -> None:
     )
     public_jwk = json.loads(jwt.algorithms.ECAlgorithm.to_jwk(private.public_key()))
     jwks = {"keys": [{**public_jwk, "kid": uuid.uuid4().hex[:16], "use": "sig", "alg": "ES256"}]}
-    DIRECTORY.mkdir(parents=True, exist_ok=True)
+    _private_directory()
     staging = DIRECTORY / f".staging-{uuid.uuid4().hex}"
-    staging.mkdir()
+    staging.mkdir(mode=0o700)
     try:
-        (staging / KEY.name).write_bytes(pem)
-        (staging / JWKS.name).write_text(json.dumps(jwks))
+        _write(staging / KEY.name, pem, 0o600)
+        _write(staging / JWKS.name, json.dumps(jwks).encode(), 0o644)
         os.link(staging / KEY.name, KEY)
         os.link(staging / JWKS.name, JWKS)
     except FileExistsError:  # another process won: use its pair once it is complete
@@ -64,7 +88,7 @@ def token(role: str, org: str, subject: str | None = None, ttl_seconds: int = 8 
     kid = json.loads(JWKS.read_text())["keys"][0]["kid"]
     payload = {
         "iss": ISSUER,
-        "aud": AUDIENCE,
+        "aud": audiences(),
         "sub": subject or f"{role}-user@{org}",
         "role": role,
         "org": org,

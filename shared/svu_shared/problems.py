@@ -30,6 +30,7 @@ PROBLEM_TYPES: dict[int, tuple[str, str]] = {
     409: ("urn:svu:problem:rule-broken", "A process rule does not allow this now"),
     413: ("urn:svu:problem:too-large", "The request body is too large"),
     422: ("urn:svu:problem:invalid-input", "The input breaks a rule of its field"),
+    429: ("urn:svu:problem:too-many-requests", "Too many requests; retry after the time given"),
     500: ("urn:svu:problem:internal", "The service failed; the error is in its log"),
     503: ("urn:svu:problem:unavailable", "The service cannot answer now; retry shortly"),
 }
@@ -47,8 +48,16 @@ def problem(status: int, detail: str, headers: dict[str, str] | None = None, **e
 
 
 def field_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """FastAPI's entries without the submitted value (`input`): a 422 never echoes what was sent."""
-    return [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in errors]
+    """FastAPI's entries without the submitted value (`input`): a 422 never echoes what was sent, neither as
+    `input` nor quoted in a rule's message (ADR 0025); the field and the rule are named."""
+    return [{"loc": list(e["loc"]), "msg": _unquoted(e["msg"], e.get("input")), "type": e["type"]} for e in errors]
+
+
+def _unquoted(message: str, submitted: object) -> str:
+    if isinstance(submitted, str) and submitted:
+        for quoted in (repr(submitted), f'"{submitted}"'):
+            message = message.replace(quoted, "(the submitted value)")
+    return message
 
 
 def invalid_body(errors: list[dict[str, Any]]) -> dict[str, Any]:

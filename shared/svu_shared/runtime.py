@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import MetaData, Table, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from svu_shared.audit import audit_router, audit_table, record_access
+from svu_shared.audit import audit_router, audit_table, mark_recorded, record_access, record_in
 from svu_shared.auth import Principal
 from svu_shared.consumer import EventConsumer
 from svu_shared.db import DATABASE_UNAVAILABLE, make_engine, make_sessions
@@ -95,9 +95,12 @@ class ServiceRuntime:
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """The unit of work of a request: state change and outbox rows commit together, then the relay wakes."""
+        """The unit of work of a request: state change, outbox rows and the request's audit row commit together
+        (ADR 0024), then the relay wakes."""
         async with self.sessions() as session, session.begin():
             yield session
+            await record_in(session, self.messaging.audit_log)
+        mark_recorded()
         self.relay.nudge()
 
     async def producer_ready(self) -> AIOKafkaProducer | None:
@@ -211,7 +214,7 @@ def service_app(runtime: ServiceRuntime, *, title: str, description: str, router
         finally:
             await runtime.stop()
 
-    async def audit(request: Request, principal: Principal, status: int) -> None:
+    async def audit(request: Request, principal: Principal | None, status: int) -> None:
         await record_access(runtime, request, principal, status)
 
     app = http_app(

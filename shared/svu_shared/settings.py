@@ -4,11 +4,12 @@
 
 from typing import Literal
 
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class HttpSettings(BaseSettings):
-    model_config = SettingsConfigDict(extra="ignore")
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
 
     host: str = "127.0.0.1"
     port: int
@@ -16,13 +17,32 @@ class HttpSettings(BaseSettings):
     # OTLP/HTTP base URL, e.g. http://127.0.0.1:4318), "none" exports nothing.
     otel_exporter: Literal["none", "console", "otlp"] = "none"
     otel_endpoint: str | None = None
-    # Bearer tokens (ADR 0011): the identity provider's JWKS URL, issuer and audience. Without a URL the service
-    # trusts the local development issuer (.local/issuer, `make token`); production sets all three.
+    # Bearer tokens (ADR 0011, ADR 0024). Only `SVU_AUTH_MODE=dev` (make run, make up, the tests) trusts the local
+    # development issuer (.local/issuer, `make token`); otherwise the service refuses to start without an https
+    # JWKS URL and the region's issuer. The audience is the service's own, `svu-<name>`, unless set.
+    auth_mode: Literal["dev", "oidc"] = Field(default="oidc", validation_alias="SVU_AUTH_MODE")
     auth_jwks_url: str | None = None
-    auth_issuer: str = "svu-local-issuer"
-    auth_audience: str = "svu"
+    auth_issuer: str | None = None
+    auth_audience: str | None = None
+    auth_leeway_seconds: int = Field(default=30, ge=0, le=300)
+    auth_max_token_lifetime_seconds: int = Field(default=8 * 3600, ge=60)
     # Hostile input (ADR 0011): larger request bodies are refused with 413 before they are read.
     max_body_bytes: int = 65_536
+    # Rate limits (ADR 0025), in the `limits` notation ("6000/minute;200/second", "" for none): per client address
+    # and per verified user; the storage is shared between replicas when it is not memory.
+    rate_limit_per_client: str = "6000/minute"
+    rate_limit_per_user: str = "3000/minute"
+    rate_limit_storage: str = "async+memory://"
+    # Readiness (/health/ready) is checked at most this often; requests in between get the last answer.
+    health_cache_seconds: float = Field(default=2.0, ge=0, le=60)
+
+    @field_validator("rate_limit_per_client", "rate_limit_per_user")
+    @classmethod
+    def _readable_limits(cls, value: str) -> str:
+        from svu_shared.rate_limits import parsed
+
+        parsed(value)  # a ValueError names what cannot be read; the service does not start
+        return value
 
 
 class ServiceSettings(HttpSettings):

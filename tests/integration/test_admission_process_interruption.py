@@ -134,3 +134,21 @@ async def test_a_cancelled_stay_is_not_interrupted(admission):
         409,
         "stay I6 was cancelled (makulerad): it has no process to interrupt",
     )
+
+
+async def test_a_ward_the_patient_has_left_reads_the_stay_but_no_longer_acts_on_it(admission):
+    """ADR 0025: need-to-know over time; the ward that has the patient now acts, the one before reads."""
+    await _stay(admission, "I9")
+    assert (await admission.http.post("/stays/I9/transfers", json={"to_care_unit": "W2"}, headers=W)).status_code == 200
+    assert (await admission.http.get("/stays/I9", headers=W)).status_code == 200
+    acts = [
+        ("/stays/I9/transfers", {"to_care_unit": "W3"}),
+        ("/stays/I9/corrections", {"admitted_at": "2025-03-01T09:00:00+01:00", "reason": "fel tid"}),
+        ("/stays/I9/cancellation", {"reason": "fel patient"}),
+    ]
+    for path, body in acts:
+        refused = await admission.http.post(path, json=body, headers=W)
+        assert refused.status_code == 409 and "is on ward W2 now" in refused.json()["detail"], path
+    assert [e["type"] for e in await admission.published("I9")] == ["notice_sent", "patient_transferred"]
+    moved = await admission.http.post("/stays/I9/transfers", json={"to_care_unit": "W3"}, headers=ward("W2"))
+    assert moved.status_code == 200 and moved.json()["care_unit"] == "W3"

@@ -4,6 +4,7 @@ is not its own (ADR 0011). In-process on PostgreSQL and SQLite, exact to the ör
 
 import csv
 import io
+import re
 import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -205,3 +206,34 @@ async def test_a_rejected_dispute_keeps_the_invoice_and_has_its_reason(billing, 
     async with billing.runtime.sessions() as session:
         rows = (await session.execute(select(audit.c.endpoint, audit.c.stay_id).where(audit.c.stay_id == "long"))).all()
     assert ("/invoices/{invoice_id}/disputes", "long") in rows and ("/disputes/{dispute_id}/rejection", "long") in rows
+
+
+async def test_billings_reads_name_the_stays_they_return_and_follow_up_periods_are_bounded(billing, invoiced):
+    """ADR 0024: a read of billing's records the stays it shows, one row per request; ADR 0025: bounded periods."""
+    http, mine = billing.http, invoiced["1290"]["invoice_id"]
+    period = {"agreement": "skane-2018", "from": "2022-03", "to": "2022-03"}
+    reads = {
+        "/settlements": await http.get("/settlements", params=MARCH, headers=finance()),
+        "/follow-up": await http.get("/follow-up", params=period, headers=finance()),
+        "/municipalities/{kommunkod}/follow-up": await http.get(
+            "/municipalities/1290/follow-up", params=period, headers=MALMO
+        ),
+        "/invoices/{invoice_id}/specification.pdf": await http.get(
+            f"/invoices/{mine}/specification.pdf", headers=MALMO
+        ),
+    }
+    assert {path: answer.status_code for path, answer in reads.items()} == dict.fromkeys(reads, 200)
+    audit = billing.runtime.messaging.audit_log
+    async with billing.runtime.sessions() as session:
+        query = select(audit.c.endpoint, audit.c.stay_id, audit.c.stay_ids).order_by(audit.c.id)
+        rows = (await session.execute(query)).all()
+    named = {endpoint: {*(stays or "").split(), *([one] if one else [])} for endpoint, one, stays in rows}
+    shown = set(re.findall(r'"stay_id": ?"([^"]+)"', reads["/settlements"].text))  # long-stayers, anomalies
+    assert named["/settlements"] == shown and named["/follow-up"] == {"long"}
+    assert named["/municipalities/{kommunkod}/follow-up"] == {"long"}
+    assert named["/invoices/{invoice_id}/specification.pdf"] == {"k0", "k1", "k2", "k3", "long"}
+    for first, last, rule in (("2022-03", "2022-01", "the month of from or later"), ("2019-01", "2022-03", "36")):
+        for path, who in (("/follow-up", finance()), ("/municipalities/1290/follow-up", MALMO)):
+            refused = await http.get(path, params={**period, "from": first, "to": last}, headers=who)
+            assert refused.status_code == 422 and refused.json()["errors"][0]["loc"] == ["query", "to"], path
+            assert rule in refused.json()["detail"], path

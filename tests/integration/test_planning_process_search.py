@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from svu_shared.contracts import DischargeReadyNotified, PatientDischarged
-from tests.support.auth import finance, municipality, primary_care, ward
+from tests.support.auth import admin, finance, municipality, primary_care, ward
 from tests.support.notices import notice_event
 
 W1, M, LUND, VC1, F = ward("W1"), municipality("1280"), municipality("1281"), primary_care("VC1"), finance()
@@ -38,7 +38,7 @@ async def test_a_municipality_finds_its_residents_stays_by_patient_id_in_the_bod
     assert [s["stay_id"] for s in lund["items"]] == ["P3"]
     vc = (await planning.http.post("/stays/search", json={"patient_id": NILS}, headers=VC1)).json()
     assert vc["total"] == 3  # the vårdcentral on all three notices
-    audited = (await planning.http.get("/audit", params={"stay_id": "P2"}, headers=F)).json()
+    audited = (await planning.http.get("/audit", params={"stay_id": "P2"}, headers=admin())).json()
     assert [(a["method"], a["endpoint"], a["org"], a["status"]) for a in audited] == [
         ("POST", "/stays/search", "1280", 200),
         ("POST", "/stays/search", "VC1", 200),

@@ -11,7 +11,7 @@ from svu_shared.auth import Principal, TokenVerifier
 
 
 def verifier() -> TokenVerifier:
-    return TokenVerifier(local_issuer.jwks_url(), local_issuer.ISSUER, local_issuer.AUDIENCE)
+    return TokenVerifier(local_issuer.jwks_url(), local_issuer.ISSUER, local_issuer.audience_of("admission"))
 
 
 def test_a_local_token_verifies_and_names_subject_role_and_organisation():

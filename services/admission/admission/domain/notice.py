@@ -101,6 +101,15 @@ class AdmissionNotice:
                 f"{ENDING_INTERRUPTIONS[self.interruption_reason]} (avbrott i processen); {change}"
             )
 
+    def check_has_patient(self, ward: str, act: str) -> None:
+        """Patientdatalagen's need-to-know over time (ADR 0025): only the ward that has the patient now acts on the
+        stay; a ward the patient has left keeps reading it."""
+        if ward != self.care_unit:
+            raise NoticeRuleBroken(
+                f"the patient of stay {self.stay_id} is on ward {self.care_unit} now: the ward that has the patient "
+                f"{act}"
+            )
+
     def correct(self, changes: dict[str, object], at: datetime) -> "AdmissionNotice":
         self.check_process_goes_on("the notice cannot be corrected")
         return replace(corrected(self, self.cancelled_at, changes), corrected_at=at)
@@ -123,11 +132,7 @@ class AdmissionNotice:
         if self.cancelled_at is not None:
             raise NoticeRuleBroken(f"stay {self.stay_id} was cancelled (makulerad): it has no process to interrupt")
         self.check_process_goes_on("it cannot be interrupted again")
-        if by_ward != self.care_unit:
-            raise NoticeRuleBroken(
-                f"the patient of stay {self.stay_id} is on ward {self.care_unit} now: the ward that has the patient "
-                "records an interruption"
-            )
+        self.check_has_patient(by_ward, "records an interruption")
         if (reason == "moved_municipality") != (new_municipality is not None):
             raise InvalidNotice(
                 "new_municipality",

@@ -18,6 +18,7 @@ from admission.entrypoints.schemas import (
     TransferIn,
 )
 from admission.service_layer import handlers
+from svu_shared.audit import answered_with, note_stays
 from svu_shared.auth import Principal, may_see_stay
 from svu_shared.deps import Limit, Offset, Runtime, StayIdPath, role
 from svu_shared.errors import unprocessable
@@ -36,6 +37,15 @@ def may_see(caller: Principal, notice: AdmissionNotice) -> bool:
     """The wards the stay has been on, the patient's municipality and the vårdcentral on the notice (ADR 0011)."""
     units = [notice.primary_care_unit] if notice.primary_care_unit else []
     return may_see_stay(caller, municipality=notice.municipality, wards=notice.wards, primary_care_units=units)
+
+
+def may_act(caller: Principal, notice: AdmissionNotice) -> bool:
+    """Whether the caller sees the stay (else 404); a ward that sees it but no longer has the patient is refused
+    in the rule's words (409, ADR 0025)."""
+    if not may_see(caller, notice):
+        return False
+    notice.check_has_patient(caller.org, "acts on the stay")
+    return True
 
 
 def _found(notice: AdmissionNotice | None, stay_id: str) -> AdmissionNotice:
@@ -78,11 +88,11 @@ async def post_admission_notice(
         )
     except InvalidNotice as exc:
         raise unprocessable(("body", exc.field), str(exc)) from None
-    request.state.audit_stays = [notice.stay_id]  # the path names no stay: the audit log gets it here
+    note_stays([notice.stay_id])  # the path names no stay: the audit log gets it here
     async with runtime.transaction() as session:
         stay, created = await handlers.send_admission_notice(session, notice)
-    if not created:
-        response.status_code = 200
+        if not created:
+            answered_with(response, 200)
     return _stay_out(stay, ward)
 
 
@@ -97,7 +107,7 @@ async def get_stay(stay_id: StayIdPath, reader: Reader, runtime: Runtime) -> Sta
 async def cancel_notice(stay_id: StayIdPath, body: CancellationIn, ward: Ward, runtime: Runtime) -> StayOut:
     """Makulering: the notice was sent in error. Receivers' cases close; the stay cannot be changed after."""
     async with runtime.transaction() as session:
-        stay = await handlers.cancel_notice(session, stay_id, body.reason, datetime.now(UTC), partial(may_see, ward))
+        stay = await handlers.cancel_notice(session, stay_id, body.reason, datetime.now(UTC), partial(may_act, ward))
     return _stay_out(_found(stay, stay_id), ward)
 
 
@@ -106,7 +116,7 @@ async def transfer_patient(stay_id: StayIdPath, body: TransferIn, ward: Ward, ru
     """The patient moves to another ward: the same stay and cases, the receiving ward takes over."""
     at = body.transferred_at or datetime.now(UTC)
     async with runtime.transaction() as session:
-        stay = await handlers.transfer_patient(session, stay_id, body.to_care_unit, at, partial(may_see, ward))
+        stay = await handlers.transfer_patient(session, stay_id, body.to_care_unit, at, partial(may_act, ward))
     return _stay_out(_found(stay, stay_id), ward)
 
 
@@ -121,7 +131,7 @@ async def correct_notice(stay_id: StayIdPath, body: CorrectionIn, ward: Ward, ru
     try:
         async with runtime.transaction() as session:
             stay = await handlers.correct_notice(
-                session, stay_id, changes, body.reason, datetime.now(UTC), partial(may_see, ward)
+                session, stay_id, changes, body.reason, datetime.now(UTC), partial(may_act, ward)
             )
     except InvalidNotice as exc:  # the corrected times contradict each other (judgement before admission)
         raise unprocessable(("body", exc.field), str(exc)) from None
@@ -158,5 +168,5 @@ async def find_stays(
     async with runtime.sessions() as session:
         found = await handlers.find_stays(session, body.patient_id, partial(may_see, ward))
     page = found[offset : offset + limit]
-    request.state.audit_stays = [stay.stay_id for stay in page]  # the audit log gets each stay read
+    note_stays(stay.stay_id for stay in page)  # one audit row names every stay read
     return StayPage(items=[_stay_out(stay, ward) for stay in page], total=len(found), limit=limit, offset=offset)

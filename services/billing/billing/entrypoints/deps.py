@@ -3,11 +3,12 @@ agreement in a query, and an agreement that cannot settle as a 422 on the field 
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Path, Query
 
 from billing.domain.agreement import Agreement, AgreementError
+from billing.domain.calendar import Month
 from billing.entrypoints.schemas import PERIOD_PATTERN
 from billing.service_layer import views
 from svu_shared.auth import Principal
@@ -38,7 +39,20 @@ def agreement_named(agreement_id: str, where: str = "query") -> Agreement:
     try:
         return views.agreement(agreement_id)
     except AgreementError as exc:
-        raise unprocessable((where, "agreement"), f"agreement: {exc}") from None
+        raise unprocessable((where, "agreement"), f"agreement: {exc}", agreement_id) from None
+
+
+MAX_MONTHS = 36  # three years of trend; a longer period is several requests, not one unbounded scan (ADR 0025)
+
+
+def bounded(first: str, last: str) -> None:
+    """`from` no later than `to`, and at most MAX_MONTHS months: a 422 on `to` otherwise."""
+    start, end = Month.parse(first), Month.parse(last)
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    if months < 1:
+        raise unprocessable(("query", "to"), "to must be the month of from or later")
+    if months > MAX_MONTHS:
+        raise unprocessable(("query", "to"), f"the period may span at most {MAX_MONTHS} months")
 
 
 @contextmanager
@@ -49,6 +63,24 @@ def period_refused(where: str) -> Iterator[None]:
         yield
     except AgreementError as exc:
         raise unprocessable((where, "period"), str(exc)) from None
+
+
+def stays_in(answer: Any) -> list[str]:
+    """The stays an answer names (a settlement's long-stayers and anomalies, a specification's rows), for its one
+    audit row (ADR 0024: billing's reads record the stays they return)."""
+    found: list[str] = []
+    if isinstance(answer, dict):
+        for key, value in answer.items():
+            if key == "stay_id" and isinstance(value, str):
+                found.append(value)
+            elif key == "long_stays" and isinstance(value, list) and all(isinstance(v, str) for v in value):
+                found.extend(value)
+            else:
+                found.extend(stays_in(value))
+    elif isinstance(answer, list):
+        for item in answer:
+            found.extend(stays_in(item))
+    return found
 
 
 def own_municipality(caller: Principal) -> str | None:

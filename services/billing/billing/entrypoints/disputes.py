@@ -17,6 +17,7 @@ from billing.entrypoints.process_schemas import (
     RejectionIn,
 )
 from billing.service_layer import disputes
+from svu_shared.audit import note_stays
 from svu_shared.deps import Limit, Offset, Runtime
 
 router = APIRouter(tags=["disputes"])
@@ -34,7 +35,7 @@ Status = Annotated[str | None, Query(pattern="^(open|accepted|rejected)$", descr
 async def open_dispute(
     invoice_id: InvoiceIdPath, body: DisputeIn, caller: Disputer, runtime: Runtime, request: Request
 ) -> DisputeOut:
-    request.state.audit_stays = [body.stay_id]
+    note_stays([body.stay_id])
     async with runtime.transaction() as session:
         dispute = await disputes.open_on_invoice(session, invoice_id, body.stay_id, body.reason, caller)
     if dispute is None:
@@ -61,6 +62,7 @@ async def list_disputes(
         raise HTTPException(403, "a municipality lists its own disputes only")
     async with runtime.sessions() as session:
         page = await disputes.disputes_page(session, status, own or municipality, limit, offset)
+    note_stays(d.stay_id for d in page["items"])
     return DisputePage(**{**page, "items": [DisputeOut.of(d) for d in page["items"]]})
 
 
@@ -72,7 +74,7 @@ async def get_dispute(dispute_id: DisputeIdPath, caller: BillReader, runtime: Ru
         dispute = await disputes.dispute_of(session, dispute_id, own_municipality(caller))
     if dispute is None:
         raise HTTPException(404, f"no dispute {dispute_id}")
-    request.state.audit_stays = [dispute.stay_id]
+    note_stays([dispute.stay_id])
     return DisputeOut.of(dispute)
 
 
@@ -81,9 +83,9 @@ async def _resolve(
 ) -> DisputeOut:
     async with runtime.transaction() as session:
         dispute = await disputes.resolve(session, dispute_id, accept, reason, caller)
-    if dispute is None:
-        raise HTTPException(404, f"no dispute {dispute_id}")
-    request.state.audit_stays = [dispute.stay_id]
+        if dispute is None:
+            raise HTTPException(404, f"no dispute {dispute_id}")
+        note_stays([dispute.stay_id])  # before the commit: the audit row commits with the write
     return DisputeOut.of(dispute)
 
 

@@ -5,9 +5,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
-from billing.entrypoints.deps import FOR_FINANCE, AgreementId, agreement_named
+from billing.entrypoints.deps import FOR_FINANCE, AgreementId, agreement_named, bounded, stays_in
 from billing.entrypoints.schemas import PERIOD_PATTERN, UNPROCESSABLE, FollowUpOut, file_content
 from billing.service_layer import views
+from svu_shared.audit import note_stays
 from svu_shared.deps import Runtime
 
 router = APIRouter(tags=["settlement"], dependencies=FOR_FINANCE)
@@ -27,7 +28,10 @@ async def get_follow_up(
     format: Annotated[str, Query(pattern="^(json|png)$")] = "json",
 ) -> Response | dict[str, Any]:
     chosen = agreement_named(agreement)
+    bounded(first, last)
     async with runtime.sessions() as session:
         if format == "png":
             return Response(await views.follow_up_chart(session, chosen, first, last), media_type="image/png")
-        return await views.follow_up_report(session, chosen, first, last)
+        report = await views.follow_up_report(session, chosen, first, last)
+    note_stays(stays_in(report))
+    return report

@@ -10,6 +10,7 @@ from fastapi import APIRouter, HTTPException, Response
 from billing.entrypoints.deps import BillReader, InvoiceIdPath, own_municipality
 from billing.entrypoints.schemas import Responses, file_answer
 from billing.service_layer import views
+from svu_shared.audit import note_stays
 from svu_shared.auth import Principal
 from svu_shared.deps import Runtime
 from svu_shared.runtime import ServiceRuntime
@@ -28,8 +29,9 @@ async def _underlag(
     """The invoice's underlag as `render` makes it, or a 404 when the caller may not see it (or there is none)."""
     async with runtime.sessions() as session:
         found = await render(session, invoice_id, own_municipality(caller))
-    if found is None:
-        raise HTTPException(404, f"no invoice {invoice_id}")
+        if found is None:
+            raise HTTPException(404, f"no invoice {invoice_id}")
+        note_stays(await views.specification_stays(session, invoice_id))  # the stays the underlag shows
     return found
 
 

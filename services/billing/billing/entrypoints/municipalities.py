@@ -6,10 +6,19 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from billing.entrypoints.deps import AgreementId, BillReader, KommunkodPath, agreement_named, require_own
+from billing.entrypoints.deps import (
+    AgreementId,
+    BillReader,
+    KommunkodPath,
+    agreement_named,
+    bounded,
+    require_own,
+    stays_in,
+)
 from billing.entrypoints.process_schemas import NOT_FOUND, DocumentPage
 from billing.entrypoints.schemas import PERIOD_PATTERN, UNPROCESSABLE, FollowUpOut
 from billing.service_layer import views
+from svu_shared.audit import note_stays
 from svu_shared.deps import Limit, Offset, Runtime
 
 router = APIRouter(tags=["municipality"])
@@ -31,8 +40,11 @@ async def municipality_follow_up(
 ) -> dict[str, Any]:
     require_own(caller, kommunkod)
     chosen = agreement_named(agreement)
+    bounded(first, last)
     async with runtime.sessions() as session:
-        return await views.follow_up_report(session, chosen, first, last, kommunkod)
+        report = await views.follow_up_report(session, chosen, first, last, kommunkod)
+    note_stays(stays_in(report))
+    return report
 
 
 @router.get(

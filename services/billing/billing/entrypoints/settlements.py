@@ -1,13 +1,15 @@
 """Settling a month for finance (domain §3): on the events consumed so far (what-if, nothing is stored), under two
 agreements side by side, and as a stored run that issues each municipality's invoice once, then corrections."""
 
+import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
-from billing.entrypoints.deps import FOR_FINANCE, AgreementId, Period, agreement_named, period_refused
+from billing.entrypoints.deps import FOR_FINANCE, AgreementId, Period, agreement_named, period_refused, stays_in
 from billing.entrypoints.schemas import UNPROCESSABLE, ComparisonOut, Responses, RunIn, RunOut, SettlementOut
 from billing.service_layer import runs, views
+from svu_shared.audit import answered_with, note_stays
 from svu_shared.deps import Runtime
 
 router = APIRouter(tags=["settlement"], dependencies=FOR_FINANCE)
@@ -25,6 +27,7 @@ async def get_settlement(agreement: AgreementId, period: Period, runtime: Runtim
     with period_refused("query"):
         async with runtime.sessions() as session:
             settled = await views.settlement(session, chosen, period)
+    note_stays(stays_in(json.loads(settled)))
     # The same bytes as `billing settle --format json` on the same events, so finance can check one by the other.
     return Response(settled, media_type="application/json")
 
@@ -41,7 +44,9 @@ async def get_comparison(
     a, b = (agreement_named(i) for i in agreements)
     with period_refused("query"):
         async with runtime.sessions() as session:
-            return await views.comparison(session, (a, b), period)
+            compared = await views.comparison(session, (a, b), period)
+    note_stays(stays_in(compared))
+    return compared
 
 
 @router.post(
@@ -60,6 +65,7 @@ async def post_run(body: RunIn, response: Response, runtime: Runtime) -> dict[st
     with period_refused("body"):
         async with runtime.transaction() as session:
             run, reused = await runs.run_settlement(session, chosen, body.period)
-    if reused:
-        response.status_code = 200  # runs are keyed by their inputs (ADR 0008)
+            note_stays(stays_in(run))  # before the commit: the audit row commits with the run
+            if reused:
+                answered_with(response, 200)  # runs are keyed by their inputs (ADR 0008)
     return {**run, "reused": reused}

@@ -98,6 +98,12 @@ async def specification_pdf(session: AsyncSession, invoice_id: str, municipality
     return invoice_pdf(*found) if found else None
 
 
+async def specification_stays(session: AsyncSession, invoice_id: str) -> list[str]:
+    """The stays of the invoice's underlag, in its order."""
+    found = await _invoice_rows(session, invoice_id, None)
+    return [row["stay_id"] for row in found[1]] if found else []
+
+
 async def invoices_of(session: AsyncSession, municipality: str, limit: int, offset: int) -> dict[str, Any]:
     """Every invoice, debit and credit note addressed to the municipality, newest first."""
     found, total = await RunRepository(session).invoices_of_municipality(municipality, limit, offset)

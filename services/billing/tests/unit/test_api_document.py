@@ -23,7 +23,7 @@ FILES = {
     "/invoices/{invoice_id}/specification.csv": {"text/csv"},
     "/invoices/{invoice_id}/specification.pdf": {"application/pdf"},
 }
-SHARED = ("/health", "/audit")  # documented by svu_shared
+SHARED = ("/health", "/health/live", "/health/ready", "/audit")  # documented by svu_shared
 
 
 @pytest.fixture(scope="module")

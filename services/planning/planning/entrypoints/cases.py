@@ -12,6 +12,7 @@ from planning.entrypoints.deps import CaseIdPath, Receiver, own_case, party
 from planning.entrypoints.message_schemas import MessageOut
 from planning.entrypoints.schemas import CONFLICT, NOT_FOUND, Page
 from planning.service_layer import commands, message_views, messaging, views
+from svu_shared.audit import answered_with, note_stays
 from svu_shared.auth import Principal
 from svu_shared.deps import HSA_ID_PATTERN, ID_PATTERN, Limit, Offset, Runtime
 from svu_shared.runtime import ServiceRuntime
@@ -60,7 +61,7 @@ async def list_cases(
             now=now,
             reader=caller.subject,
         )
-    request.state.audit_stays = [row.case.stay_id for row in rows]  # the audit log's rows (ADR 0011)
+    note_stays(row.case.stay_id for row in rows)  # one audit row naming them (ADR 0011, 0025)
     return Page(items=[CaseOut.of(row, now) for row in rows], total=total, limit=limit, offset=offset)
 
 
@@ -109,8 +110,8 @@ async def acknowledge(
         if done is None:
             raise HTTPException(404, f"no message {message_id} on stay {case.stay_id}")
         found = await message_views.timeline(session, case.stay_id, party(caller), None)
-    if not done[1]:
-        response.status_code = 200
+        if not done[1]:
+            answered_with(response, 200)
     return MessageOut(**next(row for row in found if row["message_id"] == message_id))
 
 

@@ -10,6 +10,7 @@ from planning.domain.case import Case
 from planning.domain.message import Party
 from planning.domain.stay import PlannedStay
 from planning.service_layer import views
+from svu_shared.audit import note_stays
 from svu_shared.auth import Principal, may_see_stay
 from svu_shared.contracts.base import CASE_ID_MAX_LENGTH
 from svu_shared.deps import role
@@ -47,4 +48,5 @@ async def own_case(session: AsyncSession, caller: Principal, case_id: str) -> tu
     found = await views.case_with_stay(session, case_id)
     if found is None or (found[0].receiver_kind, found[0].receiver_id) != (caller.role, caller.org):
         raise HTTPException(404, f"no case {case_id}")
+    note_stays([found[0].stay_id])  # the stay of the loaded case, not a part of the id (ADR 0024)
     return found

@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from planning.entrypoints.deps import Ward
 from planning.entrypoints.schemas import DueRowOut, Page
 from planning.service_layer import message_views, views
+from svu_shared.audit import note_stays
 from svu_shared.deps import HSA_ID_PATTERN, Limit, Offset, Runtime
 
 router = APIRouter(tags=["planning"])
@@ -34,6 +35,6 @@ async def ward_due(
     async with runtime.sessions() as session:
         rows, total = await views.ward_due(session, caller.org, overdue=overdue, limit=limit, offset=offset, now=now)
         unread = await message_views.ward_unacknowledged(session, [row.stay.stay_id for row in rows])
-    request.state.audit_stays = [row.stay.stay_id for row in rows]  # the audit log's rows (ADR 0011)
+    note_stays(row.stay.stay_id for row in rows)  # one audit row naming them (ADR 0011, 0025)
     items = [DueRowOut.of(row.stay, row.due, unread.get(row.stay.stay_id, 0)) for row in rows]
     return Page(items=items, total=total, limit=limit, offset=offset)

@@ -9,6 +9,7 @@ from planning.entrypoints.deps import Clinician, Ward, may_see, party, visible
 from planning.entrypoints.message_schemas import MessageIn, MessageOut
 from planning.entrypoints.schemas import CONFLICT, NOT_FOUND
 from planning.service_layer import message_views, messaging, views
+from svu_shared.audit import answered_with
 from svu_shared.deps import Runtime, StayIdPath
 
 router = APIRouter(tags=["planning"])
@@ -62,6 +63,6 @@ async def acknowledge_by_ward(
         if done is None:
             raise HTTPException(404, f"no message {message_id} on stay {stay_id}")
         found = await message_views.timeline(session, stay_id, party(caller), None)
-    if not done[1]:
-        response.status_code = 200
+        if not done[1]:
+            answered_with(response, 200)
     return MessageOut(**next(row for row in found if row["message_id"] == message_id))

@@ -14,6 +14,7 @@ from planning.domain.stay import PlannedStay
 from planning.entrypoints.deps import KOMMUNKOD_PATTERN, Clinician, party, visible
 from planning.entrypoints.schemas import NOT_FOUND, Page, StayDetail, StaySummary
 from planning.service_layer import message_views, messaging, views
+from svu_shared.audit import note_stays
 from svu_shared.auth import Principal
 from svu_shared.deps import HSA_ID_PATTERN, Limit, Offset, Runtime, StayIdPath
 
@@ -57,7 +58,7 @@ async def list_stays(
             offset=offset,
         )
         items = await _summaries(session, caller, stays)
-    request.state.audit_stays = [stay.stay_id for stay in stays]  # the audit log's rows (ADR 0011)
+    note_stays(stay.stay_id for stay in stays)  # one audit row naming them (ADR 0011, 0025)
     return Page(items=items, total=total, limit=limit, offset=offset)
 
 
@@ -95,7 +96,7 @@ async def search_stays(
         owner = (caller.role, caller.org)
         stays, total = await views.stay_list(session, owner, patient_id=body.patient_id, limit=limit, offset=offset)
         items = await _summaries(session, caller, stays)
-    request.state.audit_stays = [stay.stay_id for stay in stays]
+    note_stays(stay.stay_id for stay in stays)
     return Page(items=items, total=total, limit=limit, offset=offset)
 
 
