@@ -34,7 +34,7 @@ test: install browser ## The whole suite on a real Kafka broker, PostgreSQL and 
 	@$(VENV)/bin/pytest -q
 
 unit: install ## Tests that need no broker and no database server (the SQLite leg of the service suites included)
-	@$(VENV)/bin/pytest -q -m "not e2e and not postgres and not kafka" services shared/tests tests/integration
+	@$(VENV)/bin/pytest -q -m "not e2e and not postgres and not kafka and not oidc" services shared/tests tests/integration
 
 token: ## Print a development bearer token and nothing else: make token ROLE=ward ORG=SE2321000016-MEDAVD3
 	@$(MAKE) --no-print-directory -s install >/dev/null

@@ -83,7 +83,8 @@ def http_app(
 ) -> FastAPI:
     redaction.install()
     app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan)
-    app.state.verifier = token_verifier(name, settings)
+    if routers:  # a service with bearer-token routes; the web application signs users in itself (ADR 0017)
+        app.state.verifier = token_verifier(name, settings)
     problems.install(app)
     _health_routes(app, name, Readiness(health, settings.health_cache_seconds))
 

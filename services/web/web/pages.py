@@ -195,4 +195,4 @@ else:
     StayPage = for_roles("ward", "municipality", "primary_care")
     FinancePage = for_roles("finance")
     InvoiceReaderPage = for_roles("finance", "municipality")
-    LogReaderPage = for_roles("admin", "finance")
+    LogReaderPage = for_roles("admin")
