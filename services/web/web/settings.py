@@ -28,7 +28,8 @@ class WebSettings(HttpSettings):
     # Sessions (ADR 0017): opaque id in an httpOnly cookie, the tokens in this database, shared by replicas.
     session_database_url: str = "sqlite+aiosqlite:///.local/run/web-sessions.db"
     session_idle_minutes: int = 60
-    session_max_hours: int = 10
+    # A working shift; the services accept no token that lives longer (auth_max_token_lifetime_seconds, ADR 0024).
+    session_max_hours: int = 8
     # Live updates: every replica reads every topic from now on in a group of its own (ADR 0017).
     kafka_bootstrap: str = "127.0.0.1:9092"
     live_topics: tuple[str, ...] = ("svu.admission", "svu.planning", "svu.discharge", "svu.billing")
