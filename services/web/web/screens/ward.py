@@ -500,9 +500,22 @@ async def send_notice(page: WardPage) -> Response:
         context=_notice_context(page),
         values=form,
     )
-    if response.status_code == 303 and created.get("stay_id"):
+    if response.status_code == 303 and created.get("stay_id") and await _planning_knows(page, created["stay_id"]):
         response.headers["location"] = f"/stays/{quote(str(created['stay_id']), safe='')}"
     return response
+
+
+async def _planning_knows(page: Page, stay_id: str, seconds: float = 5.0) -> bool:
+    """The stay's page is planning's, which learns of the notice from its event a moment after admission answers:
+    wait for it (polling, bounded) so the nurse lands on the stay, not on "not found"; else the overview."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            await page.get("planning", f"/stays/{quote(stay_id, safe='')}")
+            return True
+        except NotFound:
+            await asyncio.sleep(0.1)
+    return False
 
 
 # ---------------------------------------------------------------------------------------------------------------
