@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SERVICES := $(shell sed -n 's/^name = "\(.*\)"/\1/p' services/services.toml)
 
-.PHONY: help install run up down test unit lint audit contracts compose-check bench clean token screenshots browser
+.PHONY: help install run up down test unit lint audit contracts compose-check bench clean token screenshots browser oidc
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -30,7 +30,10 @@ down: ## Stop what `make up` started
 browser: ## Debian's chromium for the page tests and screenshots (installed when missing, as root)
 	@deploy/browser/chromium.sh ensure
 
-test: install browser ## The whole suite on a real Kafka broker, PostgreSQL and Chromium (started by the project)
+oidc: install ## The OpenID Connect provider for the sign-in tests (Keycloak, fetched once; ADR 0018)
+	@deploy/oidc/oidc.sh fetch
+
+test: install browser oidc ## The whole suite on a real Kafka broker, PostgreSQL, Chromium and OIDC provider
 	@$(VENV)/bin/pytest -q
 
 unit: install ## Tests that need no broker and no database server (the SQLite leg of the service suites included)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from deploy.local_system import DATABASE_SERVICES, ROOT, TEST_PORTS, ServiceProcess, service_processes
+from tests.support.oidc import OidcProvider
 from tests.support.realparts import Kafka, Postgres
 
 # The tests trust the local development issuer, as make run does; a service outside dev mode fails closed (ADR 0024).
@@ -15,7 +16,7 @@ os.environ.setdefault("SVU_AUTH_MODE", "dev")
 
 # The fixtures that start a real part, and the marker of the tests using them (tests/fault's `cluster` is the
 # three-node broker).
-REAL_PARTS = {"postgres": "postgres", "kafka": "kafka", "cluster": "kafka"}
+REAL_PARTS = {"postgres": "postgres", "kafka": "kafka", "cluster": "kafka", "oidc_provider": "oidc"}
 
 
 @pytest.hookimpl(tryfirst=True)  # before -m deselects by these markers
@@ -34,6 +35,18 @@ def kafka() -> Iterator[Kafka]:
     broker.start(fresh=True)
     yield broker
     broker.stop()
+
+
+@pytest.fixture(scope="session")
+def oidc_provider() -> Iterator[OidcProvider]:
+    """The OpenID Connect provider (Keycloak, ADR 0018), one for the run; one already running on the port (a
+    developer's) is used and left running."""
+    provider = OidcProvider()
+    started_here = not provider.running()
+    provider.start()
+    yield provider
+    if started_here:
+        provider.stop()
 
 
 @pytest.fixture(scope="session")

@@ -180,11 +180,11 @@ def demo(procs) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return stages
 
 
-PATIENTS = (  # test personnummer from Skatteverket's published test series (no real person)
+PATIENTS = (  # made-up personnummer with valid check digits (Skatteverket's test numbers where they fit)
     ("191212121212", "Tolvan Tolvansson"),
-    ("199001012380", "Britt Nilsson"),
+    ("199001012385", "Britt Nilsson"),
     ("194107086995", "Gunnar Holm"),
-    ("193811279254", "Sture Lind"),
+    ("193811279250", "Sture Lind"),
 )
 
 

@@ -7,6 +7,7 @@ the `X-CSRF-Token` header htmx sends; a request whose Origin is another site is 
 
 import secrets
 from collections.abc import Awaitable, Callable
+from urllib.parse import urlsplit
 
 from fastapi import Request
 from starlette.responses import Response
@@ -17,8 +18,18 @@ from web.settings import WebSettings
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-    "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+    "font-src 'self'; form-action 'self'{provider}; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 )
+
+
+def content_security_policy(settings: WebSettings) -> str:
+    """Forms post only here, and, with OIDC, to the identity provider: signing out is a form whose answer
+    redirects to the provider's end-session endpoint, and browsers hold a form's redirects to form-action."""
+    provider = ""
+    if settings.auth_mode == "oidc" and settings.oidc_discovery_url:
+        parts = urlsplit(settings.oidc_discovery_url)
+        provider = f" {parts.scheme}://{parts.netloc}"
+    return CSP.format(provider=provider)
 
 
 class CsrfRefused(Exception):
@@ -27,7 +38,7 @@ class CsrfRefused(Exception):
 
 def security_headers(settings: WebSettings) -> Callable[[ASGIApp], ASGIApp]:
     headers = {
-        "Content-Security-Policy": CSP,
+        "Content-Security-Policy": content_security_policy(settings),
         "X-Content-Type-Options": "nosniff",
         "X-Frame-Options": "DENY",
         # same-origin, not no-referrer: with no-referrer Chromium sends `Origin: null` on form posts, which the CSRF
