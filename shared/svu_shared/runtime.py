@@ -24,14 +24,7 @@ from svu_shared.consumer import EventConsumer
 from svu_shared.db import DATABASE_UNAVAILABLE, make_engine, make_sessions
 from svu_shared.http_app import http_app
 from svu_shared.inbox import Handlers, Inbox, topics_of
-from svu_shared.kafka import (
-    ALL_TOPICS,
-    dlq_topic,
-    ensure_topics,
-    new_consumer,
-    new_producer,
-    start_with_retry,
-)
+from svu_shared.kafka import new_consumer, new_producer, start_with_retry
 from svu_shared.messaging_tables import dead_letter_table, inbox_table, outbox_table
 from svu_shared.metrics import MetricSource, register, unregister
 from svu_shared.migrations import upgrade_to_head
@@ -75,6 +68,9 @@ class ServiceRuntime:
         self.messaging = messaging
         self.migrations_dir = migrations_dir
         self.consumes = topics_of(handlers or {})
+        self.kafka = settings.kafka_access(name)
+        if settings.kafka_security != "PLAINTEXT" and settings.kafka_password is None:
+            log.warning("%s: no kafka_password set; using the local development broker's secrets", name)
         self.engine = make_engine(settings.database_url)
         self.sessions = make_sessions(self.engine)
         self.relay = OutboxRelay(self.sessions, messaging.outbox, settings.relay_batch_size)
@@ -106,7 +102,7 @@ class ServiceRuntime:
         async with self._producer_lock:
             if self._producer is None and not self._stop.is_set():
                 self._producer = await start_with_retry(
-                    lambda: new_producer(self.settings.kafka_bootstrap), f"{self.name} producer", self._stop
+                    lambda: new_producer(self.kafka), f"{self.name} producer", self._stop
                 )
         return self._producer
 
@@ -133,19 +129,14 @@ class ServiceRuntime:
 
     async def _consume(self) -> None:
         group = self.settings.consumer_group or f"svu-{self.name}"
-        bootstrap = self.settings.kafka_bootstrap
 
         def make() -> AIOKafkaConsumer:
-            return new_consumer(bootstrap, group, list(self.consumes))
+            return new_consumer(self.kafka, group, list(self.consumes))
 
+        # The topics are the deploy scripts' to create (ADR 0021): a service may only read and write them.
         while not self._stop.is_set():
             consumer = None
             try:
-                await ensure_topics(
-                    bootstrap,
-                    [*ALL_TOPICS, *(dlq_topic(t) for t in ALL_TOPICS)],
-                    self.settings.kafka_replication_factor,
-                )
                 consumer = await start_with_retry(make, f"{self.name} consumer", self._stop)
                 if consumer is not None:
                     await self.consumer.run(consumer, self.producer_ready, self._stop)

@@ -4,7 +4,10 @@
 
 from typing import Literal
 
+from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from svu_shared.kafka import KafkaAccess, Security
 
 
 class HttpSettings(BaseSettings):
@@ -28,9 +31,13 @@ class HttpSettings(BaseSettings):
 class ServiceSettings(HttpSettings):
     database_url: str
     kafka_bootstrap: str = "127.0.0.1:9092"
-    # Replication factor of the topics a service creates: 1 on the single development broker, 3 on a
-    # cluster (min.insync.replicas 2 is the broker's setting, so acks=all survives losing one broker).
-    kafka_replication_factor: int = 1
+    # Who the service is on the broker (ADR 0021): SASL_SSL with SCRAM-SHA-512, its own principal (the service's
+    # name unless set). Without a password and CA file the local development ones under .local/kafka-security are
+    # used (the runtime logs a warning); production sets both.
+    kafka_security: Security = "SASL_SSL"
+    kafka_username: str | None = None
+    kafka_password: SecretStr | None = None
+    kafka_ca_file: str | None = None
     consumer_group: str | None = None
     metrics_interval_seconds: float = 5.0
     relay_batch_size: int = 500
@@ -38,3 +45,8 @@ class ServiceSettings(HttpSettings):
     # and how long the consumer may make no progress while it has lag before readiness (/health) says so.
     consumer_max_attempts: int = 3
     consumer_stall_seconds: float = 60.0
+
+    def kafka_access(self, service: str) -> KafkaAccess:
+        password = self.kafka_password.get_secret_value() if self.kafka_password else None
+        return KafkaAccess(self.kafka_bootstrap, self.kafka_username or service, password, self.kafka_security,
+                           self.kafka_ca_file)
