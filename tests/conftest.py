@@ -15,7 +15,9 @@ from svu_shared.runtime import ServiceRuntime
 async def billing_runtime(kafka, database_url):  # type: ignore[no-untyped-def]
     """The billing service's runtime in-process (migrations, relay, consumer of svu.discharge), own group."""
     settings = BillingSettings(
-        database_url=database_url, kafka_bootstrap=kafka.bootstrap, consumer_group=f"it-{uuid.uuid4().hex[:8]}"
+        database_url=database_url,
+        kafka_bootstrap=kafka.bootstrap,
+        consumer_group=f"svu-billing-it-{uuid.uuid4().hex[:8]}",
     )
     runtime = ServiceRuntime(
         name="billing",

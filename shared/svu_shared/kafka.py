@@ -96,10 +96,7 @@ async def ensure_topics(
         if missing:
             try:
                 await admin.create_topics(
-                    [
-                        NewTopic(t, PARTITIONS, replication_factor, topic_configs=config or {})
-                        for t in missing
-                    ]
+                    [NewTopic(t, PARTITIONS, replication_factor, topic_configs=config or {}) for t in missing]
                 )
             except TopicAlreadyExistsError:
                 pass  # another service created it between our list and create

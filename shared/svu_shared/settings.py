@@ -48,5 +48,6 @@ class ServiceSettings(HttpSettings):
 
     def kafka_access(self, service: str) -> KafkaAccess:
         password = self.kafka_password.get_secret_value() if self.kafka_password else None
-        return KafkaAccess(self.kafka_bootstrap, self.kafka_username or service, password, self.kafka_security,
-                           self.kafka_ca_file)
+        return KafkaAccess(
+            self.kafka_bootstrap, self.kafka_username or service, password, self.kafka_security, self.kafka_ca_file
+        )

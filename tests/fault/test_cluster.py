@@ -34,8 +34,8 @@ def cluster() -> Iterator[KafkaCluster]:
 
 async def test_losing_a_partition_leader_under_load_loses_no_acknowledged_record(cluster):
     topic = f"cluster-probe-{uuid.uuid4().hex[:6]}"
-    await ensure_topics(cluster.bootstrap, [topic], replication_factor=3)
-    producer = new_producer(cluster.bootstrap)
+    await ensure_topics(cluster.admin, [topic], replication_factor=3)
+    producer = new_producer(cluster.admin)
     await producer.start()
     acked: list[str] = []
     failed: list[str] = []

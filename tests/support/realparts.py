@@ -12,6 +12,7 @@ import subprocess
 import pytest
 
 from deploy.local_system import ROOT, wait_until
+from svu_shared.kafka import KafkaAccess
 
 KAFKA_PORT = int(os.environ.get("SVU_TEST_KAFKA_PORT", "19092"))
 CLUSTER_BASE_PORT = int(os.environ.get("SVU_TEST_KAFKA_CLUSTER_BASE_PORT", "29090"))
@@ -38,6 +39,10 @@ class Kafka:
         self.data = ROOT / ".local" / f"kafka-test-{port}"
         self.env = {"KAFKA_PORT": str(port), "KAFKA_DATA_DIR": str(self.data)}
         self.bootstrap = f"127.0.0.1:{port}"
+        self.admin = KafkaAccess(self.bootstrap, "admin")  # the deploy scripts' super user (ADR 0021)
+
+    def access(self, principal: str) -> KafkaAccess:
+        return KafkaAccess(self.bootstrap, principal)
 
     def start(self, fresh: bool = False) -> None:
         if fresh:
@@ -60,6 +65,7 @@ class KafkaCluster:
         self.data = ROOT / ".local" / f"kafka-cluster-{base_port}"
         self.ports = {n: base_port + n for n in self.nodes}
         self.bootstrap = ",".join(f"127.0.0.1:{port}" for port in self.ports.values())
+        self.admin = KafkaAccess(self.bootstrap, "admin")
 
     def start(self) -> None:
         self.stop()
