@@ -10,6 +10,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -30,6 +31,7 @@ from svu_shared.metrics import MetricSource, register, unregister
 from svu_shared.migrations import upgrade_to_head
 from svu_shared.outbox import OutboxRelay, outbox_backlog
 from svu_shared.problems import problem
+from svu_shared.retention import Purged, Retention, purge
 from svu_shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -62,8 +64,10 @@ class ServiceRuntime:
         messaging: Messaging,
         migrations_dir: Path,
         handlers: Handlers | None = None,
+        parked: Table | None = None,
     ) -> None:
         self.name = name
+        self.parked = parked  # the events kept for a stay not known yet, when the service parks any
         self.settings = settings
         self.messaging = messaging
         self.migrations_dir = migrations_dir
@@ -113,6 +117,7 @@ class ServiceRuntime:
         self._tasks = [
             asyncio.create_task(self.relay.run(self.producer_ready, self._stop), name="relay"),
             asyncio.create_task(self._sample_backlog(), name="backlog"),
+            asyncio.create_task(self._purge_periodically(), name="purge"),
         ]
         if self.consumes:
             self._tasks.append(asyncio.create_task(self._consume(), name="consumer"))
@@ -126,6 +131,30 @@ class ServiceRuntime:
                 log.debug("%s: backlog not sampled: %s", self.name, exc)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stop.wait(), timeout=self.settings.metrics_interval_seconds)
+
+    async def purge(self, now: datetime | None = None) -> Purged:
+        """Deletes what is past its retention (ADR 0023); expired parked events become dead letters."""
+        s = self.settings
+        return await purge(
+            self.sessions,
+            outbox=self.messaging.outbox,
+            inbox=self.messaging.inbox,
+            dead_letters=self.messaging.dead_letters,
+            parked=self.parked,
+            retention=Retention(s.outbox_sent_retention, s.inbox_retention, s.parked_retention),
+            now=now or datetime.now(UTC),
+        )
+
+    async def _purge_periodically(self) -> None:
+        while not self._stop.is_set():
+            try:
+                purged = await self.purge()
+                if purged.parked:
+                    log.warning("%s: %d parked event(s) expired to the dead letters", self.name, purged.parked)
+            except Exception as exc:  # the database is away: /health says so; the next round purges
+                log.debug("%s: not purged: %s", self.name, exc)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), timeout=self.settings.purge_interval_seconds)
 
     async def _consume(self) -> None:
         group = self.settings.consumer_group or f"svu-{self.name}"

@@ -2,6 +2,7 @@
 
 `HttpSettings` are what the HTTP half needs (ADR 0013); `ServiceSettings` add the database and the broker."""
 
+from datetime import timedelta
 from typing import Literal
 
 from pydantic import SecretStr
@@ -45,6 +46,13 @@ class ServiceSettings(HttpSettings):
     # and how long the consumer may make no progress while it has lag before readiness (/health) says so.
     consumer_max_attempts: int = 3
     consumer_stall_seconds: float = 60.0
+    # Retention of the messaging tables (ADR 0023; ISO 8601 durations or seconds): sent outbox rows, inbox rows
+    # (longer than the event topics' 14 days, so a redelivery always finds its id), events parked for a stay whose
+    # notice never came (then dead-lettered); purged every purge_interval_seconds.
+    outbox_sent_retention: timedelta = timedelta(days=7)
+    inbox_retention: timedelta = timedelta(days=30)
+    parked_retention: timedelta = timedelta(days=7)
+    purge_interval_seconds: float = 3600.0
 
     def kafka_access(self, service: str) -> KafkaAccess:
         password = self.kafka_password.get_secret_value() if self.kafka_password else None
