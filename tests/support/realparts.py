@@ -12,6 +12,7 @@ import subprocess
 import pytest
 
 from deploy.local_system import ROOT, wait_until
+from svu_shared import local_kafka_security
 from svu_shared.kafka import KafkaAccess
 
 KAFKA_PORT = int(os.environ.get("SVU_TEST_KAFKA_PORT", "19092"))
@@ -43,6 +44,18 @@ class Kafka:
 
     def access(self, principal: str) -> KafkaAccess:
         return KafkaAccess(self.bootstrap, principal)
+
+    def librdkafka(self, principal: str = "admin") -> dict[str, str]:
+        """A client that is not ours (confluent-kafka, librdkafka) authenticates the same way (ADR 0021)."""
+        options = self.access(principal).options()
+        return {
+            "bootstrap.servers": self.bootstrap,
+            "security.protocol": "SASL_SSL",
+            "sasl.mechanisms": options["sasl_mechanism"],
+            "sasl.username": principal,
+            "sasl.password": options["sasl_plain_password"],
+            "ssl.ca.location": str(local_kafka_security.CA_FILE),
+        }
 
     def start(self, fresh: bool = False) -> None:
         if fresh:
