@@ -4,6 +4,7 @@
 Records of about the size of one of our CloudEvents (~600 bytes), acks=all and idempotence as our relay sends.
 """
 
+import asyncio
 import os
 import re
 import subprocess
@@ -11,19 +12,29 @@ import subprocess
 from bench.figures import figure
 from bench.realparts import Parts
 from deploy.local_system import ROOT
+from svu_shared import local_kafka_security
+from svu_shared.kafka import SCRAM, ensure_topics
 
 RECORDS = int(os.environ.get("BENCH_PERF_RECORDS", "500000"))
 RECORD_SIZE = 600
+TOPIC = "bench.producer-ceiling"
 
 
 def main(parts: Parts) -> list[dict]:
+    asyncio.run(ensure_topics(parts.admin, [TOPIC]))  # the broker creates no topic by itself (ADR 0021)
+    options = parts.admin.options()
+    jaas = (
+        "org.apache.kafka.common.security.scram.ScramLoginModule required "
+        f'username="admin" password="{options["sasl_plain_password"]}";'
+    )
     command = [
         "java", "-Xmx512m", "-cp", str(ROOT / ".local" / "kafka" / "libs" / "*"),
         "org.apache.kafka.tools.ProducerPerformance",
-        "--topic", "bench.producer-ceiling", "--num-records", str(RECORDS), "--record-size", str(RECORD_SIZE),
+        "--topic", TOPIC, "--num-records", str(RECORDS), "--record-size", str(RECORD_SIZE),
         "--throughput", "-1",
         "--producer-props", f"bootstrap.servers={parts.bootstrap}", "acks=all", "enable.idempotence=true",
-        "linger.ms=5",
+        "linger.ms=5", "security.protocol=SASL_SSL", f"sasl.mechanism={SCRAM}", f"sasl.jaas.config={jaas}",
+        "ssl.truststore.type=PEM", f"ssl.truststore.location={local_kafka_security.CA_FILE}",
     ]  # fmt: skip
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
     # "500000 records sent, 81234.5 records/sec (46.48 MB/sec), 310.2 ms avg latency, ... 99th ..."

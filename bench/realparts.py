@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from deploy.local_system import ROOT
+from svu_shared.kafka import KafkaAccess
 
 KAFKA_PORT = int(os.environ.get("BENCH_KAFKA_PORT", "39092"))
 PG_PORT = int(os.environ.get("BENCH_PG_PORT", "55432"))
@@ -21,6 +22,11 @@ PG_PORT = int(os.environ.get("BENCH_PG_PORT", "55432"))
 class Parts:
     bootstrap: str
     pg_port: int
+
+    @property
+    def admin(self) -> KafkaAccess:
+        """The deploy scripts' super user (ADR 0021): the benchmarks write and read topics of their own."""
+        return KafkaAccess(self.bootstrap, "admin")
 
     def fresh_database(self, name: str) -> str:
         psql = ["psql", "-h", "127.0.0.1", "-p", str(self.pg_port), "-U", "postgres", "-q", "-c"]

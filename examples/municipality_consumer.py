@@ -1,66 +1,54 @@
-"""A municipality's SVU team reading only what concerns it, straight from Kafka (ADR 0010).
+"""A municipality's SVU system following its own residents' stays, from planning's feed (ADR 0022).
 
-    .venv/bin/python examples/municipality_consumer.py --municipality 1281 [--bootstrap 127.0.0.1:9092] [--follow]
+    make -s token ROLE=municipality ORG=1281 > token
+    .venv/bin/python examples/municipality_consumer.py --token-file token [--planning http://127.0.0.1:8002] \
+        [--after 0] [--follow]
 
-Reads the admission, planning and discharge topics (contracts: contracts/asyncapi.json) and prints one line per
-event for the municipality's patients: admission notices registered in it, and every later event of those stays
-(corrections, cancellation, transfer, discharge-ready, SIP steps, discharge). Without --follow it
-stops when it has read to the end of the topics. Uses only aiokafka and the JSON of the CloudEvents.
+The feed (GET /feed, planning's OpenAPI) gives the municipality in the token every event of its residents' stays,
+oldest first, and nothing of other municipalities' patients: admission notices, corrections, transfers,
+discharge-ready, the cases and SIP steps, discharge. Each event is a CloudEvents envelope as in
+contracts/asyncapi.json. One line per event; a real system stores `last_position` with what it did, and starts from
+there. Without --follow it stops at the end of the feed. Uses only httpx and the JSON.
 """
 
 import argparse
-import asyncio
 import json
+import time
+from pathlib import Path
 
-from aiokafka import AIOKafkaConsumer
+import httpx
 
-TOPICS = ("svu.admission", "svu.planning", "svu.discharge")
-
-
-def concerns(event: dict, municipality: str, our_stays: set[str]) -> bool:
-    data = event["data"]
-    if data.get("municipality") == municipality or data.get("receiver_id") == municipality:
-        our_stays.add(event["subject"])
-        return True
-    return event["subject"] in our_stays  # a later event of a stay already known to be ours
+POLL_SECONDS = 5.0
 
 
-async def read(bootstrap: str, municipality: str, follow: bool) -> list[str]:
-    consumer = AIOKafkaConsumer(
-        *TOPICS, bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest", enable_auto_commit=False
-    )
-    await consumer.start()
+def read(planning: str, token: str, after: int, follow: bool) -> tuple[list[str], int]:
     lines: list[str] = []
-    our_stays: set[str] = set()
-    try:
+    with httpx.Client(base_url=planning, headers={"Authorization": f"Bearer {token}"}, timeout=30) as client:
         while True:
-            batches = await consumer.getmany(timeout_ms=1000)
-            for records in batches.values():
-                for record in records:
-                    event = json.loads(record.value)
-                    if concerns(event, municipality, our_stays):
-                        line = f"{event['time']} {event['type']} stay={event['subject']} {json.dumps(event['data'])}"
-                        print(line, flush=True)
-                        lines.append(line)
-            if not follow and not batches and await _at_end(consumer):
-                return lines
-    finally:
-        await consumer.stop()
-
-
-async def _at_end(consumer: AIOKafkaConsumer) -> bool:
-    assigned = consumer.assignment()
-    end = await consumer.end_offsets(list(assigned))
-    return bool(assigned) and all([await consumer.position(tp) >= end[tp] for tp in assigned])
+            response = client.get("/feed", params={"after": after, "limit": 500})
+            response.raise_for_status()
+            page = response.json()
+            for entry in page["items"]:
+                event = entry["event"]
+                line = f"{event['time']} {event['type']} stay={event['subject']} {json.dumps(event['data'])}"
+                print(line, flush=True)
+                lines.append(line)
+            after = page["last_position"]
+            if not page["items"]:
+                if not follow:
+                    return lines, after
+                time.sleep(POLL_SECONDS)  # an empty feed: ask again a little later
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--municipality", required=True, help="kommunkod, e.g. 1281")
-    parser.add_argument("--bootstrap", default="127.0.0.1:9092")
+    parser.add_argument("--token-file", type=Path, required=True, help="the municipality's bearer token")
+    parser.add_argument("--planning", default="http://127.0.0.1:8002", help="the planning service's URL")
+    parser.add_argument("--after", type=int, default=0, help="the last position already processed")
     parser.add_argument("--follow", action="store_true", help="keep reading new events")
     args = parser.parse_args()
-    asyncio.run(read(args.bootstrap, args.municipality, args.follow))
+    _lines, last = read(args.planning, args.token_file.read_text().strip(), args.after, args.follow)
+    print(f"# last_position {last}", flush=True)
 
 
 if __name__ == "__main__":

@@ -13,9 +13,14 @@ from svu_shared.runtime import ServiceRuntime
 
 @pytest.fixture
 async def billing_runtime(kafka, database_url):  # type: ignore[no-untyped-def]
-    """The billing service's runtime in-process (migrations, relay, consumer of svu.discharge), own group."""
+    """The billing service's runtime in-process (migrations, relay, consumer of svu.discharge), own group. The
+    tests put discharge events in its outbox for its relay to publish, which billing's own principal may not
+    (ADR 0021): it runs as the deploy scripts' admin."""
     settings = BillingSettings(
-        database_url=database_url, kafka_bootstrap=kafka.bootstrap, consumer_group=f"it-{uuid.uuid4().hex[:8]}"
+        database_url=database_url,
+        kafka_bootstrap=kafka.bootstrap,
+        kafka_username="admin",
+        consumer_group=f"svu-billing-it-{uuid.uuid4().hex[:8]}",
     )
     runtime = ServiceRuntime(
         name="billing",

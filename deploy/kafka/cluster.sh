@@ -25,7 +25,7 @@ node_env() {
   local n=$1
   echo KAFKA_NODE_ID="$n" KAFKA_PORT="$((base + n))" KAFKA_CONTROLLER_PORT="$((base + 100 + n))" \
        KAFKA_DATA_DIR="$dir/node-$n" KAFKA_VOTERS="$voters" KAFKA_CLUSTER_ID="$(cat "$dir/cluster-id")" \
-       KAFKA_REPLICATION=3 KAFKA_MIN_ISR=2 KAFKA_HEAP="${KAFKA_HEAP:-384m}" KAFKA_START_TIMEOUT=120
+       KAFKA_REPLICATION=3 KAFKA_MIN_ISR=2 KAFKA_HEAP="${KAFKA_HEAP:-384m}" KAFKA_START_TIMEOUT=120 KAFKA_PROVISION=0
 }
 
 node() { local n=$1; shift; env $(node_env "$n") "$here/kafka.sh" "$@"; }
@@ -36,6 +36,8 @@ case "${1:-}" in
     # The controllers need a quorum before any node opens its broker port: start all three, then wait.
     for n in 1 2 3; do node "$n" start & done
     wait
+    # Topics and ACLs once, when all three are up (ADR 0021); a node started again later finds them.
+    node 1 provision
     ;;
   stop)
     # In parallel: stopped one by one, the last node waits for a controller quorum that has already left.

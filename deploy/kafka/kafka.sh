@@ -4,7 +4,11 @@
 # Environment: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (KAFKA_PORT+1),
 #              KAFKA_DATA_DIR (.local/kafka-<port>), KAFKA_HEAP (512m);
 #              for a cluster (see cluster.sh): KAFKA_NODE_ID, KAFKA_VOTERS, KAFKA_CLUSTER_ID,
-#              KAFKA_REPLICATION, KAFKA_MIN_ISR.
+#              KAFKA_REPLICATION, KAFKA_MIN_ISR, KAFKA_PROVISION=0 (cluster.sh provisions once, after all nodes).
+# The broker is not open (ADR 0021): TLS with SCRAM-SHA-512, one principal per service, ACLs. Its certificate
+# and the principals' passwords are made under .local/kafka-security (svu_shared.local_kafka_security); the
+# SCRAM credentials are written when the storage is formatted; after start the topics and ACLs are created
+# (deploy/broker_access.py).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -14,6 +18,7 @@ cport="${KAFKA_CONTROLLER_PORT:-$((port + 1))}"
 data="${KAFKA_DATA_DIR:-$root/.local/kafka-$port}"
 pidfile="$data/kafka.pid"
 log="$data/server.log"
+py="${SVU_PYTHON:-$root/.venv/bin/python}"
 
 die() { echo "kafka.sh: $*" >&2; exit 1; }
 
@@ -67,16 +72,31 @@ start() {
     port_taken "$p" && die "port $p on 127.0.0.1 is taken by another process; set KAFKA_PORT to a free port"
   done
   fetch; ensure_java
+  [ -x "$py" ] || die "no Python at $py: run make install (it makes the broker's certificates and passwords)"
+  security=$(cd "$root" && "$py" -m svu_shared.local_kafka_security ensure) || die "making the broker's certificates failed"
+  broker_password=$(cd "$root" && "$py" -m svu_shared.local_kafka_security password broker)
+  if [ -f "$data/logs/meta.properties" ] && [ ! -f "$data/secured" ]; then
+    # Storage formatted before the broker was secured has no SCRAM credentials: local data, formatted again.
+    echo "kafka.sh: $data predates the secured broker (ADR 0021); formatting it again" >&2
+    rm -rf "$data/logs"
+  fi
   mkdir -p "$data/logs"
+  chmod 700 "$data"
   node="${KAFKA_NODE_ID:-1}"
-  sed -e "s#@PORT@#$port#g; s#@CPORT@#$cport#g; s#@DATA@#$data/logs#g; s#@NODE@#$node#g" \
+  (umask 077 && sed -e "s#@PORT@#$port#g; s#@CPORT@#$cport#g; s#@DATA@#$data/logs#g; s#@NODE@#$node#g" \
       -e "s#@VOTERS@#${KAFKA_VOTERS:-$node@127.0.0.1:$cport}#g" \
       -e "s#@RF@#${KAFKA_REPLICATION:-1}#g; s#@MINISR@#${KAFKA_MIN_ISR:-1}#g" \
-    "$here/server.properties.in" >"$data/server.properties"
+      -e "s#@SECURITY@#$security#g; s#@BROKER_PASSWORD@#$broker_password#g" \
+    "$here/server.properties.in" >"$data/server.properties")
   if [ ! -f "$data/logs/meta.properties" ]; then
+    mapfile -t scram < <(cd "$root" && "$py" -m deploy.broker_access scram-args)
+    [ "${#scram[@]}" -gt 0 ] || die "no principals for the broker (deploy/broker_access.py failed)"
+    add_scram=()
+    for credential in "${scram[@]}"; do add_scram+=(--add-scram "$credential"); done
     java_cmd kafka.tools.StorageTool format --ignore-formatted \
       --cluster-id "${KAFKA_CLUSTER_ID:-$(java_cmd kafka.tools.StorageTool random-uuid)}" \
-      --config "$data/server.properties" >>"$log" 2>&1 || die "formatting KRaft storage failed; see $log"
+      --config "$data/server.properties" "${add_scram[@]}" >>"$log" 2>&1 || die "formatting KRaft storage failed; see $log"
+    touch "$data/secured"
   fi
   nohup java "${java_args[@]}" kafka.Kafka "$data/server.properties" >>"$log" 2>&1 &
   echo $! >"$pidfile"
@@ -86,7 +106,19 @@ start() {
     [ $SECONDS -lt $deadline ] || die "broker did not open 127.0.0.1:$port in time; see $log"
     sleep 0.2
   done
+  [ "${KAFKA_PROVISION:-1}" = 0 ] || provision "$port" "${KAFKA_REPLICATION:-1}"
   echo "kafka.sh: broker up on 127.0.0.1:$port (pid $(cat "$pidfile"), data in $data)"
+}
+
+# The topics with their retention and every principal's ACLs, as admin; idempotent. Retried while the broker
+# finishes starting (it opens its port before it can authenticate).
+provision() {
+  local deadline=$((SECONDS + ${KAFKA_START_TIMEOUT:-90}))
+  until (cd "$root" && timeout 60 "$py" -m deploy.broker_access provision --bootstrap "127.0.0.1:$1" --replication "$2") \
+      >>"$log" 2>&1; do
+    [ $SECONDS -lt $deadline ] || die "creating the topics and ACLs failed; see $log"
+    sleep 1
+  done
 }
 
 stop() {
@@ -106,6 +138,7 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   restart) stop; start ;;
+  provision) provision "$port" "${KAFKA_REPLICATION:-1}" ;;
   status) if pid=$(running_pid); then echo "running on 127.0.0.1:$port (pid $pid)"; else echo "not running"; exit 3; fi ;;
-  *) echo "usage: $0 fetch|start|stop|status|restart" >&2; exit 2 ;;
+  *) echo "usage: $0 fetch|start|stop|status|restart|provision" >&2; exit 2 ;;
 esac

@@ -2,6 +2,9 @@
 
     python -m svu_shared.dlq_replay --topic svu.discharge.dlq [--bootstrap 127.0.0.1:9092] [--consumer billing]
 
+It writes to every service's topic, so it runs as the operators' `admin` principal (ADR 0021): the password from
+SVU_KAFKA_PASSWORD, the CA from SVU_KAFKA_CA_FILE, or the local development ones.
+
 Consumers that had applied an event before skip it (inbox dedup by event id); the one that dead-lettered it
 tries again. The replayer commits its own offsets (group `svu-dlq-replay`), so a record is replayed once;
 it stops when it has caught up with the end of the topic as it was at start.
@@ -9,20 +12,21 @@ it stops when it has caught up with the end of the topic as it was at start.
 
 import argparse
 import asyncio
+import os
 import sys
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
-from svu_shared.kafka import new_producer
+from svu_shared.kafka import KafkaAccess, new_producer
 
 DLQ_HEADER_PREFIX = "svu.dlq."
 
 
-async def replay(bootstrap: str, topic: str, consumer_name: str | None = None) -> int:
+async def replay(access: KafkaAccess, topic: str, consumer_name: str | None = None) -> int:
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, group_id="svu-dlq-replay", enable_auto_commit=False, auto_offset_reset="earliest"
+        **access.options(), group_id="svu-dlq-replay", enable_auto_commit=False, auto_offset_reset="earliest"
     )
-    producer: AIOKafkaProducer = new_producer(bootstrap)
+    producer: AIOKafkaProducer = new_producer(access)
     await consumer.start()
     await producer.start()
     replayed = 0
@@ -73,7 +77,10 @@ def main(argv: list[str] | None = None) -> int:
     if not args.topic.endswith(".dlq"):
         print(f"dlq_replay: {args.topic!r} is not a dead-letter topic (<topic>.dlq)", file=sys.stderr)
         return 2
-    count = asyncio.run(replay(args.bootstrap, args.topic, args.consumer))
+    access = KafkaAccess(
+        args.bootstrap, "admin", os.environ.get("SVU_KAFKA_PASSWORD"), ca_file=os.environ.get("SVU_KAFKA_CA_FILE")
+    )
+    count = asyncio.run(replay(access, args.topic, args.consumer))
     print(f"replayed {count} record(s) from {args.topic}")
     return 0
 

@@ -2,7 +2,8 @@
 
 - The event id is recorded in the inbox in the handler's transaction; a redelivered event is a no-op.
 - `decode` checks everything that can be checked without the database: the CloudEvents envelope and its bounds
-  (each fits the column it lands in), the event's contract, the owner of its type, the subject against the key.
+  (each fits the column it lands in), the event's contract, the owner of its type and its topic, the subject
+  against the key.
   What fails here is `Poison` and goes to the dead-letter topic without an attempt.
 - A handler (or the domain under it) raises `DuplicateEvent` for the same fact under another event id (a no-op)
   and `RejectedEvent` for an event that can never apply, for example a second, different admission notice for a
@@ -111,6 +112,10 @@ def decode(record: ConsumerRecord) -> CloudEvent | Poison:
         return Poison(str(exc), envelope.id)
     except ValidationError as exc:
         return Poison(f"data does not match {envelope.type}: {first_error(exc)}", envelope.id)
+    if record.topic != model.topic:
+        # Each topic carries its producer's events only (ADR 0021): the ACLs let a service write its own topic, so
+        # an event of another producer's type there is a forgery or a bug, and never applied.
+        return Poison(f"{envelope.type} belongs on {model.topic}, not on {record.topic}", envelope.id)
     if envelope.source != model.source:
         # Each event type has one owner (ADR 0011): an event claiming another producer is not applied.
         return Poison(

@@ -1,12 +1,17 @@
-"""The one way services talk to Kafka: an idempotent producer, manual-commit consumers, topics ensured."""
+"""The one way services talk to Kafka: an idempotent producer, manual-commit consumers, topics ensured; every
+client over TLS and authenticated as its service's principal (ADR 0021)."""
 
 import asyncio
 import logging
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
+from aiokafka.helpers import create_ssl_context
 
+from svu_shared import local_kafka_security
 from svu_shared.contracts import TOPICS
 
 log = logging.getLogger(__name__)
@@ -17,15 +22,48 @@ ALL_TOPICS: tuple[str, ...] = TOPICS
 PARTITIONS = 3
 
 
+SCRAM = "SCRAM-SHA-512"
+Security = Literal["SASL_SSL", "PLAINTEXT"]
+
+
+@dataclass(frozen=True)
+class KafkaAccess:
+    """Where the broker is and who a client is there (ADR 0021): SASL_SSL with SCRAM-SHA-512, the broker's
+    certificate checked against `ca_file`. Without a password or CA file, the local development ones
+    (`svu_shared.local_kafka_security`) are used. PLAINTEXT exists for a broker outside this project's scripts;
+    nothing here starts one."""
+
+    bootstrap: str
+    username: str
+    password: str | None = None
+    security: Security = "SASL_SSL"
+    ca_file: str | None = None
+
+    def options(self) -> dict[str, Any]:
+        """The keyword arguments every aiokafka client takes for this access."""
+        if self.security == "PLAINTEXT":
+            return {"bootstrap_servers": self.bootstrap}
+        if self.password is None or self.ca_file is None:
+            local_kafka_security.ensure()
+        return {
+            "bootstrap_servers": self.bootstrap,
+            "security_protocol": "SASL_SSL",
+            "sasl_mechanism": SCRAM,
+            "sasl_plain_username": self.username,
+            "sasl_plain_password": self.password or local_kafka_security.password(self.username),
+            "ssl_context": create_ssl_context(cafile=self.ca_file or str(local_kafka_security.CA_FILE)),
+        }
+
+
 def dlq_topic(topic: str) -> str:
     return f"{topic}.dlq"
 
 
-def new_producer(bootstrap: str) -> AIOKafkaProducer:
+def new_producer(access: KafkaAccess) -> AIOKafkaProducer:
     # Idempotent with acks=all: a retried send is not written twice, and nothing is acknowledged
     # before all in-sync replicas have it (architecture §3).
     return AIOKafkaProducer(
-        bootstrap_servers=bootstrap,
+        **access.options(),
         enable_idempotence=True,
         acks="all",
         linger_ms=5,
@@ -33,11 +71,11 @@ def new_producer(bootstrap: str) -> AIOKafkaProducer:
     )
 
 
-def new_consumer(bootstrap: str, group_id: str, topics: list[str]) -> AIOKafkaConsumer:
+def new_consumer(access: KafkaAccess, group_id: str, topics: list[str]) -> AIOKafkaConsumer:
     # Offsets are committed by hand after the database commit (architecture §3).
     return AIOKafkaConsumer(
         *topics,
-        bootstrap_servers=bootstrap,
+        **access.options(),
         group_id=group_id,
         enable_auto_commit=False,
         auto_offset_reset="earliest",
@@ -45,8 +83,12 @@ def new_consumer(bootstrap: str, group_id: str, topics: list[str]) -> AIOKafkaCo
     )
 
 
-async def ensure_topics(bootstrap: str, topics: list[str], replication_factor: int = 1) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+async def ensure_topics(
+    access: KafkaAccess, topics: list[str], replication_factor: int = 1, config: dict[str, str] | None = None
+) -> None:
+    """Creates the missing ones; only the deploy scripts' admin principal may (services have no Create right,
+    and the broker creates no topic by itself: ADR 0021)."""
+    admin = AIOKafkaAdminClient(**access.options())
     await admin.start()
     try:
         existing = set(await admin.list_topics())
@@ -54,7 +96,7 @@ async def ensure_topics(bootstrap: str, topics: list[str], replication_factor: i
         if missing:
             try:
                 await admin.create_topics(
-                    [NewTopic(t, num_partitions=PARTITIONS, replication_factor=replication_factor) for t in missing]
+                    [NewTopic(t, PARTITIONS, replication_factor, topic_configs=config or {}) for t in missing]
                 )
             except TopicAlreadyExistsError:
                 pass  # another service created it between our list and create

@@ -10,6 +10,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -24,19 +25,13 @@ from svu_shared.consumer import EventConsumer
 from svu_shared.db import DATABASE_UNAVAILABLE, make_engine, make_sessions
 from svu_shared.http_app import http_app
 from svu_shared.inbox import Handlers, Inbox, topics_of
-from svu_shared.kafka import (
-    ALL_TOPICS,
-    dlq_topic,
-    ensure_topics,
-    new_consumer,
-    new_producer,
-    start_with_retry,
-)
+from svu_shared.kafka import new_consumer, new_producer, start_with_retry
 from svu_shared.messaging_tables import dead_letter_table, inbox_table, outbox_table
 from svu_shared.metrics import MetricSource, register, unregister
 from svu_shared.migrations import require_head, upgrade_to_head
 from svu_shared.outbox import OutboxRelay, outbox_backlog
 from svu_shared.problems import problem
+from svu_shared.retention import Purged, Retention, purge
 from svu_shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -69,12 +64,17 @@ class ServiceRuntime:
         messaging: Messaging,
         migrations_dir: Path,
         handlers: Handlers | None = None,
+        parked: Table | None = None,
     ) -> None:
         self.name = name
+        self.parked = parked  # the events kept for a stay not known yet, when the service parks any
         self.settings = settings
         self.messaging = messaging
         self.migrations_dir = migrations_dir
         self.consumes = topics_of(handlers or {})
+        self.kafka = settings.kafka_access(name)
+        if settings.kafka_security != "PLAINTEXT" and settings.kafka_password is None:
+            log.warning("%s: no kafka_password set; using the local development broker's secrets", name)
         self.engine = make_engine(settings.database_url)
         self.sessions = make_sessions(self.engine)
         self.relay = OutboxRelay(self.sessions, messaging.outbox, settings.relay_batch_size)
@@ -109,7 +109,7 @@ class ServiceRuntime:
         async with self._producer_lock:
             if self._producer is None and not self._stop.is_set():
                 self._producer = await start_with_retry(
-                    lambda: new_producer(self.settings.kafka_bootstrap), f"{self.name} producer", self._stop
+                    lambda: new_producer(self.kafka), f"{self.name} producer", self._stop
                 )
         return self._producer
 
@@ -123,6 +123,7 @@ class ServiceRuntime:
         self._tasks = [
             asyncio.create_task(self.relay.run(self.producer_ready, self._stop), name="relay"),
             asyncio.create_task(self._sample_backlog(), name="backlog"),
+            asyncio.create_task(self._purge_periodically(), name="purge"),
         ]
         if self.consumes:
             self._tasks.append(asyncio.create_task(self._consume(), name="consumer"))
@@ -137,21 +138,40 @@ class ServiceRuntime:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stop.wait(), timeout=self.settings.metrics_interval_seconds)
 
+    async def purge(self, now: datetime | None = None) -> Purged:
+        """Deletes what is past its retention (ADR 0023); expired parked events become dead letters."""
+        s = self.settings
+        return await purge(
+            self.sessions,
+            outbox=self.messaging.outbox,
+            inbox=self.messaging.inbox,
+            dead_letters=self.messaging.dead_letters,
+            parked=self.parked,
+            retention=Retention(s.outbox_sent_retention, s.inbox_retention, s.parked_retention),
+            now=now or datetime.now(UTC),
+        )
+
+    async def _purge_periodically(self) -> None:
+        while not self._stop.is_set():
+            try:
+                purged = await self.purge()
+                if purged.parked:
+                    log.warning("%s: %d parked event(s) expired to the dead letters", self.name, purged.parked)
+            except Exception as exc:  # the database is away: /health says so; the next round purges
+                log.debug("%s: not purged: %s", self.name, exc)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), timeout=self.settings.purge_interval_seconds)
+
     async def _consume(self) -> None:
         group = self.settings.consumer_group or f"svu-{self.name}"
-        bootstrap = self.settings.kafka_bootstrap
 
         def make() -> AIOKafkaConsumer:
-            return new_consumer(bootstrap, group, list(self.consumes))
+            return new_consumer(self.kafka, group, list(self.consumes))
 
+        # The topics are the deploy scripts' to create (ADR 0021): a service may only read and write them.
         while not self._stop.is_set():
             consumer = None
             try:
-                await ensure_topics(
-                    bootstrap,
-                    [*ALL_TOPICS, *(dlq_topic(t) for t in ALL_TOPICS)],
-                    self.settings.kafka_replication_factor,
-                )
                 consumer = await start_with_retry(make, f"{self.name} consumer", self._stop)
                 if consumer is not None:
                     await self.consumer.run(consumer, self.producer_ready, self._stop)

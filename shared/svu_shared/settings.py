@@ -2,10 +2,13 @@
 
 `HttpSettings` are what the HTTP half needs (ADR 0013); `ServiceSettings` add the database and the broker."""
 
+from datetime import timedelta
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from svu_shared.kafka import KafkaAccess, Security
 
 
 class HttpSettings(BaseSettings):
@@ -45,15 +48,30 @@ class HttpSettings(BaseSettings):
         return value
 
 
-class ServiceSettings(HttpSettings):
+class BrokerClientSettings(HttpSettings):
+    """A service that reads or writes the broker (every service; the web application reads only)."""
+
+    kafka_bootstrap: str = "127.0.0.1:9092"
+    # Who the service is on the broker (ADR 0021): SASL_SSL with SCRAM-SHA-512, its own principal (the service's
+    # name unless set). Without a password and CA file the local development ones under .local/kafka-security are
+    # used (the runtime logs a warning); production sets both.
+    kafka_security: Security = "SASL_SSL"
+    kafka_username: str | None = None
+    kafka_password: SecretStr | None = None
+    kafka_ca_file: str | None = None
+
+    def kafka_access(self, service: str) -> KafkaAccess:
+        password = self.kafka_password.get_secret_value() if self.kafka_password else None
+        return KafkaAccess(
+            self.kafka_bootstrap, self.kafka_username or service, password, self.kafka_security, self.kafka_ca_file
+        )
+
+
+class ServiceSettings(BrokerClientSettings):
     database_url: str
     # Migrations at start (ADR 0026): on for `make run` and the tests; off where the runtime connects as a role that
     # may not change the schema (compose, production), where `python -m <service> migrate` runs first as the owner.
     migrate_on_start: bool = True
-    kafka_bootstrap: str = "127.0.0.1:9092"
-    # Replication factor of the topics a service creates: 1 on the single development broker, 3 on a
-    # cluster (min.insync.replicas 2 is the broker's setting, so acks=all survives losing one broker).
-    kafka_replication_factor: int = 1
     consumer_group: str | None = None
     metrics_interval_seconds: float = 5.0
     relay_batch_size: int = 500
@@ -61,3 +79,10 @@ class ServiceSettings(HttpSettings):
     # and how long the consumer may make no progress while it has lag before readiness (/health) says so.
     consumer_max_attempts: int = 3
     consumer_stall_seconds: float = 60.0
+    # Retention of the messaging tables (ADR 0023; ISO 8601 durations or seconds): sent outbox rows, inbox rows
+    # (longer than the event topics' 14 days, so a redelivery always finds its id), events parked for a stay whose
+    # notice never came (then dead-lettered); purged every purge_interval_seconds.
+    outbox_sent_retention: timedelta = timedelta(days=7)
+    inbox_retention: timedelta = timedelta(days=30)
+    parked_retention: timedelta = timedelta(days=7)
+    purge_interval_seconds: float = 3600.0

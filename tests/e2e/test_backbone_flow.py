@@ -70,7 +70,7 @@ def test_admission_reaches_planning_and_discharge_ready_reaches_planning_and_bil
     # A plain Kafka client that is not ours reads the same events, with CloudEvents content and the stay as key.
     consumer = Consumer(
         {
-            "bootstrap.servers": kafka.bootstrap,
+            **kafka.librdkafka(),
             "group.id": f"plain-{uuid.uuid4()}",
             "auto.offset.reset": "earliest",
             "enable.auto.commit": False,
@@ -169,6 +169,6 @@ async def test_a_retried_notice_is_answered_200_without_a_second_event_and_other
         assert other.status_code == 409 and "other content" in other.json()["detail"]
 
     async def published() -> list:
-        return [r for r in await read_topic(kafka.bootstrap, "svu.admission") if r.key == stay_id.encode()]
+        return [r for r in await read_topic(kafka.admin, "svu.admission") if r.key == stay_id.encode()]
 
     assert len(await eventually(published, what="the notice on svu.admission")) == 1

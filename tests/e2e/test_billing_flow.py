@@ -57,10 +57,10 @@ def applicable(raw: bytes) -> bool:
     return True
 
 
-def export_topics(bootstrap: str, path: Path) -> int:
+def export_topics(client: dict[str, str], path: Path) -> int:
     consumer = Consumer(
         {
-            "bootstrap.servers": bootstrap,
+            **client,
             "group.id": f"export-{uuid.uuid4()}",
             "auto.offset.reset": "earliest",
             "enable.auto.commit": False,
@@ -106,7 +106,7 @@ def test_month_settled_from_the_broker_equals_the_cli_and_corrections_follow_lat
     assert (line["ready_days"], line["billable_days"], line["amount_sek"]) == (13, "1.80", "16740.00")
 
     exported = tmp_path / "events.jsonl"
-    assert export_topics(kafka.bootstrap, exported) >= 12
+    assert export_topics(kafka.librdkafka(), exported) >= 12
     cli = subprocess.run(
         [
             str(Path(sys.executable).parent / "billing"),

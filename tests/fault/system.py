@@ -26,7 +26,8 @@ class FaultSystem:
     stays: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.group = f"fault-{self.name}-{uuid.uuid4().hex[:6]}"
+        # Planning's principal may join only groups named after it (ADR 0021).
+        self.group = f"svu-planning-fault-{self.name}-{uuid.uuid4().hex[:6]}"
         self.urls = {s: self.postgres.fresh_database(f"svu_fault_{self.name}_{s}") for s in ("admission", "planning")}
 
     def process(self, service: str, port: int) -> ServiceProcess:
@@ -34,7 +35,6 @@ class FaultSystem:
         env = {
             f"{prefix}_PORT": str(port),
             f"{prefix}_KAFKA_BOOTSTRAP": self.kafka.bootstrap,
-            f"{prefix}_KAFKA_REPLICATION_FACTOR": str(self.kafka.replication_factor),
             f"{prefix}_DATABASE_URL": self.urls[service],
             f"{prefix}_CONSUMER_GROUP": self.group,
         }

@@ -18,7 +18,7 @@ from planning.settings import PlanningSettings
 from svu_shared.contracts import AdmissionNoticeSent
 from svu_shared.db import make_engine, make_sessions
 from svu_shared.envelope import CloudEvent
-from svu_shared.kafka import dlq_topic, ensure_topics, new_producer
+from svu_shared.kafka import KafkaAccess, dlq_topic, ensure_topics, new_producer
 from svu_shared.outbox import OutboxRelay
 from svu_shared.runtime import Messaging
 from tests.support.auth import ward
@@ -28,9 +28,9 @@ from tests.support.topics import read_topic
 LONGEST = 64  # a stay id and an HSA-id at their bound
 
 
-async def put(bootstrap: str, topic: str, key: str, *values: bytes) -> None:
+async def put(access: KafkaAccess, topic: str, key: str, *values: bytes) -> None:
     """A foreign Kafka client writes straight to the topic, past every service's API."""
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
+    producer = AIOKafkaProducer(**access.options())
     await producer.start()
     try:
         for value in values:
@@ -39,11 +39,11 @@ async def put(bootstrap: str, topic: str, key: str, *values: bytes) -> None:
         await producer.stop()
 
 
-async def dead_lettered(bootstrap: str, topic: str, key: str) -> list[str]:
+async def dead_lettered(access: KafkaAccess, topic: str, key: str) -> list[str]:
     """Reasons of the dead letters of `key` on `topic`'s dead-letter topic (any consumer that read them)."""
     return [
         dict(r.headers)["svu.dlq.reason"].decode()
-        for r in await read_topic(bootstrap, dlq_topic(topic))
+        for r in await read_topic(access, dlq_topic(topic))
         if r.key == key.encode()
     ]
 
@@ -58,12 +58,12 @@ async def test_a_duplicate_notice_under_a_new_id_is_a_no_op_and_a_different_one_
     stay_id = system.stays_on_every_partition(1)[0]
     await system.post_notices(admission, 0, stays=[stay_id])
     wait_until(lambda: stay_id in system.our_cases(planning), what="the first notice's case")
-    [sent] = [r for r in await read_topic(kafka.bootstrap, "svu.admission") if r.key == stay_id.encode()]
+    [sent] = [r for r in await read_topic(kafka.admin, "svu.admission") if r.key == stay_id.encode()]
     original = CloudEvent.from_bytes(sent.value)
     same = original.model_copy(update={"id": str(uuid.uuid4())})
     other = "1281" if system.municipality != "1281" else "1280"
     changed = original.model_copy(update={"id": str(uuid.uuid4()), "data": {**original.data, "municipality": other}})
-    await put(kafka.bootstrap, "svu.admission", stay_id, same.to_bytes(), changed.to_bytes())
+    await put(kafka.admin, "svu.admission", stay_id, same.to_bytes(), changed.to_bytes())
 
     await good_notices_all_arrive(system, admission, planning)
     # The same notice is applied as a no-op (its id in the inbox, nothing else); the changed one is refused.
@@ -75,7 +75,7 @@ async def test_a_duplicate_notice_under_a_new_id_is_a_no_op_and_a_different_one_
     assert same.id not in reasons and original.id not in reasons
     assert reasons[changed.id].startswith(f"rejected: stay {stay_id} already has an admission notice")
     assert "a stay has one notice" in reasons[changed.id]
-    assert any("a stay has one notice" in r for r in await dead_lettered(kafka.bootstrap, "svu.admission", stay_id))
+    assert any("a stay has one notice" in r for r in await dead_lettered(kafka.admin, "svu.admission", stay_id))
     assert system.planning_rows(f"select municipality, count(*) from stays where stay_id = '{stay_id}' group by 1") == {
         system.municipality: "1"
     }
@@ -94,7 +94,7 @@ async def test_an_oversized_event_id_is_dead_lettered_and_the_consumer_goes_on(s
         sent_at=now,
     )
     envelope = json.loads(CloudEvent.wrap(notice, notice.source).to_bytes())
-    await put(kafka.bootstrap, "svu.admission", stay_id, json.dumps({**envelope, "id": "x" * 200}).encode())
+    await put(kafka.admin, "svu.admission", stay_id, json.dumps({**envelope, "id": "x" * 200}).encode())
 
     await good_notices_all_arrive(system, admission, planning)
     reason = "not a CloudEvents JSON envelope: id: String should have at most 64 characters"
@@ -102,7 +102,7 @@ async def test_an_oversized_event_id_is_dead_lettered_and_the_consumer_goes_on(s
     assert system.planning_rows(f"select reason, count(*) from dead_letters where reason = '{reason}' group by 1") == {
         reason: "1"
     }
-    assert reason in await dead_lettered(kafka.bootstrap, "svu.admission", stay_id)
+    assert reason in await dead_lettered(kafka.admin, "svu.admission", stay_id)
     assert stay_id not in system.our_cases(planning)
 
 
@@ -129,16 +129,20 @@ async def test_the_longest_valid_ids_through_the_api_fit_every_column_and_longer
         f"{stay_id}:primary_care:{vardcentral}": "primary_care",
     }
     assert max(len(c) for c in case_ids) == 142
-    assert await dead_lettered(kafka.bootstrap, "svu.admission", stay_id) == []
+    assert await dead_lettered(kafka.admin, "svu.admission", stay_id) == []
 
 
-async def test_a_handler_that_raises_is_dead_lettered_after_its_attempts_and_the_rest_applies(kafka, postgres):
+async def test_a_handler_that_raises_is_dead_lettered_after_its_attempts_and_the_rest_applies(
+    kafka, postgres, monkeypatch
+):
     run = uuid.uuid4().hex[:8]
     topic = f"svu.test-raise-{run}"
-    await ensure_topics(kafka.bootstrap, [topic, dlq_topic(topic)])
+    monkeypatch.setattr(AdmissionNoticeSent, "topic", topic)  # notices travel on this test's own topic
+    await ensure_topics(kafka.admin, [topic, dlq_topic(topic)])
     settings = PlanningSettings(
         database_url=postgres.fresh_database(f"svu_fault_raise_{run}"),
         kafka_bootstrap=kafka.bootstrap,
+        kafka_username="admin",  # the private topic has no ACL of planning's
         consumer_group=f"fault-raise-{run}",
         consumer_stall_seconds=1,
     )
@@ -164,7 +168,7 @@ async def test_a_handler_that_raises_is_dead_lettered_after_its_attempts_and_the
     await runtime.start()
     try:
         for n in notices:
-            await put(kafka.bootstrap, topic, n.stay_id, CloudEvent.wrap(n, n.source).to_bytes())
+            await put(kafka.admin, topic, n.stay_id, CloudEvent.wrap(n, n.source).to_bytes())
 
         async def applied() -> int:
             async with runtime.sessions() as s:
@@ -175,7 +179,7 @@ async def test_a_handler_that_raises_is_dead_lettered_after_its_attempts_and_the
         async with runtime.sessions() as s:
             rows = (await s.execute(select(dead.c.event_id, dead.c.reason))).all()
         assert [r.reason for r in rows] == ["handler failed: RuntimeError: the handler failed on this stay"]
-        assert await dead_lettered(kafka.bootstrap, topic, bad) == [rows[0].reason]
+        assert await dead_lettered(kafka.admin, topic, bad) == [rows[0].reason]
         assert runtime.consumer.retrying == {} and "consumer" not in await runtime.health()
     finally:
         await runtime.stop()
@@ -188,7 +192,7 @@ async def _equals(count, expected: int) -> bool:  # type: ignore[no-untyped-def]
 async def test_two_relays_publish_each_stays_events_in_commit_order(kafka, postgres):
     run = uuid.uuid4().hex[:8]
     topic = f"svu.test-order-{run}"
-    await ensure_topics(kafka.bootstrap, [topic])
+    await ensure_topics(kafka.admin, [topic])
     url = postgres.fresh_database(f"svu_fault_order_{run}")
     messaging = Messaging(MetaData())
     engines = [make_engine(url) for _ in range(2)]
@@ -216,7 +220,7 @@ async def test_two_relays_publish_each_stays_events_in_commit_order(kafka, postg
                 for r in rows
             ],
         )
-    producers = [new_producer(kafka.bootstrap) for _ in range(2)]
+    producers = [new_producer(kafka.admin) for _ in range(2)]
     stop = asyncio.Event()
     relays = [OutboxRelay(make_sessions(engine), messaging.outbox, batch_size=50) for engine in engines]
     for producer in producers:
@@ -241,7 +245,7 @@ async def test_two_relays_publish_each_stays_events_in_commit_order(kafka, postg
         for engine in engines:
             await engine.dispose()
     seen: dict[str, list[int]] = {}
-    for record in await read_topic(kafka.bootstrap, topic):
+    for record in await read_topic(kafka.admin, topic):
         event = json.loads(record.value)
         seen.setdefault(event["stay"], []).append(event["seq"])
     assert len(seen) == 1000

@@ -15,7 +15,7 @@ import pytest
 from aiokafka import TopicPartition
 from aiokafka.errors import KafkaError
 
-from svu_shared.kafka import ensure_topics, new_producer
+from svu_shared.kafka import KafkaAccess, ensure_topics, new_producer
 from tests.fault.system import FaultSystem
 from tests.support.realparts import KafkaCluster
 from tests.support.topics import read_topic
@@ -34,8 +34,8 @@ def cluster() -> Iterator[KafkaCluster]:
 
 async def test_losing_a_partition_leader_under_load_loses_no_acknowledged_record(cluster):
     topic = f"cluster-probe-{uuid.uuid4().hex[:6]}"
-    await ensure_topics(cluster.bootstrap, [topic], replication_factor=3)
-    producer = new_producer(cluster.bootstrap)
+    await ensure_topics(cluster.admin, [topic], replication_factor=3)
+    producer = new_producer(cluster.admin)
     await producer.start()
     acked: list[str] = []
     failed: list[str] = []
@@ -65,7 +65,7 @@ async def test_losing_a_partition_leader_under_load_loses_no_acknowledged_record
     # min.insync.replicas 2 of 3: the two brokers left still accept acks=all writes, so the load went on.
     assert acked_after_kill >= (RECORDS - KILL_AFTER) * 0.9, (acked_after_kill, len(failed))
     survivors = ",".join(f"127.0.0.1:{port}" for node, port in cluster.ports.items() if node != killed)
-    read = [record.value.decode() for record in await read_topic(survivors, topic)]
+    read = [record.value.decode() for record in await read_topic(KafkaAccess(survivors, "admin"), topic)]
     counts = Counter(read)
     assert [v for v in acked if counts[v] != 1] == []  # every acknowledged record is there, exactly once
     assert set(read) <= set(acked) | set(failed)

@@ -129,7 +129,7 @@ async def test_two_consumers_in_one_group_split_partitions_and_apply_each_event_
     system.reconcile(first)
     from aiokafka.admin import AIOKafkaAdminClient
 
-    admin = AIOKafkaAdminClient(bootstrap_servers=system.kafka.bootstrap)
+    admin = AIOKafkaAdminClient(**system.kafka.admin.options())
     await admin.start()
     try:
         [described] = await admin.describe_consumer_groups([system.group])
@@ -156,7 +156,7 @@ async def test_dead_letter_replay_after_a_fix_applies_the_event(kafka, billing_r
     )
     envelope = CloudEvent.wrap(event, event.source)
     # As if billing had dead-lettered it earlier (say, a bug since fixed):
-    producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap)
+    producer = AIOKafkaProducer(**kafka.admin.options())
     await producer.start()
     try:
         await producer.send_and_wait(
@@ -173,7 +173,7 @@ async def test_dead_letter_replay_after_a_fix_applies_the_event(kafka, billing_r
         )
     finally:
         await producer.stop()
-    replayed = await dlq_replay.replay(kafka.bootstrap, "svu.discharge.dlq", consumer_name="billing")
+    replayed = await dlq_replay.replay(kafka.admin, "svu.discharge.dlq", consumer_name="billing")
     assert replayed >= 1
 
     from billing.service_layer.handlers import timeline_of
@@ -185,6 +185,6 @@ async def test_dead_letter_replay_after_a_fix_applies_the_event(kafka, billing_r
     timeline = await eventually(applied, what="the replayed event applied")
     assert timeline.periods[0].opened_by == envelope.id
     # A second replay does not send it again (the replayer commits its offsets): it was replayed exactly once.
-    await dlq_replay.replay(kafka.bootstrap, "svu.discharge.dlq", consumer_name="billing")
-    replays = [r for r in await read_topic(kafka.bootstrap, "svu.discharge") if r.key == stay_id.encode()]
+    await dlq_replay.replay(kafka.admin, "svu.discharge.dlq", consumer_name="billing")
+    replays = [r for r in await read_topic(kafka.admin, "svu.discharge") if r.key == stay_id.encode()]
     assert len(replays) == 1

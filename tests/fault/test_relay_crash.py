@@ -43,7 +43,7 @@ async def test_relay_killed_between_send_and_mark(kafka, postgres, billing_runti
         ]
 
     relay = OutboxRelay(sessions, outbox)
-    producer = new_producer(kafka.bootstrap)
+    producer = new_producer(kafka.admin)
     await producer.start()
     try:
 
@@ -66,7 +66,7 @@ async def test_relay_killed_between_send_and_mark(kafka, postgres, billing_runti
     # On the topic each event is there twice, with the same id ...
     reader = AIOKafkaConsumer(
         "svu.discharge",
-        bootstrap_servers=kafka.bootstrap,
+        **kafka.admin.options(),
         auto_offset_reset="earliest",
         group_id=f"relaycrash-{uuid.uuid4().hex[:6]}",
     )
@@ -89,7 +89,7 @@ async def test_relay_killed_between_send_and_mark(kafka, postgres, billing_runti
 
     # ... and the consumer's state has each exactly once. A withdrawal per stay, sent after both copies on the
     # same key (so the same partition), proves the consumer has processed the second copies when it arrives.
-    producer = new_producer(kafka.bootstrap)
+    producer = new_producer(kafka.admin)
     await producer.start()
     try:
         for stay_id in stay_ids:

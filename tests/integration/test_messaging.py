@@ -112,7 +112,7 @@ async def test_inbox_applies_a_redelivered_event_once(billing_runtime):
 async def test_poison_message_goes_to_the_dead_letter_topic_and_the_consumer_goes_on(
     billing_runtime, kafka, payload, reason
 ):
-    producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap)
+    producer = AIOKafkaProducer(**kafka.admin.options())
     await producer.start()
     good = CloudEvent.wrap(ready(f"after-poison-{uuid.uuid4().hex[:8]}"), DischargeReadyNotified.source)
     key = good.subject.encode()
@@ -126,7 +126,7 @@ async def test_poison_message_goes_to_the_dead_letter_topic_and_the_consumer_goe
 
     dlq = AIOKafkaConsumer(
         "svu.discharge.dlq",
-        bootstrap_servers=kafka.bootstrap,
+        **kafka.admin.options(),
         auto_offset_reset="earliest",
         group_id=f"dlq-reader-{uuid.uuid4().hex[:8]}",
     )

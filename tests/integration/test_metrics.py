@@ -93,11 +93,11 @@ async def test_consumer_lag_drains_to_zero_and_dead_letters_are_counted(reader, 
         PlanningSettings(
             database_url=postgres.fresh_database("svu_metrics_planning"),
             kafka_bootstrap=kafka.bootstrap,
-            consumer_group=f"metrics-{uuid.uuid4()}",
+            consumer_group=f"svu-planning-metrics-{uuid.uuid4()}",
         )
     )
     runtime = planning.state.runtime
-    producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap)
+    producer = AIOKafkaProducer(**kafka.admin.options())
     await producer.start()
     try:
         await producer.send_and_wait("svu.admission", b"not a cloudevent", key=b"metrics-poison")
@@ -128,17 +128,19 @@ async def test_consumer_lag_drains_to_zero_and_dead_letters_are_counted(reader, 
 
 
 async def test_a_consumer_stuck_on_the_database_shows_in_metrics_and_readiness_until_it_recovers(
-    reader, kafka, postgres
+    reader, kafka, postgres, monkeypatch
 ):
     """ADR 0012: a transient failure is retried, counted in svu.consumer.retrying, ages the oldest unapplied event
     of its partition, and after the stall time turns /health unhealthy; all of it clears when the event applies."""
     run = uuid.uuid4().hex[:8]
     topic = f"svu.test-stall-{run}"
-    await ensure_topics(kafka.bootstrap, [topic, dlq_topic(topic)])
+    monkeypatch.setattr(AdmissionNoticeSent, "topic", topic)  # notices travel on this test's own topic
+    await ensure_topics(kafka.admin, [topic, dlq_topic(topic)])
     planning = planning_app(
         PlanningSettings(
             database_url=postgres.fresh_database(f"svu_metrics_stall_{run}"),
             kafka_bootstrap=kafka.bootstrap,
+            kafka_username="admin",  # the private topic has no ACL of planning's
             consumer_group=f"stall-{run}",
             consumer_stall_seconds=1,
         )
@@ -165,7 +167,7 @@ async def test_a_consumer_stuck_on_the_database_shows_in_metrics_and_readiness_u
     )
     await runtime.start()
     try:
-        producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap)
+        producer = AIOKafkaProducer(**kafka.admin.options())
         await producer.start()
         try:
             await producer.send_and_wait(topic, CloudEvent.wrap(notice, notice.source).to_bytes(), key=b"stall")

@@ -26,7 +26,7 @@ async def test_request_relay_kafka_and_handler_share_one_trace(spans, kafka, pos
         PlanningSettings(
             database_url=postgres.fresh_database("svu_trace_planning"),
             kafka_bootstrap=kafka.bootstrap,
-            consumer_group=f"trace-{uuid.uuid4()}",
+            consumer_group=f"svu-planning-trace-{uuid.uuid4()}",
         )
     )
     for app in (admission, planning):

@@ -12,6 +12,8 @@ import subprocess
 import pytest
 
 from deploy.local_system import ROOT, wait_until
+from svu_shared import local_kafka_security
+from svu_shared.kafka import KafkaAccess
 
 KAFKA_PORT = int(os.environ.get("SVU_TEST_KAFKA_PORT", "19092"))
 CLUSTER_BASE_PORT = int(os.environ.get("SVU_TEST_KAFKA_CLUSTER_BASE_PORT", "29090"))
@@ -38,6 +40,22 @@ class Kafka:
         self.data = ROOT / ".local" / f"kafka-test-{port}"
         self.env = {"KAFKA_PORT": str(port), "KAFKA_DATA_DIR": str(self.data)}
         self.bootstrap = f"127.0.0.1:{port}"
+        self.admin = KafkaAccess(self.bootstrap, "admin")  # the deploy scripts' super user (ADR 0021)
+
+    def access(self, principal: str) -> KafkaAccess:
+        return KafkaAccess(self.bootstrap, principal)
+
+    def librdkafka(self, principal: str = "admin") -> dict[str, str]:
+        """A client that is not ours (confluent-kafka, librdkafka) authenticates the same way (ADR 0021)."""
+        options = self.access(principal).options()
+        return {
+            "bootstrap.servers": self.bootstrap,
+            "security.protocol": "SASL_SSL",
+            "sasl.mechanisms": options["sasl_mechanism"],
+            "sasl.username": principal,
+            "sasl.password": options["sasl_plain_password"],
+            "ssl.ca.location": str(local_kafka_security.CA_FILE),
+        }
 
     def start(self, fresh: bool = False) -> None:
         if fresh:
@@ -60,6 +78,7 @@ class KafkaCluster:
         self.data = ROOT / ".local" / f"kafka-cluster-{base_port}"
         self.ports = {n: base_port + n for n in self.nodes}
         self.bootstrap = ",".join(f"127.0.0.1:{port}" for port in self.ports.values())
+        self.admin = KafkaAccess(self.bootstrap, "admin")
 
     def start(self) -> None:
         self.stop()

@@ -4,11 +4,11 @@ import asyncio
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 
-from svu_shared.kafka import PARTITIONS
+from svu_shared.kafka import PARTITIONS, KafkaAccess
 
 
-async def read_topic(bootstrap: str, topic: str) -> list[ConsumerRecord]:
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+async def read_topic(access: KafkaAccess, topic: str) -> list[ConsumerRecord]:
+    consumer = AIOKafkaConsumer(**access.options(), enable_auto_commit=False)
     await consumer.start()
     try:
         partitions = [TopicPartition(topic, p) for p in range(PARTITIONS)]  # every topic of ours has PARTITIONS

@@ -4,8 +4,8 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from planning.adapters.tables import messaging
-from planning.entrypoints import cases, due, follow_up, messages, records, stays
+from planning.adapters.tables import messaging, parked_events
+from planning.entrypoints import cases, due, feed, follow_up, messages, records, stays
 from planning.service_layer.handlers import HANDLERS
 from planning.settings import PlanningSettings
 from svu_shared.runtime import ServiceRuntime, service_app
@@ -21,10 +21,19 @@ def bootstrap(settings: PlanningSettings | None = None) -> FastAPI:
         messaging=messaging,
         migrations_dir=MIGRATIONS,
         handlers=HANDLERS,
+        parked=parked_events,
     )
     return service_app(
         runtime,
         title="SVU planning service",
         description="Ärenden per mottagare: municipalities and primary care plan the way home.",
-        routers=[cases.router, stays.router, messages.router, records.router, due.router, follow_up.router],
+        routers=[
+            cases.router,
+            stays.router,
+            messages.router,
+            records.router,
+            due.router,
+            follow_up.router,
+            feed.router,
+        ],
     )

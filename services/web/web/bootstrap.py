@@ -42,7 +42,7 @@ def bootstrap(settings: WebSettings | None = None) -> FastAPI:
         await store.open()
         stop = asyncio.Event()
         follower = (
-            asyncio.create_task(live.follow(hub, settings.kafka_bootstrap, settings.live_topics, stop))
+            asyncio.create_task(live.follow(hub, settings.kafka_access("web"), settings.live_topics, stop))
             if settings.live_enabled
             else None
         )

@@ -24,7 +24,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer
 
-from svu_shared.kafka import start_with_retry
+from svu_shared.kafka import KafkaAccess, start_with_retry
 
 log = logging.getLogger(__name__)
 FINANCE = "role:finance"
@@ -90,14 +90,14 @@ class Hub:
             self.tell(stay_id, once)
 
 
-async def follow(hub: Hub, bootstrap: str, topics: tuple[str, ...], stop: asyncio.Event) -> None:
+async def follow(hub: Hub, access: KafkaAccess, topics: tuple[str, ...], stop: asyncio.Event) -> None:
     """Reads every event (this replica's own group, from the beginning) and tells the hub."""
     started = datetime.now(UTC) - timedelta(seconds=5)
     group = f"web-{uuid.uuid4().hex[:12]}"
 
     def make() -> AIOKafkaConsumer:
         return AIOKafkaConsumer(
-            *topics, bootstrap_servers=bootstrap, group_id=group, auto_offset_reset="earliest", enable_auto_commit=True
+            *topics, **access.options(), group_id=group, auto_offset_reset="earliest", enable_auto_commit=True
         )
 
     consumer = await start_with_retry(make, "web live updates", stop)

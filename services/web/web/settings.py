@@ -2,10 +2,10 @@ from typing import Literal
 
 from pydantic_settings import SettingsConfigDict
 
-from svu_shared.settings import HttpSettings
+from svu_shared.settings import BrokerClientSettings
 
 
-class WebSettings(HttpSettings):
+class WebSettings(BrokerClientSettings):
     model_config = SettingsConfigDict(env_prefix="WEB_")
 
     port: int = 8000
@@ -30,8 +30,8 @@ class WebSettings(HttpSettings):
     session_idle_minutes: int = 60
     # A working shift; the services accept no token that lives longer (auth_max_token_lifetime_seconds, ADR 0024).
     session_max_hours: int = 8
-    # Live updates: every replica reads every topic from now on in a group of its own (ADR 0017).
-    kafka_bootstrap: str = "127.0.0.1:9092"
+    # Live updates: every replica reads every topic in a group of its own (ADR 0017), as the broker principal
+    # `web`, which may only read the four event topics with groups named web-… (ADR 0021).
     live_topics: tuple[str, ...] = ("svu.admission", "svu.planning", "svu.discharge", "svu.billing")
     live_enabled: bool = True
     service_timeout_seconds: float = 10.0

@@ -74,6 +74,15 @@ def test_an_envelope_or_field_beyond_its_column_is_poison_with_the_field_named(c
     assert reason in decoded.reason
 
 
+def test_an_event_on_another_producers_topic_is_poison_even_from_its_owner():
+    """ADR 0021: the discharge service may write only svu.discharge; an admission notice arriving there (or on any
+    topic but its own) is refused, whatever source it claims."""
+    wrong_topic = record()
+    wrong_topic.topic = "svu.discharge"
+    decoded = decode(wrong_topic)  # type: ignore[arg-type]
+    assert decoded == Poison("se.svu.admission.notice_sent.v1 belongs on svu.admission, not on svu.discharge", "e1")
+
+
 def test_an_empty_message_is_poison():
     assert decode(SimpleNamespace(value=None)) == Poison("empty message (no CloudEvents envelope)")  # type: ignore[arg-type]
 

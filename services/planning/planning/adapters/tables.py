@@ -1,6 +1,19 @@
 """The planning service's own tables."""
 
-from sqlalchemy import JSON, Boolean, Column, Date, LargeBinary, MetaData, String, Table, false
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    false,
+)
 
 from svu_shared.contracts.base import CASE_ID_MAX_LENGTH
 from svu_shared.db import AwareDateTime, UnitIds
@@ -126,4 +139,18 @@ parked_events = Table(
     Column("stay_id", String(64), nullable=False, index=True),
     Column("envelope", LargeBinary, nullable=False),
     Column("parked_at", AwareDateTime(), nullable=False),
+)
+
+# The municipality's feed (ADR 0022): each event of a stay, in the order planning applied or published it, for the
+# municipality where the patient is folkbokförd; a municipality reads only its own (GET /feed).
+feed = Table(
+    "feed",
+    metadata,
+    Column("position", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("municipality", String(4), nullable=False),
+    Column("stay_id", String(64), nullable=False),
+    Column("event_id", String(64), nullable=False),
+    Column("envelope", LargeBinary, nullable=False),
+    Column("added_at", AwareDateTime(), nullable=False),
+    Index("ix_feed_municipality_position", "municipality", "position"),
 )

@@ -8,6 +8,7 @@ from typing import Any, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from planning.adapters.feed import Feed
 from planning.adapters.message_log import MessageLog, ParkedEvents
 from planning.adapters.repository import CaseRepository, StayRepository
 from planning.domain.case import VARDCENTRAL_CORRECTED, ClosedAs, ReceiverKind, cases_to_close, opened_case
@@ -65,6 +66,7 @@ async def on_admission_notice(session: AsyncSession, envelope: CloudEvent, event
     if existing is not None:
         existing.notice_again(stay)  # raises: DuplicateEvent or RejectedEvent
     await stays.add(stay)
+    await Feed(session).add(envelope, stay.stay_id, stay.municipality)  # first in the feed: the cases follow it
     await _open_cases(session, stay.stay_id, stay.receivers())  # the municipality's, and the vårdcentral's if known
     await MessageLog(session).add(envelope, stay.stay_id, Party("ward", stay.care_unit))
     await _apply_parked(session, stay.stay_id)
@@ -133,6 +135,8 @@ async def on_stay_event(session: AsyncSession, envelope: CloudEvent, event: Inte
     await stays.save(updated)
     text = TEXTS[type(event)](event) if type(event) in TEXTS else None
     await MessageLog(session).add(envelope, stay.stay_id, Party("ward", stay.care_unit), text=text)
+    # The municipality's feed (ADR 0022); on a move, the former municipality learns of it and the new one follows.
+    await Feed(session).add(envelope, stay.stay_id, stay.municipality, updated.municipality)
     if updated.receivers() != stay.receivers():
         await _follow_receivers(session, stay, updated, event)
 
