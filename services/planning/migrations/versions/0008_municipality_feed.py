@@ -1,7 +1,7 @@
 """The municipality's feed (ADR 0022): each event of a stay for the municipality where the patient is folkbokförd,
 read with GET /feed instead of every municipality reading every patient's events from the broker.
 
-Revision ID: 0006
+Revision ID: 0008
 """
 
 import sqlalchemy as sa
@@ -9,8 +9,8 @@ from alembic import op
 
 from svu_shared.db import AwareDateTime
 
-revision = "0006"
-down_revision = "0005"
+revision = "0008"
+down_revision = "0007"
 
 
 def upgrade() -> None:
