@@ -1,10 +1,12 @@
 """`make screenshots`: a PNG of each main screen of each user group under docs/screens/ (the README shows them).
 
-Starts the whole system as `make run` does (the broker and SQLite databases under .local/run, on the
+Starts the whole system as `make run` does (a broker and SQLite databases of its own under .local/screens, on the
 default ports: `make down` first if `make up` runs), plays the demo so every screen has something to show, then
 a real Chromium (Debian's, by its path) signs in as each user group and photographs its screens."""
 
 import asyncio
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -63,6 +65,12 @@ async def photograph(web: str, stays: dict[str, str], out: Path, chromium: str) 
 
 
 def main(out: Path) -> None:
+    # A system of its own (databases and broker data under .local/screens, made anew), so the pictures show the
+    # demo's stays and nothing a developer made by hand.
+    place = ROOT / ".local" / "screens"
+    shutil.rmtree(place, ignore_errors=True)
+    system.RUN_DIR = place
+    os.environ["KAFKA_DATA_DIR"] = str(place / "kafka")
     procs = system.start(detached=False)
     try:
         stays = system.demo(procs)
