@@ -103,6 +103,7 @@ def keep_audit_log(op) -> None:  # type: ignore[no-untyped-def]
     """The downgrade of the migration that created the audit log: it stays, rows, trigger and grants (ADR 0026).
     A record of who read a patient's data outlives any version of the schema around it."""
 
+
 def add_trace_and_stay_list(op) -> None:  # type: ignore[no-untyped-def]
     """The trace id and a list's stays (ADR 0024, 0025). Plain ADD COLUMN: SQLite's batch mode would copy the
     table and lose its triggers."""

@@ -19,8 +19,8 @@ from svu_shared import local_issuer, problems, redaction
 from svu_shared.audit import auditing
 from svu_shared.auth import AUTH_RESPONSES, Principal, TokenVerifier, authenticate, caller_if_any
 from svu_shared.limits import InputLimits
-from svu_shared.security_headers import SecurityHeaders
 from svu_shared.rate_limits import RateLimits
+from svu_shared.security_headers import SecurityHeaders
 from svu_shared.settings import HttpSettings
 from svu_shared.telemetry import setup_telemetry
 
