@@ -44,6 +44,8 @@ def screens(stays: dict[str, str]) -> list[tuple[str, str, str]]:
         ("13-finance-follow-up", "finance", "/finance/follow-up"),
         ("14-admin-audit", "admin", f"/admin/audit?stay_id={stays['discharged']}"),
         ("15-accessibility-statement", "municipality", "/accessibility"),
+        ("16-municipality-invoices", "municipality", "/invoices"),
+        ("17-finance-disputes", "finance", "/finance/disputes"),
     ]
 
 

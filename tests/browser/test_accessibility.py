@@ -35,10 +35,24 @@ async def _violations(page) -> list[str]:  # type: ignore[no-untyped-def]
     ]
 
 
+def every_form(stays: dict[str, str]) -> list[tuple[str, str, str]]:
+    """The forms behind the main screens, each on a stay where it is offered."""
+    new, ready, invited = stays["new"], stays["ready"], stays["sip_invited"]
+    ward = [
+        f"/stays/{new}/ward/{form}"
+        for form in ("estimated-date", "assessment", "information", "discharge", "correction", "transfer")
+    ] + [f"/stays/{new}/ward/{form}" for form in ("interruption", "cancellation")]
+    ward += [f"/stays/{ready}/ward/{form}" for form in ("backdating", "withdrawal")]
+    receivers = [("municipality", f"/stays/{ready}/{form}") for form in ("planning-input", "message", "closing")]
+    receivers += [("primary_care", f"/stays/{invited}/{form}") for form in ("care-contact", "sip-decision", "sip")]
+    others = [("ward", "/ward/due"), ("ward", "/stays"), ("finance", "/finance/day-amounts")]
+    return [(path, "ward", path) for path in ward] + [(path, role, path) for role, path in receivers + others]
+
+
 async def test_every_screen_of_every_role_meets_wcag_21_aa(sign_in: SignIn, stays: dict[str, str]) -> None:
     found = {}
     pages = {}
-    for name, role, path in screens(stays):
+    for name, role, path in screens(stays) + every_form(stays):
         if role not in pages:
             pages[role] = await sign_in(role)
         page = pages[role]

@@ -4,6 +4,7 @@ import uuid
 
 import httpx
 import pytest
+from playwright.async_api import expect
 
 from deploy.local_system import ServiceProcess
 from tests.browser.conftest import USERS, SignIn
@@ -80,3 +81,24 @@ async def test_dev_login_signs_in_and_sign_out_ends_the_session(sign_in: SignIn,
     await page.wait_for_url("**/signed-out")
     await page.goto("/inbox")
     assert "/sign-in" in page.url
+
+
+async def test_a_409_is_shown_beside_its_field_and_the_input_is_kept(sign_in: SignIn) -> None:
+    """A second, different notice under a stay id that has one: admission refuses it (409) in its rule's words."""
+    stay_id = f"web-twice-{uuid.uuid4().hex[:8]}"
+    ward_page = await sign_in("ward")
+    for name in ("Första Patient", "Andra Patient"):
+        await ward_page.goto("/ward/notices/new")
+        await ward_page.get_by_label("Personnummer eller samordningsnummer").fill("191212121212")
+        await ward_page.get_by_label("Namn").fill(name)
+        await ward_page.get_by_label("Hemkommun (kommunkod)").fill("1280")
+        await ward_page.get_by_label("Vårdtillfällets id").fill(stay_id)
+        await ward_page.get_by_label("Tidpunkt för inskrivning").fill("2026-11-20T08:00")
+        await ward_page.get_by_role("button", name="Skicka inskrivningsmeddelandet").click()
+        await ward_page.wait_for_load_state("networkidle")
+    field = ward_page.get_by_label("Vårdtillfällets id")
+    await expect(field).to_have_attribute("aria-invalid", "true")
+    error = ward_page.locator("#field-stay_id-error")
+    await expect(error).to_contain_text(f"stay {stay_id} already has an admission notice")
+    await expect(ward_page.get_by_label("Namn")).to_have_value("Andra Patient")  # the input is kept
+    await expect(ward_page.locator(".error-summary a[href='#field-stay_id']")).to_be_visible()

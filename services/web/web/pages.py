@@ -93,15 +93,19 @@ class Page:
         form: str,
         context: Callable[[], Awaitable[dict[str, Any]]],
         values: dict[str, Any],
+        rule_field: str | None = None,
     ) -> Response:
-        """Runs `action`; on success redirects to `done` with `notice`; otherwise the form again (see module doc)."""
+        """Runs `action`; on success redirects to `done` with `notice`; otherwise the form again (see module doc).
+        `rule_field` is the field a 409 is about, where the form has one (a stay id already used): the rule is
+        shown beside it."""
         try:
             await action()
         except Refused as refused:
             shown = await context()
-            return self.render(
-                form, {**shown, "values": values, "errors": refused.fields, "rule": refused.rule}, refused.status
-            )
+            errors, rule = refused.fields, refused.rule
+            if refused.status == 409 and rule_field and rule:
+                errors, rule = {rule_field: rule}, None
+            return self.render(form, {**shown, "values": values, "errors": errors, "rule": rule}, refused.status)
         except Unavailable:
             shown = await context()
             unavailable = i18n._("The service is not answering just now. Your input is kept: try again in a moment.")
@@ -187,6 +191,7 @@ if TYPE_CHECKING:
     ReceiverPage: TypeAlias = Page
     StayPage: TypeAlias = Page
     FinancePage: TypeAlias = Page
+    MunicipalityPage: TypeAlias = Page
     InvoiceReaderPage: TypeAlias = Page
     LogReaderPage: TypeAlias = Page
 else:
@@ -194,5 +199,6 @@ else:
     ReceiverPage = for_roles("municipality", "primary_care")
     StayPage = for_roles("ward", "municipality", "primary_care")
     FinancePage = for_roles("finance")
+    MunicipalityPage = for_roles("municipality")
     InvoiceReaderPage = for_roles("finance", "municipality")
     LogReaderPage = for_roles("admin")

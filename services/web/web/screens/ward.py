@@ -499,6 +499,7 @@ async def send_notice(page: WardPage) -> Response:
         form="pages/ward_notice.html",
         context=_notice_context(page),
         values=form,
+        rule_field="stay_id",  # the one 409 of a new notice: the stay id already has another notice
     )
     if response.status_code == 303 and created.get("stay_id") and await _planning_knows(page, created["stay_id"]):
         response.headers["location"] = f"/stays/{quote(str(created['stay_id']), safe='')}"
