@@ -3,6 +3,9 @@
     python -m deploy.broker_access scram-args                       the principals' --add-scram values, one a line
     python -m deploy.broker_access provision --bootstrap H:P [--replication N]
                                                                     topics with their retention, then the ACLs
+        [--password-file F --ca-file F] as admin with these (default: the local development ones)
+        [--wait SECONDS]                retried while the broker cannot be reached or authenticate yet
+    python -m deploy.broker_access compose-secrets                  the files docker-compose.yml's secrets name
 
 One principal per service: it writes its own topic, reads the topics of its HANDLERS table and writes their
 dead-letter topics, in consumer groups named after it. `admin` (these scripts, dlq_replay) and `broker`
@@ -13,8 +16,12 @@ what no ACL allows, and it creates no topic by itself.
 import argparse
 import asyncio
 import importlib
+import os
 import sys
+import tempfile
+import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
@@ -88,13 +95,51 @@ def acls(principal: Principal) -> list[tuple[int, str, int, int]]:
     return rules
 
 
+def principal_names() -> list[str]:
+    """Every principal that has SCRAM credentials: the super users, then the services and web."""
+    return [*SUPER_USERS, *(p.name for p in principals())]
+
+
 def scram_args() -> list[str]:
-    names = [*SUPER_USERS, *(p.name for p in principals())]
-    return [f"{SCRAM}=[name={n},password={local_kafka_security.password(n)}]" for n in names]
+    return [f"{SCRAM}=[name={n},password={local_kafka_security.password(n)}]" for n in principal_names()]
 
 
-async def provision(bootstrap: str, replication: int) -> None:
-    access = KafkaAccess(bootstrap, "admin")
+# docker-compose.yml's secrets (ADR 0021, "Compose"): files under .local/kafka-security/compose/.
+COMPOSE_CA, COMPOSE_BROKER_PEM, COMPOSE_SCRAM = "ca.pem", "broker.pem", "scram-credentials"
+
+
+def compose_password_file(principal: str) -> str:
+    return f"{principal}.password"
+
+
+def compose_secrets() -> Path:
+    """Copies the local CA, the broker's key store and each principal's password, and writes the broker's
+    --add-scram values (one a line), into `.local/kafka-security/compose/` for docker-compose.yml's `secrets:`
+    (`make compose-secrets`). Compose bind-mounts a secret file as it is on the host (owner and mode: it cannot set
+    them outside Swarm), and the containers run as users that are not the host's, so the files are readable
+    (0444) and the directory is not (0700): on the host only its owner reaches them, in a container only the
+    secrets that service names are mounted. Made again each time from the same sources, so it never drifts."""
+    local_kafka_security.ensure()
+    target = local_kafka_security.DIRECTORY / "compose"
+    target.mkdir(mode=0o700, exist_ok=True)
+    target.chmod(0o700)
+    files = {
+        COMPOSE_CA: local_kafka_security.CA_FILE.read_text(),
+        COMPOSE_BROKER_PEM: local_kafka_security.BROKER_PEM.read_text(),
+        COMPOSE_SCRAM: "".join(f"{line}\n" for line in scram_args()),
+    }
+    files |= {compose_password_file(n): local_kafka_security.password(n) for n in principal_names()}
+    for name, content in files.items():
+        fd, staging = tempfile.mkstemp(dir=target, prefix=".staging-")
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(content)
+        os.chmod(staging, 0o444)
+        os.replace(staging, target / name)
+    return target
+
+
+async def provision(bootstrap: str, replication: int, password: str | None = None, ca_file: str | None = None) -> None:
+    access = KafkaAccess(bootstrap, "admin", password, ca_file=ca_file)
     await ensure_topics(access, list(TOPICS), replication, {"retention.ms": str(EVENT_RETENTION_MS)})
     await ensure_topics(access, [dlq_topic(t) for t in TOPICS], replication, {"retention.ms": str(DLQ_RETENTION_MS)})
     admin = AIOKafkaAdminClient(**access.options())
@@ -119,18 +164,44 @@ async def provision(bootstrap: str, replication: int) -> None:
         await admin.close()
 
 
-def main(argv: list[str]) -> int:
+def provision_until(bootstrap: str, replication: int, password: str | None, ca_file: str | None, wait: float) -> None:
+    """provision(), tried again for `wait` seconds while it fails (a broker opens its port before it can
+    authenticate); idempotent, so a partial attempt is simply completed by the next."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            asyncio.run(provision(bootstrap, replication, password, ca_file))
+            return
+        except Exception as exc:
+            if time.monotonic() >= deadline:
+                raise
+            print(f"broker_access: provisioning failed ({type(exc).__name__}: {exc}); retrying", file=sys.stderr)
+            time.sleep(1)
+
+
+def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m deploy.broker_access")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("scram-args")
+    sub.add_parser("compose-secrets")
     prov = sub.add_parser("provision")
     prov.add_argument("--bootstrap", required=True)
     prov.add_argument("--replication", type=int, default=1)
-    args = parser.parse_args(argv)
+    prov.add_argument("--password-file", help="admin's password (default: the local development one)")
+    prov.add_argument("--ca-file", help="the CA that signed the broker's certificate (default: the local one)")
+    prov.add_argument("--wait", type=float, default=0, help="seconds to keep retrying while it fails")
+    return parser
+
+
+def main(argv: list[str]) -> int:
+    args = parser().parse_args(argv)
     if args.command == "scram-args":
         print("\n".join(scram_args()))
+    elif args.command == "compose-secrets":
+        print(compose_secrets())
     else:
-        asyncio.run(provision(args.bootstrap, args.replication))
+        password = Path(args.password_file).read_text(encoding="utf-8").strip() if args.password_file else None
+        provision_until(args.bootstrap, args.replication, password, args.ca_file, args.wait)
     return 0
 
 

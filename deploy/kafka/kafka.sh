@@ -83,7 +83,8 @@ start() {
   mkdir -p "$data/logs"
   chmod 700 "$data"
   node="${KAFKA_NODE_ID:-1}"
-  (umask 077 && sed -e "s#@PORT@#$port#g; s#@CPORT@#$cport#g; s#@DATA@#$data/logs#g; s#@NODE@#$node#g" \
+  (umask 077 && sed -e "s#@HOST@#127.0.0.1#g; s#@ADVERTISED_HOST@#127.0.0.1#g" \
+      -e "s#@PORT@#$port#g; s#@CPORT@#$cport#g; s#@DATA@#$data/logs#g; s#@NODE@#$node#g" \
       -e "s#@VOTERS@#${KAFKA_VOTERS:-$node@127.0.0.1:$cport}#g" \
       -e "s#@RF@#${KAFKA_REPLICATION:-1}#g; s#@MINISR@#${KAFKA_MIN_ISR:-1}#g" \
       -e "s#@SECURITY@#$security#g; s#@BROKER_PASSWORD@#$broker_password#g" \

@@ -73,7 +73,7 @@ class ServiceRuntime:
         self.migrations_dir = migrations_dir
         self.consumes = topics_of(handlers or {})
         self.kafka = settings.kafka_access(name)
-        if settings.kafka_security != "PLAINTEXT" and settings.kafka_password is None:
+        if settings.kafka_security != "PLAINTEXT" and self.kafka.password is None:
             log.warning("%s: no kafka_password set; using the local development broker's secrets", name)
         self.engine = make_engine(settings.database_url)
         self.sessions = make_sessions(self.engine)

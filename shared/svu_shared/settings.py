@@ -3,6 +3,7 @@
 `HttpSettings` are what the HTTP half needs (ADR 0013); `ServiceSettings` add the database and the broker."""
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
@@ -54,14 +55,25 @@ class BrokerClientSettings(HttpSettings):
     kafka_bootstrap: str = "127.0.0.1:9092"
     # Who the service is on the broker (ADR 0021): SASL_SSL with SCRAM-SHA-512, its own principal (the service's
     # name unless set). Without a password and CA file the local development ones under .local/kafka-security are
-    # used (the runtime logs a warning); production sets both.
+    # used (the runtime logs a warning); production sets both. The password may come from a file instead
+    # (kafka_password_file: a compose or orchestrator secret, so it is in no environment); the variable wins.
     kafka_security: Security = "SASL_SSL"
     kafka_username: str | None = None
     kafka_password: SecretStr | None = None
+    kafka_password_file: str | None = None
     kafka_ca_file: str | None = None
 
+    def kafka_secret(self) -> str | None:
+        """The principal's password: the variable, else the file's content (surrounding whitespace stripped), else
+        None (the local development one)."""
+        if self.kafka_password is not None:
+            return self.kafka_password.get_secret_value()
+        if self.kafka_password_file:
+            return Path(self.kafka_password_file).read_text(encoding="utf-8").strip()
+        return None
+
     def kafka_access(self, service: str) -> KafkaAccess:
-        password = self.kafka_password.get_secret_value() if self.kafka_password else None
+        password = self.kafka_secret()
         return KafkaAccess(
             self.kafka_bootstrap, self.kafka_username or service, password, self.kafka_security, self.kafka_ca_file
         )
