@@ -6,7 +6,7 @@ API answers with 409 and this message."""
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
-from svu_shared.rules import ENDING_INTERRUPTIONS, RuleBroken
+from svu_shared.rules import ENDING_INTERRUPTIONS, RuleBroken, check_has_patient
 
 # Domain §2: within 24 h of admission, or of the physician's later judgement that the patient will need support.
 NOTICE_DEADLINE = timedelta(hours=24)
@@ -104,11 +104,7 @@ class AdmissionNotice:
     def check_has_patient(self, ward: str, act: str) -> None:
         """Patientdatalagen's need-to-know over time (ADR 0025): only the ward that has the patient now acts on the
         stay; a ward the patient has left keeps reading it."""
-        if ward != self.care_unit:
-            raise NoticeRuleBroken(
-                f"the patient of stay {self.stay_id} is on ward {self.care_unit} now: the ward that has the patient "
-                f"{act}"
-            )
+        check_has_patient(self.stay_id, self.care_unit, ward, act, NoticeRuleBroken)
 
     def correct(self, changes: dict[str, object], at: datetime) -> "AdmissionNotice":
         self.check_process_goes_on("the notice cannot be corrected")
