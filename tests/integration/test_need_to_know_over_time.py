@@ -3,19 +3,14 @@ ward that has the patient now acts on the stay in planning and discharge (a ward
 the rule's words); a receiver whose case closed reads the stay as it was then, nothing after; every role's read
 access to a discharged stay ends a configurable period after the discharge (a 404, as for a stay one may not see)."""
 
-import asyncio
 import uuid
+from contextlib import AsyncExitStack
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
-from alembic import command
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from admission.bootstrap import bootstrap as admission_app
 from admission.settings import AdmissionSettings
-from discharge.bootstrap import MIGRATIONS as DISCHARGE
 from discharge.bootstrap import bootstrap as discharge_app
 from discharge.settings import DischargeSettings
 from planning.bootstrap import bootstrap as planning_app
@@ -27,9 +22,8 @@ from svu_shared.contracts import (
     PatientDischarged,
     PatientTransferred,
 )
-from svu_shared.migrations import alembic_config
 from tests.support.auth import municipality, primary_care, ward
-from tests.support.inprocess import Database, in_process
+from tests.support.inprocess import in_process
 from tests.support.notices import admission_notice, notice_event
 
 W1, W2, M, VC1, VC2 = ward("W1"), ward("W2"), municipality("1280"), primary_care("VC1"), primary_care("VC2")
@@ -47,35 +41,23 @@ def discharge_notice(stay_id: str) -> AdmissionNoticeSent:
     return notice_event(stay_id, primary_care_unit=None)
 
 
-async def _running(database: Database, name: str, app, settings, **values):  # type: ignore[no-untyped-def]
-    url = database.fresh(f"svu_it_ntk_{name}_{uuid.uuid4().hex[:6]}")
-    async with in_process(app, settings(database_url=url, **values)) as service:
-        yield service
-
-
 @pytest.fixture
-async def planning_90(database):  # type: ignore[no-untyped-def]
-    """Planning with ADR 0025's default period (the suites' own run with a long one, conftest.py)."""
-    async for service in _running(
-        database, "planning", planning_app, PlanningSettings, read_access_after_discharge_days=90
-    ):
-        yield service
-
-
-@pytest.fixture
-async def discharge_90(database):  # type: ignore[no-untyped-def]
-    async for service in _running(
-        database, "discharge", discharge_app, DischargeSettings, read_access_after_discharge_days=90
-    ):
-        yield service
-
-
-@pytest.fixture
-async def admission_90(database):  # type: ignore[no-untyped-def]
-    async for service in _running(
-        database, "admission", admission_app, AdmissionSettings, read_access_after_discharge_days=90
-    ):
-        yield service
+async def at_90(database):  # type: ignore[no-untyped-def]
+    """Admission, planning and discharge with ADR 0025's default period (the suites run with a long one,
+    conftest.py): each on a fresh database of the leg."""
+    apps = {
+        "admission": (admission_app, AdmissionSettings),
+        "planning": (planning_app, PlanningSettings),
+        "discharge": (discharge_app, DischargeSettings),
+    }
+    async with AsyncExitStack() as stack:
+        running = {}
+        for name, (app, settings) in apps.items():
+            url = database.fresh(f"svu_it_ntk_{name}_{uuid.uuid4().hex[:6]}")
+            running[name] = await stack.enter_async_context(
+                in_process(app, settings(database_url=url, read_access_after_discharge_days=90))
+            )
+        yield running
 
 
 # --- only the ward that has the patient acts ---
@@ -125,30 +107,6 @@ async def test_in_planning_a_ward_the_patient_left_reads_but_writes_nothing(plan
     assert (await planning.http.put("/stays/N2/assessment", json={"summary": "s"}, headers=W2)).status_code == 200
     ack = await planning.http.post(f"/stays/N2/messages/{message.json()['message_id']}/acknowledgement", headers=W2)
     assert ack.status_code == 201, ack.text
-
-
-async def _execute(url: str, statement: str) -> list[tuple]:
-    engine = create_async_engine(url)
-    try:
-        async with engine.begin() as connection:
-            result = await connection.execute(sa.text(statement))
-            return [tuple(row) for row in result.all()] if result.returns_rows else []
-    finally:
-        await engine.dispose()
-
-
-async def test_discharge_learns_the_current_ward_of_existing_stays_from_the_last_of_their_wards(database):
-    url = database.fresh(f"svu_it_ntk_migration_{uuid.uuid4().hex[:6]}")
-    config = alembic_config(Path(DISCHARGE), url)
-    await asyncio.to_thread(command.upgrade, config, "0006")
-    lists = ("'{W1,W2}'", "'{}'") if database.kind == "postgresql" else ('\'["W1", "W2"]\'', "'[]'")
-    await _execute(url, f"INSERT INTO timelines (stay_id, status, wards) VALUES ('S1', 'admitted', {lists[0]})")
-    await _execute(url, f"INSERT INTO timelines (stay_id, status, wards) VALUES ('S2', 'admitted', {lists[1]})")
-    await asyncio.to_thread(command.upgrade, config, "head")
-    found = await _execute(url, "SELECT stay_id, care_unit FROM timelines ORDER BY stay_id")
-    assert found == [("S1", "W2"), ("S2", None)]
-    await asyncio.to_thread(command.downgrade, config, "0006")
-    await asyncio.to_thread(command.upgrade, config, "head")
 
 
 # --- a closed case shows the stay as it was when it closed ---
@@ -202,8 +160,8 @@ def _days_ago(days: int) -> datetime:
     return datetime.now(UTC) - timedelta(days=days)
 
 
-async def test_planning_reads_end_90_days_after_discharge_for_every_role(planning_90):
-    planning = planning_90
+async def test_planning_reads_end_90_days_after_discharge_for_every_role(at_90):
+    planning = at_90["planning"]
     for stay_id, days in (("R1", 91), ("R2", 89)):
         await planning.feed(notice_event(stay_id))
         assert (await planning.http.get(f"/stays/{stay_id}", headers=M)).status_code == 200
@@ -222,8 +180,8 @@ async def test_planning_reads_end_90_days_after_discharge_for_every_role(plannin
     assert [s["stay_id"] for s in search.json()["items"]] == ["R2"]
 
 
-async def test_discharge_reads_end_90_days_after_discharge(discharge_90):
-    discharge = discharge_90
+async def test_discharge_reads_end_90_days_after_discharge(at_90):
+    discharge = at_90["discharge"]
     for stay_id, days in (("R3", 91), ("R4", 89)):
         await discharge.feed(discharge_notice(stay_id))
         body = {"discharged_at": _days_ago(days).isoformat(), "destination": "home"}
@@ -235,8 +193,8 @@ async def test_discharge_reads_end_90_days_after_discharge(discharge_90):
     assert (await discharge.http.post("/stays/R3/discharge-information", json=late, headers=W1)).status_code == 404
 
 
-async def test_admission_reads_end_90_days_after_the_discharge_it_is_told_of(admission_90):
-    admission = admission_90
+async def test_admission_reads_end_90_days_after_the_discharge_it_is_told_of(at_90):
+    admission = at_90["admission"]
     for stay_id in ("R5", "R6"):
         posted = await admission.http.post(
             "/admission-notices", json=admission_notice(stay_id, care_unit="W1"), headers=W1
@@ -255,9 +213,9 @@ async def test_admission_reads_end_90_days_after_the_discharge_it_is_told_of(adm
 
 
 async def test_a_period_of_0_ends_reads_at_discharge(database):
-    async for planning in _running(
-        database, "planning", planning_app, PlanningSettings, read_access_after_discharge_days=0
-    ):
-        await planning.feed(notice_event("R7"))
-        await planning.feed(PatientDischarged(stay_id="R7", discharged_at=datetime.now(UTC), destination="home"))
-        assert (await planning.http.get("/stays/R7", headers=M)).status_code == 404
+    url = database.fresh(f"svu_it_ntk_zero_{uuid.uuid4().hex[:6]}")
+    async with in_process(planning_app, PlanningSettings(database_url=url, read_access_after_discharge_days=0)) as p:
+        await p.feed(notice_event("R7"))
+        assert (await p.http.get("/stays/R7", headers=M)).status_code == 200
+        await p.feed(PatientDischarged(stay_id="R7", discharged_at=datetime.now(UTC), destination="home"))
+        assert (await p.http.get("/stays/R7", headers=M)).status_code == 404
