@@ -13,6 +13,11 @@ from tests.support.realparts import Kafka, Postgres
 
 # The tests trust the local development issuer, as make run does; a service outside dev mode fails closed (ADR 0024).
 os.environ.setdefault("SVU_AUTH_MODE", "dev")
+# The suites' stays are dated 2023-2025, most discharged long before today: the services (and the e2e processes,
+# which inherit this environment) read them for a century instead of ADR 0025's 90 days after discharge. The
+# need-to-know tests set the period themselves.
+for _prefix in ("ADMISSION_", "PLANNING_", "DISCHARGE_"):
+    os.environ.setdefault(f"{_prefix}READ_ACCESS_AFTER_DISCHARGE_DAYS", "36500")
 
 # The fixtures that start a real part, and the marker of the tests using them (tests/fault's `cluster` is the
 # three-node broker).

@@ -11,6 +11,7 @@ import asyncio
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Literal, get_args
 from urllib.parse import urlparse
@@ -175,6 +176,13 @@ def roles(*allowed: str):  # type: ignore[no-untyped-def]
         require_role(principal_of(request), *allowed)
 
     return Depends(check)
+
+
+def read_access_open(discharged_at: datetime | None, readable_since: datetime) -> bool:
+    """Patientdatalagen 4 kap. 1 §, need-to-know over time (ADR 0025): a discharged stay is read, by every role,
+    only while its discharge is after `readable_since` (now minus the service's read_access_after_discharge_days,
+    `svu_shared.deps.ReadableSince`); a stay not discharged is read while one takes part in its care."""
+    return discharged_at is None or discharged_at > readable_since
 
 
 def may_see_stay(

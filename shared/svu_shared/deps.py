@@ -11,6 +11,7 @@ answer is sent, which a dependency's exit code does not promise.
 """
 
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
@@ -23,6 +24,7 @@ from svu_shared.contracts.municipality import municipality_code_problem
 from svu_shared.identifiers import HSA_ID_PATTERN as HSA_ID_PATTERN  # re-exported, as HsaId
 from svu_shared.identifiers import checked_stay_id
 from svu_shared.runtime import ServiceRuntime
+from svu_shared.settings import ClinicalSettings
 
 ID_PATTERN = rf"^[A-Za-z0-9_.:-]{{1,{ID_MAX_LENGTH}}}$"
 
@@ -55,6 +57,17 @@ def _runtime(request: Request) -> ServiceRuntime:
 
 
 Runtime = Annotated[ServiceRuntime, Depends(_runtime)]
+
+
+def _readable_since(request: Request) -> datetime:
+    settings = _runtime(request).settings
+    assert isinstance(settings, ClinicalSettings)  # a service keeping clinical records (ADR 0025)
+    return datetime.now(UTC) - timedelta(days=settings.read_access_after_discharge_days)
+
+
+# Stays discharged at or before this time are read by no one (Patientdatalagen 4 kap. 1 §, ADR 0025;
+# `svu_shared.auth.read_access_open`).
+ReadableSince = Annotated[datetime, Depends(_readable_since)]
 Caller = Annotated[Principal, Depends(authenticate)]
 
 

@@ -10,3 +10,11 @@ class RuleBroken(Exception):
 # The interruptions (avbrott i processen, domain §2) after which a stay's SVU process has ended, in words for the
 # rule a later change breaks; a move to another municipality does not end it.
 ENDING_INTERRUPTIONS = {"declined_support": "the patient declined support", "died": "the patient died"}
+
+
+def check_has_patient(stay_id: str, care_unit: str | None, ward: str, act: str, broken: type[RuleBroken]) -> None:
+    """Patientdatalagen 4 kap. 1 §, need-to-know over time (ADR 0025): only the ward that has the patient now
+    (`care_unit`) acts on the stay; a ward the patient has left keeps reading it. One rule in one wording for every
+    service: `broken` is the calling domain's `RuleBroken`, answered 409 in these words."""
+    if ward != care_unit:
+        raise broken(f"the patient of stay {stay_id} is on ward {care_unit} now: the ward that has the patient {act}")

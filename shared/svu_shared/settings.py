@@ -98,3 +98,12 @@ class ServiceSettings(BrokerClientSettings):
     inbox_retention: timedelta = timedelta(days=30)
     parked_retention: timedelta = timedelta(days=7)
     purge_interval_seconds: float = 3600.0
+
+
+class ClinicalSettings(ServiceSettings):
+    """A service that keeps a stay's clinical record (admission, planning, discharge); billing keeps no patient
+    identity and keeps its underlag for the accounts (ADR 0025)."""
+
+    # Patientdatalagen 4 kap. 1 §, need-to-know over time (ADR 0025): every role's read access to a discharged stay
+    # ends this many days after its discharge (0: at discharge); reads then answer 404 like a stay one may not see.
+    read_access_after_discharge_days: int = Field(default=90, ge=0)

@@ -115,7 +115,14 @@ async def test_a_move_closes_the_former_municipalitys_case_and_opens_one_for_the
     lund = (await planning.http.get("/cases/C4:municipality:1281", headers=LUND)).json()
     assert (lund["status"], lund["municipality"], lund["closed_at"]) == ("admitted", "1281", None)
     assert (await planning.http.get("/cases/C4:primary_care:VC1", headers=VC1)).json()["status"] == "admitted"
-    assert (await planning.http.get("/stays/C4", headers=M)).status_code == 404  # Malmö has no part any more
+    # Malmö has no part any more: it reads the stay as it was when its case closed, nothing after (ADR 0025).
+    await planning.feed(DischargeReadyNotified(stay_id="C4", judged_at=READY, sent_at=READY))
+    as_closed = (await planning.http.get("/stays/C4", headers=M)).json()
+    assert (as_closed["status"], as_closed["ready_at"], [c["receiver_id"] for c in as_closed["cases"]]) == (
+        "admitted",
+        None,
+        ["1280"],
+    )
     stay = (await planning.http.get("/stays/C4", headers=LUND)).json()
     assert (stay["municipality"], stay["former_municipalities"], stay["interrupted_at"]) == ("1281", ["1280"], None)
     assert [e["type"] for e in await planning.published("C4")][-2:] == ["case_closed", "case_opened"]

@@ -76,3 +76,18 @@ async def test_joined_unit_text_becomes_a_list_and_back(database, service):
     assert await _execute(url, "SELECT wards FROM " + table.name) == [("W3",)]
     await asyncio.to_thread(command.upgrade, config, "head")
     assert await _execute(url, sa.select(table.c.wards)) == [(("W3",),)]
+
+
+# ADR 0025: discharge's current ward (revision 0007) is the last of a stay's wards, kept in the order the wards had it.
+async def test_discharge_learns_the_current_ward_of_existing_stays_from_the_last_of_their_wards(database):
+    url = database.fresh(f"svu_it_lists_current_ward_{uuid.uuid4().hex[:6]}")
+    config = alembic_config(Path(DISCHARGE), url)
+    await asyncio.to_thread(command.upgrade, config, "0006")
+    lists = ("'{W1,W2}'", "'{}'") if database.kind == "postgresql" else ('\'["W1", "W2"]\'', "'[]'")
+    await _execute(url, f"INSERT INTO timelines (stay_id, status, wards) VALUES ('S1', 'admitted', {lists[0]})")
+    await _execute(url, f"INSERT INTO timelines (stay_id, status, wards) VALUES ('S2', 'admitted', {lists[1]})")
+    await asyncio.to_thread(command.upgrade, config, "head")
+    found = await _execute(url, "SELECT stay_id, care_unit FROM timelines ORDER BY stay_id")
+    assert found == [("S1", "W2"), ("S2", None)]
+    await asyncio.to_thread(command.downgrade, config, "0006")
+    await asyncio.to_thread(command.upgrade, config, "head")

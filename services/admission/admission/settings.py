@@ -1,9 +1,9 @@
 from pydantic_settings import SettingsConfigDict
 
-from svu_shared.settings import ServiceSettings
+from svu_shared.settings import ClinicalSettings
 
 
-class AdmissionSettings(ServiceSettings):
+class AdmissionSettings(ClinicalSettings):
     model_config = SettingsConfigDict(env_prefix="ADMISSION_")
 
     port: int = 8001

@@ -1,9 +1,9 @@
 from pydantic_settings import SettingsConfigDict
 
-from svu_shared.settings import ServiceSettings
+from svu_shared.settings import ClinicalSettings
 
 
-class DischargeSettings(ServiceSettings):
+class DischargeSettings(ClinicalSettings):
     model_config = SettingsConfigDict(env_prefix="DISCHARGE_")
 
     port: int = 8003

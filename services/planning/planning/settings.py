@@ -1,9 +1,9 @@
 from pydantic_settings import SettingsConfigDict
 
-from svu_shared.settings import ServiceSettings
+from svu_shared.settings import ClinicalSettings
 
 
-class PlanningSettings(ServiceSettings):
+class PlanningSettings(ClinicalSettings):
     model_config = SettingsConfigDict(env_prefix="PLANNING_")
 
     port: int = 8002

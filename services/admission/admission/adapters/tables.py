@@ -33,4 +33,5 @@ stays = Table(
     Column("interruption_note", Text, nullable=True),
     Column("interrupted_at", AwareDateTime(), nullable=True),
     Column("former_municipality", String(4), nullable=True),
+    Column("discharged_at", AwareDateTime(), nullable=True),
 )

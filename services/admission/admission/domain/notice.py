@@ -6,7 +6,8 @@ API answers with 409 and this message."""
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
-from svu_shared.rules import ENDING_INTERRUPTIONS, RuleBroken
+from svu_shared.facts import DuplicateEvent, RejectedEvent
+from svu_shared.rules import ENDING_INTERRUPTIONS, RuleBroken, check_has_patient
 
 # Domain §2: within 24 h of admission, or of the physician's later judgement that the patient will need support.
 NOTICE_DEADLINE = timedelta(hours=24)
@@ -68,6 +69,9 @@ class AdmissionNotice:
     interruption_note: str | None = None
     interrupted_at: datetime | None = None
     former_municipality: str | None = None
+    # The discharge, from the discharge service's event: every role's read access ends a period after it
+    # (Patientdatalagen 4 kap. 1 §, ADR 0025).
+    discharged_at: datetime | None = None
 
     def __post_init__(self) -> None:
         if self.support_needed_judged_at is not None and self.support_needed_judged_at < self.admitted_at:
@@ -104,11 +108,18 @@ class AdmissionNotice:
     def check_has_patient(self, ward: str, act: str) -> None:
         """Patientdatalagen's need-to-know over time (ADR 0025): only the ward that has the patient now acts on the
         stay; a ward the patient has left keeps reading it."""
-        if ward != self.care_unit:
-            raise NoticeRuleBroken(
-                f"the patient of stay {self.stay_id} is on ward {self.care_unit} now: the ward that has the patient "
-                f"{act}"
+        check_has_patient(self.stay_id, self.care_unit, ward, act, NoticeRuleBroken)
+
+    def discharged(self, at: datetime) -> "AdmissionNotice":
+        """The discharge service discharged the patient (an event: it applies; the same fact again is a no-op, a
+        second discharge at another time a contradiction: a stay has one discharge, domain §2)."""
+        if self.discharged_at == at:
+            raise DuplicateEvent(f"stay {self.stay_id}: the same discharge again")
+        if self.discharged_at is not None:
+            raise RejectedEvent(
+                f"stay {self.stay_id} was discharged at {self.discharged_at.isoformat()}: a stay has one discharge"
             )
+        return replace(self, discharged_at=at)
 
     def correct(self, changes: dict[str, object], at: datetime) -> "AdmissionNotice":
         self.check_process_goes_on("the notice cannot be corrected")

@@ -19,8 +19,8 @@ from admission.entrypoints.schemas import (
 )
 from admission.service_layer import handlers
 from svu_shared.audit import answered_with, note_stays
-from svu_shared.auth import Principal, may_see_stay
-from svu_shared.deps import Limit, Offset, Runtime, StayIdPath, role
+from svu_shared.auth import Principal, may_see_stay, read_access_open
+from svu_shared.deps import Limit, Offset, ReadableSince, Runtime, StayIdPath, role
 from svu_shared.errors import unprocessable
 from svu_shared.identifiers import new_stay_id
 
@@ -33,16 +33,19 @@ STAY_ACTION_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def may_see(caller: Principal, notice: AdmissionNotice) -> bool:
-    """The wards the stay has been on, the patient's municipality and the vårdcentral on the notice (ADR 0011)."""
+def may_see(caller: Principal, since: datetime, notice: AdmissionNotice) -> bool:
+    """The wards the stay has been on, the patient's municipality and the vårdcentral on the notice (ADR 0011),
+    while the read access after the discharge lasts (`since`, Patientdatalagen 4 kap. 1 §, ADR 0025)."""
     units = [notice.primary_care_unit] if notice.primary_care_unit else []
-    return may_see_stay(caller, municipality=notice.municipality, wards=notice.wards, primary_care_units=units)
+    return read_access_open(notice.discharged_at, since) and may_see_stay(
+        caller, municipality=notice.municipality, wards=notice.wards, primary_care_units=units
+    )
 
 
-def may_act(caller: Principal, notice: AdmissionNotice) -> bool:
+def may_act(caller: Principal, since: datetime, notice: AdmissionNotice) -> bool:
     """Whether the caller sees the stay (else 404); a ward that sees it but no longer has the patient is refused
     in the rule's words (409, ADR 0025)."""
-    if not may_see(caller, notice):
+    if not may_see(caller, since, notice):
         return False
     notice.check_has_patient(caller.org, "acts on the stay")
     return True
@@ -97,31 +100,39 @@ async def post_admission_notice(
 
 
 @router.get("/stays/{stay_id}", response_model=StayOut, responses={404: {"description": "No such stay"}})
-async def get_stay(stay_id: StayIdPath, reader: Reader, runtime: Runtime) -> StayOut:
+async def get_stay(stay_id: StayIdPath, reader: Reader, runtime: Runtime, since: ReadableSince) -> StayOut:
     async with runtime.sessions() as session:
-        stay = await handlers.get_stay(session, stay_id, partial(may_see, reader))
+        stay = await handlers.get_stay(session, stay_id, partial(may_see, reader, since))
     return _stay_out(_found(stay, stay_id), reader)
 
 
 @router.post("/stays/{stay_id}/cancellation", response_model=StayOut, responses=STAY_ACTION_RESPONSES)
-async def cancel_notice(stay_id: StayIdPath, body: CancellationIn, ward: Ward, runtime: Runtime) -> StayOut:
+async def cancel_notice(
+    stay_id: StayIdPath, body: CancellationIn, ward: Ward, runtime: Runtime, since: ReadableSince
+) -> StayOut:
     """Makulering: the notice was sent in error. Receivers' cases close; the stay cannot be changed after."""
     async with runtime.transaction() as session:
-        stay = await handlers.cancel_notice(session, stay_id, body.reason, datetime.now(UTC), partial(may_act, ward))
+        stay = await handlers.cancel_notice(
+            session, stay_id, body.reason, datetime.now(UTC), partial(may_act, ward, since)
+        )
     return _stay_out(_found(stay, stay_id), ward)
 
 
 @router.post("/stays/{stay_id}/transfers", response_model=StayOut, responses=STAY_ACTION_RESPONSES)
-async def transfer_patient(stay_id: StayIdPath, body: TransferIn, ward: Ward, runtime: Runtime) -> StayOut:
+async def transfer_patient(
+    stay_id: StayIdPath, body: TransferIn, ward: Ward, runtime: Runtime, since: ReadableSince
+) -> StayOut:
     """The patient moves to another ward: the same stay and cases, the receiving ward takes over."""
     at = body.transferred_at or datetime.now(UTC)
     async with runtime.transaction() as session:
-        stay = await handlers.transfer_patient(session, stay_id, body.to_care_unit, at, partial(may_act, ward))
+        stay = await handlers.transfer_patient(session, stay_id, body.to_care_unit, at, partial(may_act, ward, since))
     return _stay_out(_found(stay, stay_id), ward)
 
 
 @router.post("/stays/{stay_id}/corrections", response_model=StayOut, responses=STAY_ACTION_RESPONSES)
-async def correct_notice(stay_id: StayIdPath, body: CorrectionIn, ward: Ward, runtime: Runtime) -> StayOut:
+async def correct_notice(
+    stay_id: StayIdPath, body: CorrectionIn, ward: Ward, runtime: Runtime, since: ReadableSince
+) -> StayOut:
     """Rättelse of the admission time, the physician's judgement time or the patient's vårdcentral. The deadline
     follows the corrected times; receivers get the corrected notice. The municipality and the patient cannot be
     corrected: cancel the notice and send a new one."""
@@ -131,7 +142,7 @@ async def correct_notice(stay_id: StayIdPath, body: CorrectionIn, ward: Ward, ru
     try:
         async with runtime.transaction() as session:
             stay = await handlers.correct_notice(
-                session, stay_id, changes, body.reason, datetime.now(UTC), partial(may_act, ward)
+                session, stay_id, changes, body.reason, datetime.now(UTC), partial(may_act, ward, since)
             )
     except InvalidNotice as exc:  # the corrected times contradict each other (judgement before admission)
         raise unprocessable(("body", exc.field), str(exc)) from None
@@ -139,7 +150,9 @@ async def correct_notice(stay_id: StayIdPath, body: CorrectionIn, ward: Ward, ru
 
 
 @router.post("/stays/{stay_id}/interruption", response_model=StayOut, responses=STAY_ACTION_RESPONSES)
-async def interrupt_process(stay_id: StayIdPath, body: InterruptionIn, ward: Ward, runtime: Runtime) -> StayOut:
+async def interrupt_process(
+    stay_id: StayIdPath, body: InterruptionIn, ward: Ward, runtime: Runtime, since: ReadableSince
+) -> StayOut:
     """Avbrott i processen, recorded by the ward that has the patient, with a note. After declined support or death
     the stay's SVU process has ended (nothing more changes); after a move the new municipality is the stay's."""
     try:
@@ -152,7 +165,7 @@ async def interrupt_process(stay_id: StayIdPath, body: InterruptionIn, ward: War
                 body.new_municipality,
                 ward.org,
                 datetime.now(UTC),
-                partial(may_see, ward),
+                partial(may_see, ward, since),
             )
     except InvalidNotice as exc:  # a new municipality without a move, or a move without one
         raise unprocessable(("body", exc.field), str(exc)) from None
@@ -161,12 +174,18 @@ async def interrupt_process(stay_id: StayIdPath, body: InterruptionIn, ward: War
 
 @router.post("/stays/search", response_model=StayPage)
 async def find_stays(
-    body: StaySearchIn, ward: Ward, runtime: Runtime, request: Request, limit: Limit = 50, offset: Offset = 0
+    body: StaySearchIn,
+    ward: Ward,
+    runtime: Runtime,
+    since: ReadableSince,
+    request: Request,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> StayPage:
     """The ward's stays of a patient, by personnummer or samordningsnummer in the body (never in a URL, where
     proxies and logs would keep it), the latest admission first. Only stays the ward has had (ADR 0011)."""
     async with runtime.sessions() as session:
-        found = await handlers.find_stays(session, body.patient_id, partial(may_see, ward))
+        found = await handlers.find_stays(session, body.patient_id, partial(may_see, ward, since))
     page = found[offset : offset + limit]
     note_stays(stay.stay_id for stay in page)  # one audit row names every stay read
     return StayPage(items=[_stay_out(stay, ward) for stay in page], total=len(found), limit=limit, offset=offset)

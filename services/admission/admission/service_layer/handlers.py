@@ -21,9 +21,13 @@ from svu_shared.contracts import (
     AdmissionNoticeCorrected,
     AdmissionNoticeSent,
     IntegrationEvent,
+    PatientDischarged,
     PatientTransferred,
 )
 from svu_shared.contracts.admission import InterruptionReason, ProcessInterrupted
+from svu_shared.envelope import CloudEvent
+from svu_shared.facts import RejectedEvent
+from svu_shared.inbox import Handlers
 from svu_shared.outbox import add_to_outbox
 
 MaySee = Callable[[AdmissionNotice], bool]
@@ -160,3 +164,19 @@ async def _change(
     await notices.save(new)
     await _publish(session, event(notice, new))
     return await _stored(notices, stay_id)
+
+
+# --- the one event this service follows: the discharge, after which every role's read access ends a period later
+# (Patientdatalagen 4 kap. 1 §, ADR 0025) ---
+
+
+async def on_patient_discharged(session: AsyncSession, _envelope: CloudEvent, event: IntegrationEvent) -> None:
+    assert isinstance(event, PatientDischarged)  # HANDLERS gives each handler its own class
+    notices = NoticeRepository(session)
+    notice = await notices.get(event.stay_id, lock=True)
+    if notice is None:  # the discharge service takes a ward's records only on a stay whose notice it has
+        raise RejectedEvent(f"stay {event.stay_id} has no admission notice here")
+    await notices.save(notice.discharged(event.discharged_at))
+
+
+HANDLERS: Handlers = {PatientDischarged: on_patient_discharged}

@@ -22,6 +22,7 @@ timelines = Table(
     Column("withdrawals", Integer, nullable=False, server_default="0"),
     Column("municipality", String(4), nullable=True),
     Column("wards", UnitIds(), nullable=False),
+    Column("care_unit", String(64), nullable=True),
     Column("ready_received_at", AwareDateTime(), nullable=True),
     Column("ready_judged_at", AwareDateTime(), nullable=True),
     Column("previous_period_closed_at", AwareDateTime(), nullable=True),

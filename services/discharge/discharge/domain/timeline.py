@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from discharge.domain.information import InformationDeadline, information_deadline
 from svu_shared.facts import DuplicateEvent, RejectedEvent
-from svu_shared.rules import ENDING_INTERRUPTIONS, RuleBroken
+from svu_shared.rules import ENDING_INTERRUPTIONS, RuleBroken, check_has_patient
 
 
 class DischargeRuleBroken(RuleBroken):
@@ -42,6 +42,8 @@ class DischargeTimeline:
     # From the admission events: who may see and act on the stay (ADR 0011).
     municipality: str | None = None
     wards: tuple[str, ...] = ()
+    # The ward that has the patient now (the notice's, then each transfer's receiving ward): it alone acts (ADR 0025).
+    care_unit: str | None = None
     # The notice that opened the latest ready period: the server's receipt time and the physician's judgement; the
     # withdrawal that closed the period before it; the latest withdrawal. A backdating is checked against them.
     ready_received_at: datetime | None = None
@@ -55,6 +57,10 @@ class DischargeTimeline:
     # From the admission service: an interruption that ended the process (declined support, death).
     interruption_reason: str | None = None
     interrupted_at: datetime | None = None
+
+    def check_has_patient(self, ward: str, act: str) -> None:
+        """Patientdatalagen 4 kap. 1 § (ADR 0025): a ward the patient has left reads the stay but records nothing."""
+        check_has_patient(self.stay_id, self.care_unit, ward, act, DischargeRuleBroken)
 
     def _check_not_ended(self, what: str) -> None:
         if self.status is Status.CANCELLED:
@@ -196,11 +202,13 @@ class DischargeTimeline:
             self,
             municipality=municipality,
             wards=tuple(dict.fromkeys([*self.wards, ward])),
+            care_unit=self.care_unit or ward,  # a transfer that came first keeps its ward
             estimated_discharge_date=self.estimated_discharge_date or estimated,
         )
 
     def transferred(self, ward: str) -> "DischargeTimeline":
-        return replace(self, wards=tuple(dict.fromkeys([*self.wards, ward])))
+        """The receiving ward has the patient now; the wards before it keep reading the stay."""
+        return replace(self, wards=tuple(dict.fromkeys([*self.wards, ward])), care_unit=ward)
 
     def cancelled(self) -> "DischargeTimeline":
         """The admission service cancelled the stay's notice (an event, not a command: it always applies)."""

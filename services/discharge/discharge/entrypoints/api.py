@@ -18,8 +18,8 @@ from discharge.entrypoints.schemas import (
     WithdrawalIn,
 )
 from discharge.service_layer import handlers
-from svu_shared.auth import Principal, may_see_stay
-from svu_shared.deps import Runtime, StayIdPath, role
+from svu_shared.auth import Principal, may_see_stay, read_access_open
+from svu_shared.deps import ReadableSince, Runtime, StayIdPath, role
 
 router = APIRouter(tags=["discharge"])
 Ward = Annotated[Principal, Depends(role("ward"))]
@@ -29,9 +29,21 @@ CONFLICT: Responses = {409: {"description": "The process does not allow this now
 NOT_FOUND: Responses = {404: {"description": "No such stay with an admission notice from the caller's unit"}}
 
 
-def may_see(caller: Principal, timeline: DischargeTimeline) -> bool:
-    """The wards the stay has been on and the patient's municipality, both from the admission events (ADR 0011)."""
-    return may_see_stay(caller, municipality=timeline.municipality, wards=timeline.wards, primary_care_units=[])
+def may_see(caller: Principal, since: datetime, timeline: DischargeTimeline) -> bool:
+    """The wards the stay has been on and the patient's municipality, both from the admission events (ADR 0011),
+    until the read access after discharge ends (`since`, ADR 0025)."""
+    return read_access_open(timeline.discharged_at, since) and may_see_stay(
+        caller, municipality=timeline.municipality, wards=timeline.wards, primary_care_units=[]
+    )
+
+
+def may_act(ward: Principal, since: datetime, act: str, timeline: DischargeTimeline) -> bool:
+    """Whether the ward sees the stay (else 404); a ward that sees it but no longer has the patient is refused in
+    the rule's words (409, ADR 0025)."""
+    if not may_see(ward, since, timeline):
+        return False
+    timeline.check_has_patient(ward.org, act)
+    return True
 
 
 def _out(timeline: DischargeTimeline | None, stay_id: str) -> TimelineOut:
@@ -42,13 +54,15 @@ def _out(timeline: DischargeTimeline | None, stay_id: str) -> TimelineOut:
 
 @router.post("/stays/{stay_id}/discharge-ready", status_code=201, response_model=TimelineOut, responses=CONFLICT)
 async def notify_discharge_ready(
-    stay_id: StayIdPath, body: DischargeReadyIn, ward: Ward, runtime: Runtime
+    stay_id: StayIdPath, body: DischargeReadyIn, ward: Ward, runtime: Runtime, since: ReadableSince
 ) -> TimelineOut:
     """Underrättelse om utskrivningsklar: sent when the server receives it, which starts the payment clock (a
     client's `sent_at` is refused, 422); a notice sent earlier on paper is backdated separately, with a reason."""
     received_at = datetime.now(UTC)
     async with runtime.transaction() as session:
-        timeline = await handlers.notify_ready(session, stay_id, body.judged_at, received_at, partial(may_see, ward))
+        timeline = await handlers.notify_ready(
+            session, stay_id, body.judged_at, received_at, partial(may_act, ward, since, "records discharge-ready")
+        )
     return _out(timeline, stay_id)
 
 
@@ -59,14 +73,14 @@ async def notify_discharge_ready(
     responses={**CONFLICT, **NOT_FOUND},
 )
 async def backdate_discharge_ready(
-    stay_id: StayIdPath, body: BackdatingIn, ward: Ward, runtime: Runtime
+    stay_id: StayIdPath, body: BackdatingIn, ward: Ward, runtime: Runtime, since: ReadableSince
 ) -> TimelineOut:
     """Rättelse av sändningstid: the notice of the open (or latest) ready period was sent earlier, on paper during an
     outage. Once per notice; not after its receipt, not before the physician's judgement, not in the future."""
     now = datetime.now(UTC)
     async with runtime.transaction() as session:
         timeline = await handlers.backdate_ready(
-            session, stay_id, body.sent_at, body.reason, now, partial(may_see, ward)
+            session, stay_id, body.sent_at, body.reason, now, partial(may_act, ward, since, "backdates its notice")
         )
     return _out(timeline, stay_id)
 
@@ -75,44 +89,60 @@ async def backdate_discharge_ready(
     "/stays/{stay_id}/discharge-ready/withdrawal", status_code=201, response_model=TimelineOut, responses=CONFLICT
 )
 async def withdraw_discharge_ready(
-    stay_id: StayIdPath, body: WithdrawalIn, ward: Ward, runtime: Runtime
+    stay_id: StayIdPath, body: WithdrawalIn, ward: Ward, runtime: Runtime, since: ReadableSince
 ) -> TimelineOut:
     at = body.withdrawn_at or datetime.now(UTC)
     async with runtime.transaction() as session:
-        timeline = await handlers.withdraw_ready(session, stay_id, body.reason, at, partial(may_see, ward))
+        timeline = await handlers.withdraw_ready(
+            session, stay_id, body.reason, at, partial(may_act, ward, since, "withdraws its notice")
+        )
     return _out(timeline, stay_id)
 
 
 @router.put("/stays/{stay_id}/estimated-discharge-date", response_model=TimelineOut, responses=CONFLICT)
-async def change_estimated_date(stay_id: StayIdPath, body: EstimateIn, ward: Ward, runtime: Runtime) -> TimelineOut:
+async def change_estimated_date(
+    stay_id: StayIdPath, body: EstimateIn, ward: Ward, runtime: Runtime, since: ReadableSince
+) -> TimelineOut:
     estimated, now = body.estimated_discharge_date, datetime.now(UTC)
     async with runtime.transaction() as session:
-        timeline = await handlers.change_estimated_date(session, stay_id, estimated, now, partial(may_see, ward))
+        timeline = await handlers.change_estimated_date(
+            session, stay_id, estimated, now, partial(may_act, ward, since, "changes the estimated discharge date")
+        )
     return _out(timeline, stay_id)
 
 
 @router.post("/stays/{stay_id}/discharge-information", status_code=201, response_model=TimelineOut, responses=CONFLICT)
 async def send_discharge_information(
-    stay_id: StayIdPath, body: InformationIn, ward: Ward, runtime: Runtime
+    stay_id: StayIdPath, body: InformationIn, ward: Ward, runtime: Runtime, since: ReadableSince
 ) -> TimelineOut:
     async with runtime.transaction() as session:
         timeline = await handlers.send_information(
-            session, stay_id, body.epicrisis_sent_at, body.medication_list_sent_at, partial(may_see, ward)
+            session,
+            stay_id,
+            body.epicrisis_sent_at,
+            body.medication_list_sent_at,
+            partial(may_act, ward, since, "records the information at discharge"),
         )
     return _out(timeline, stay_id)
 
 
 @router.post("/stays/{stay_id}/discharge", status_code=201, response_model=TimelineOut, responses=CONFLICT)
-async def discharge_patient(stay_id: StayIdPath, body: DischargeIn, ward: Ward, runtime: Runtime) -> TimelineOut:
+async def discharge_patient(
+    stay_id: StayIdPath, body: DischargeIn, ward: Ward, runtime: Runtime, since: ReadableSince
+) -> TimelineOut:
     async with runtime.transaction() as session:
         timeline = await handlers.discharge_patient(
-            session, stay_id, body.discharged_at, body.destination, partial(may_see, ward)
+            session,
+            stay_id,
+            body.discharged_at,
+            body.destination,
+            partial(may_act, ward, since, "discharges the patient"),
         )
     return _out(timeline, stay_id)
 
 
 @router.get("/stays/{stay_id}", response_model=TimelineOut, responses={404: {"description": "No such stay"}})
-async def get_timeline(stay_id: StayIdPath, reader: Reader, runtime: Runtime) -> TimelineOut:
+async def get_timeline(stay_id: StayIdPath, reader: Reader, runtime: Runtime, since: ReadableSince) -> TimelineOut:
     async with runtime.sessions() as session:
-        timeline = await handlers.get_timeline(session, stay_id, partial(may_see, reader))
+        timeline = await handlers.get_timeline(session, stay_id, partial(may_see, reader, since))
     return _out(timeline, stay_id)

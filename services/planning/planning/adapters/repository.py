@@ -6,6 +6,7 @@ from dataclasses import asdict, fields
 from datetime import datetime
 from typing import Any
 
+from pydantic import TypeAdapter
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -32,7 +33,19 @@ def _stay_row(stay: PlannedStay) -> dict[str, Any]:
 
 
 def case_from_row(row: Any) -> Case:
-    return Case(**{name: row[name] for name in cases.c.keys()})
+    return Case(**{f.name: row[f.name] for f in fields(Case)})
+
+
+# A stay as a JSON document (a closed case's `stay_as_closed`), and back as the stay it was.
+_STAY_DOCUMENT = TypeAdapter(PlannedStay)
+
+
+def stay_as_document(stay: PlannedStay) -> dict[str, Any]:
+    return _STAY_DOCUMENT.dump_python(stay, mode="json")  # type: ignore[no-any-return]
+
+
+def stay_from_document(document: dict[str, Any]) -> PlannedStay:
+    return stay_from_row(_STAY_DOCUMENT.validate_python(document).__dict__)
 
 
 class StayRepository:
@@ -76,5 +89,18 @@ class CaseRepository:
     async def add(self, case: Case) -> None:
         await self._session.execute(insert(cases).values(**asdict(case)))
 
-    async def save(self, case: Case) -> None:
-        await self._session.execute(update(cases).where(cases.c.case_id == case.case_id).values(**asdict(case)))
+    async def stay_as_closed(self, case_id: str) -> PlannedStay | None:
+        """The stay as it was when the case closed (ADR 0025); None for an open case."""
+        query = select(cases.c.stay_as_closed).where(cases.c.case_id == case_id, cases.c.closed_at.is_not(None))
+        document = (await self._session.execute(query)).scalar_one_or_none()
+        return None if document is None else stay_from_document(document)
+
+    async def save(self, case: Case, stay: PlannedStay | None = None) -> None:
+        """The case; a case that closes keeps `stay`, its stay as it is at the closing (what its receiver reads from
+        then on, ADR 0025), and one that reopens keeps none."""
+        values: dict[str, Any] = asdict(case)
+        if case.closed_at is None:
+            values["stay_as_closed"] = None
+        elif stay is not None:
+            values["stay_as_closed"] = stay_as_document(stay)
+        await self._session.execute(update(cases).where(cases.c.case_id == case.case_id).values(**values))

@@ -80,6 +80,9 @@ cases = Table(
     Column("closed_reason", String(500), nullable=True),
     Column("closed_as", String(32), nullable=True),
     Column("closed_by", String(SUBJECT_MAX_LENGTH), nullable=True),
+    # A closed case keeps its stay as it was when it closed: all its receiver reads of the stay from then on
+    # (Patientdatalagen 4 kap. 1 §, ADR 0025); an open case keeps none.
+    Column("stay_as_closed", JSON(none_as_null=True), nullable=True),
 )
 
 # Every message of a stay its parties read (the events about it and the meddelanden), for kvittens: who sent it

@@ -15,6 +15,7 @@ from planning.domain import due, plan_rules
 from planning.domain.deadlines import sip_invitation_due
 from planning.domain.kinds import DueItem, PlanRuleBroken, Record, RecordKind, StayStatus
 from svu_shared.facts import DuplicateEvent, RejectedEvent
+from svu_shared.rules import check_has_patient
 
 __all__ = ["DueItem", "PlanRuleBroken", "PlannedStay", "Record", "RecordKind", "StayStatus"]
 
@@ -72,6 +73,11 @@ class PlannedStay:
     def process_ended(self) -> bool:
         """The SVU process is over before its time: the notice was cancelled, or an interruption ended it."""
         return self.status is StayStatus.CANCELLED or self.interrupted_at is not None
+
+    def check_has_patient(self, ward: str, act: str) -> None:
+        """Patientdatalagen 4 kap. 1 § (ADR 0025): only the ward that has the patient now acts on the stay; a ward
+        the patient has left keeps reading it."""
+        check_has_patient(self.stay_id, self.care_unit, ward, act, PlanRuleBroken)
 
     def receivers(self) -> set[tuple[str, str]]:
         """The receivers (kind, id) that have a part in the stay now; none once the process has ended."""

@@ -10,7 +10,7 @@ from planning.entrypoints.deps import Ward
 from planning.entrypoints.schemas import DueRowOut, Page
 from planning.service_layer import message_views, views
 from svu_shared.audit import note_stays
-from svu_shared.deps import HSA_ID_PATTERN, Limit, Offset, Runtime
+from svu_shared.deps import HSA_ID_PATTERN, Limit, Offset, ReadableSince, Runtime
 
 router = APIRouter(tags=["planning"])
 
@@ -20,6 +20,7 @@ async def ward_due(
     request: Request,
     caller: Ward,
     runtime: Runtime,
+    since: ReadableSince,
     care_unit: Annotated[str | None, Query(pattern=HSA_ID_PATTERN, description="The ward's own HSA-id")] = None,
     overdue: Annotated[bool, Query(description="Only patients with something overdue (förfallen)")] = False,
     limit: Limit = 100,
@@ -33,7 +34,9 @@ async def ward_due(
         raise HTTPException(403, f"a ward sees its own due list only ({caller.org})")
     now = datetime.now(UTC)
     async with runtime.sessions() as session:
-        rows, total = await views.ward_due(session, caller.org, overdue=overdue, limit=limit, offset=offset, now=now)
+        rows, total = await views.ward_due(
+            session, caller.org, overdue=overdue, limit=limit, offset=offset, now=now, since=since
+        )
         unread = await message_views.ward_unacknowledged(session, [row.stay.stay_id for row in rows])
     note_stays(row.stay.stay_id for row in rows)  # one audit row naming them (ADR 0011, 0025)
     items = [DueRowOut.of(row.stay, row.due, unread.get(row.stay.stay_id, 0)) for row in rows]

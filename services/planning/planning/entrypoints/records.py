@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, HTTPException
 from pydantic import BaseModel, ConfigDict
 
 from planning.domain.stay import RecordKind
-from planning.entrypoints.deps import CLINICAL, Receiver, may_see, party
+from planning.entrypoints.deps import CLINICAL, Receiver, may_act, party
 from planning.entrypoints.schemas import CONFLICT, StayDetail
 from planning.service_layer import commands, views
 from svu_shared.auth import Principal
@@ -23,7 +23,7 @@ from svu_shared.contracts.planning import (
     SipDecisionContent,
     SipInvitationContent,
 )
-from svu_shared.deps import Runtime, StayIdPath, role
+from svu_shared.deps import ReadableSince, Runtime, StayIdPath, role
 from svu_shared.runtime import ServiceRuntime
 
 router = APIRouter(tags=["planning"])
@@ -65,6 +65,7 @@ RECORDS: tuple[tuple[str, RecordKind, type[BaseModel], str], ...] = (
 async def _record(
     runtime: ServiceRuntime,
     caller: Principal,
+    since: datetime,
     stay_id: str,
     kind: RecordKind,
     body: BaseModel,
@@ -78,7 +79,7 @@ async def _record(
             {**body.model_dump(mode="json"), **extra},
             by=party(caller),
             subject=caller.subject,
-            may_see=partial(may_see, caller),
+            may_see=partial(may_act, caller, since, f"records the {kind.value}"),
         )
         if stay is None:
             raise HTTPException(404, "no such stay")
@@ -90,8 +91,14 @@ def _record_route(path: str, kind: RecordKind, content: type[BaseModel], summary
     body_model = type(f"{content.__name__}In", (content,), {"model_config": ConfigDict(extra="forbid")})
     Recorder = Annotated[Principal, Depends(role(*RECORDED_BY[kind]))]
 
-    async def put_record(body: body_model, stay_id: StayIdPath, caller: Recorder, runtime: Runtime) -> StayDetail:  # type: ignore[valid-type]
-        return await _record(runtime, caller, stay_id, kind, body)
+    async def put_record(
+        body: body_model,  # type: ignore[valid-type]
+        stay_id: StayIdPath,
+        caller: Recorder,
+        runtime: Runtime,
+        since: ReadableSince,
+    ) -> StayDetail:
+        return await _record(runtime, caller, since, stay_id, kind, body)
 
     router.add_api_route(
         f"/stays/{{stay_id}}/{path}",
@@ -114,9 +121,9 @@ class PlanningInputIn(PlanningInputContent):
 
 @router.put("/stays/{stay_id}/planning-input", response_model=StayDetail, responses=CONFLICT)
 async def put_planning_input(
-    body: PlanningInputIn, stay_id: StayIdPath, caller: Receiver, runtime: Runtime
+    body: PlanningInputIn, stay_id: StayIdPath, caller: Receiver, runtime: Runtime, since: ReadableSince
 ) -> StayDetail:
     """Planeringsunderlag: the municipality's or the vårdcentral's input to planning (the caller's own record, by
     its role), kept current while admitted and shown next to the ward's kartläggning."""
     kind = commands.PLANNING_INPUT[caller.role]
-    return await _record(runtime, caller, stay_id, kind, body, receiver_kind=caller.role)
+    return await _record(runtime, caller, since, stay_id, kind, body, receiver_kind=caller.role)

@@ -11,12 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from planning.domain.identity import patient_id_problem
 from planning.domain.stay import PlannedStay
-from planning.entrypoints.deps import KOMMUNKOD_PATTERN, Clinician, party, visible
+from planning.entrypoints.deps import KOMMUNKOD_PATTERN, Clinician, party, seen_stay
 from planning.entrypoints.schemas import NOT_FOUND, Page, StayDetail, StaySummary
 from planning.service_layer import message_views, messaging, views
 from svu_shared.audit import note_stays
 from svu_shared.auth import Principal
-from svu_shared.deps import HSA_ID_PATTERN, Limit, Offset, Runtime, StayIdPath
+from svu_shared.deps import HSA_ID_PATTERN, Limit, Offset, ReadableSince, Runtime, StayIdPath
 
 router = APIRouter(tags=["planning"])
 
@@ -26,6 +26,7 @@ async def list_stays(
     request: Request,
     caller: Clinician,
     runtime: Runtime,
+    since: ReadableSince,
     care_unit: Annotated[
         str | None, Query(pattern=HSA_ID_PATTERN, description="HSA-id of the ward the patient is on")
     ] = None,
@@ -56,6 +57,7 @@ async def list_stays(
             unread=unread,
             limit=limit,
             offset=offset,
+            since=since,
         )
         items = await _summaries(session, caller, stays)
     note_stays(stay.stay_id for stay in stays)  # one audit row naming them (ADR 0011, 0025)
@@ -88,26 +90,35 @@ class PatientSearchIn(BaseModel):
     "/stays/search", response_model=Page[StaySummary], summary="A patient's stays, by personnummer or samordningsnummer"
 )
 async def search_stays(
-    request: Request, body: PatientSearchIn, caller: Clinician, runtime: Runtime, limit: Limit = 100, offset: Offset = 0
+    request: Request,
+    body: PatientSearchIn,
+    caller: Clinician,
+    runtime: Runtime,
+    since: ReadableSince,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> Page[StaySummary]:
     """The caller's own stays of the patient (a municipality's residents, a ward's or a vårdcentral's patients),
     newest admission first; audited like every read: one row per stay found (ADR 0011)."""
     async with runtime.sessions() as session:
         owner = (caller.role, caller.org)
-        stays, total = await views.stay_list(session, owner, patient_id=body.patient_id, limit=limit, offset=offset)
+        stays, total = await views.stay_list(
+            session, owner, patient_id=body.patient_id, limit=limit, offset=offset, since=since
+        )
         items = await _summaries(session, caller, stays)
     note_stays(stay.stay_id for stay in stays)
     return Page(items=items, total=total, limit=limit, offset=offset)
 
 
 @router.get("/stays/{stay_id}", response_model=StayDetail, responses=NOT_FOUND)
-async def get_stay(stay_id: StayIdPath, caller: Clinician, runtime: Runtime) -> StayDetail:
+async def get_stay(stay_id: StayIdPath, caller: Clinician, runtime: Runtime, since: ReadableSince) -> StayDetail:
     """The stay with its plan, its cases and what is due; opening it is recorded for the user, and the answer
-    says when they had opened it before and how many messages arrived since (ADR 0014)."""
+    says when they had opened it before and how many messages arrived since (ADR 0014). A receiver whose case
+    closed reads the stay as it was then, with its own case only (ADR 0025)."""
     now = datetime.now(UTC)
     async with runtime.transaction() as session:
-        stay = visible(caller, await views.stay(session, stay_id))
-        cases = await views.stay_cases(session, [stay_id])
-        new = await message_views.new_messages(session, party(caller), caller.subject, [stay_id])
+        seen = await seen_stay(session, caller, since, stay_id)
+        cases = [seen.case] if seen.case else (await views.stay_cases(session, [stay_id]))[stay_id]
+        new = await message_views.new_messages(session, party(caller), caller.subject, [stay_id], seen.until)
         before = await messaging.opened(session, stay_id, caller.subject, now)
-    return StayDetail.of(stay, now, cases[stay_id], new.get(stay_id, 0), before)
+    return StayDetail.of(seen.stay, now, cases, new.get(stay_id, 0), before)

@@ -49,7 +49,7 @@ async def return_case(session: AsyncSession, case: Case, reason: str, subject: s
     the ward reads as a message to it."""
     stay, case = await _locked(session, case)
     returned = case.returned(datetime.now(UTC), reason, subject[:SUBJECT_MAX_LENGTH])
-    await CaseRepository(session).save(returned)
+    await CaseRepository(session).save(returned, stay)
     envelope = await publish(session, case_changed(returned))
     receiver = Party(case.receiver_kind, case.receiver_id)
     await MessageLog(session).add(
@@ -63,7 +63,7 @@ async def close_case(session: AsyncSession, case: Case, reason: str | None, subj
     stay, case = await _locked(session, case)
     discharged = stay.status is StayStatus.DISCHARGED
     closed = case.closed_by_receiver(discharged, datetime.now(UTC), reason, subject[:SUBJECT_MAX_LENGTH])
-    await CaseRepository(session).save(closed)
+    await CaseRepository(session).save(closed, stay)
     await publish(session, case_changed(closed))
     return closed
 

@@ -148,7 +148,7 @@ async def _follow_receivers(session: AsyncSession, before: PlannedStay, after: P
     reason, closed_as = closing(event)
     receivers = after.receivers()
     for closed in cases_to_close(await cases.of_stay(after.stay_id), receivers, datetime.now(UTC), reason, closed_as):
-        await cases.save(closed)
+        await cases.save(closed, after)
         await publish(session, case_changed(closed))
     await _open_cases(session, after.stay_id, receivers - before.receivers())
 

@@ -38,13 +38,18 @@ def seen_by(kind: Any, org: Any) -> ColumnElement[bool]:
     return or_(messages.c.to_role.is_(None), sent_by(kind, org), addressed)
 
 
-async def timeline(session: AsyncSession, stay_id: str, party: Party, since: datetime | None) -> list[Row]:
+async def timeline(
+    session: AsyncSession, stay_id: str, party: Party, since: datetime | None, until: datetime | None = None
+) -> list[Row]:
     """The stay's messages the party sees, oldest first, each with every party's kvittens (`acknowledgements`,
     and the receivers' case ids in `acknowledged_by`), the party's own kvittens time, and whether it is `own` or
-    `new` for a user who last opened the stay at `since` (None: never)."""
+    `new` for a user who last opened the stay at `since` (None: never). With `until` (a closed case's closing,
+    ADR 0025) only what was known then: messages that occurred and arrived by it, kvittens given by it."""
     query = (
         select(messages).where(messages.c.stay_id == stay_id).order_by(messages.c.occurred_at, messages.c.message_id)
     )
+    if until is not None:
+        query = query.where(messages.c.occurred_at <= until, messages.c.received_at <= until)
     rows = [dict(r) for r in (await session.execute(query)).mappings() if header_of(r).seen_by(party)]
     ids = [r["message_id"] for r in rows]
     by_case = (
@@ -53,6 +58,9 @@ async def timeline(session: AsyncSession, stay_id: str, party: Party, since: dat
         .where(acknowledgements.c.message_id.in_(ids))
     )
     by_ward = select(ward_acknowledgements).where(ward_acknowledgements.c.message_id.in_(ids))
+    if until is not None:
+        by_case = by_case.where(acknowledgements.c.acknowledged_at <= until)
+        by_ward = by_ward.where(ward_acknowledgements.c.acknowledged_at <= until)
     acks: dict[str, list[Row]] = {}
     for ack in (await session.execute(by_case)).mappings():
         by_receiver = _ack(ack, ack["receiver_kind"], ack["receiver_id"])
@@ -86,6 +94,14 @@ def _ack(ack: Any, kind: str, org: str) -> Row:
     }
 
 
+def known_to_case() -> ColumnElement[bool]:
+    """For a query over `cases` and `messages`: the message is one the case's receiver may know of: any while the
+    case is open, those that occurred and arrived by its closing once it closed (ADR 0025)."""
+    closed_at = cases.c.closed_at
+    by_closing = and_(messages.c.occurred_at <= closed_at, messages.c.received_at <= closed_at)
+    return or_(closed_at.is_(None), by_closing)
+
+
 def case_unread() -> ColumnElement[bool]:
     """For a query over `cases`: the case's stay has a message its receiver sees and has not acknowledged, not its
     own (what `unacknowledged` counts), as a filter."""
@@ -94,7 +110,7 @@ def case_unread() -> ColumnElement[bool]:
     return (
         select(messages.c.message_id)
         .where(messages.c.stay_id == cases.c.stay_id, messages.c.message_id.not_in(acked.scalar_subquery()))
-        .where(seen_by(kind, org), not_(sent_by(kind, org)))
+        .where(seen_by(kind, org), not_(sent_by(kind, org)), known_to_case())
         .correlate(cases)
         .exists()
     )
@@ -128,7 +144,7 @@ async def unacknowledged(session: AsyncSession, case_ids: list[str]) -> dict[str
         select(cases.c.case_id, func.count(messages.c.message_id))
         .join(messages, messages.c.stay_id == cases.c.stay_id)
         .where(cases.c.case_id.in_(case_ids), messages.c.message_id.not_in(acked.scalar_subquery()))
-        .where(seen_by(kind, org), not_(sent_by(kind, org)))
+        .where(seen_by(kind, org), not_(sent_by(kind, org)), known_to_case())
         .group_by(cases.c.case_id)
     )
     return {row[0]: row[1] for row in await session.execute(query)}
@@ -146,8 +162,11 @@ async def ward_unacknowledged(session: AsyncSession, stay_ids: list[str]) -> dic
     return {row[0]: row[1] for row in await session.execute(query)}
 
 
-async def new_messages(session: AsyncSession, party: Party, subject: str, stay_ids: list[str]) -> dict[str, int]:
-    """For each stay: the messages the party sees, not its own, that arrived since the user last opened it."""
+async def new_messages(
+    session: AsyncSession, party: Party, subject: str, stay_ids: list[str], until: datetime | None = None
+) -> dict[str, int]:
+    """For each stay: the messages the party sees, not its own, that arrived since the user last opened it (and,
+    with `until`, a closed case's closing, by then: ADR 0025)."""
     if not stay_ids:
         return {}
     o = stay_openings
@@ -159,6 +178,8 @@ async def new_messages(session: AsyncSession, party: Party, subject: str, stay_i
         .where(or_(o.c.opened_at.is_(None), messages.c.received_at > o.c.opened_at))
         .group_by(messages.c.stay_id)
     )
+    if until is not None:
+        query = query.where(messages.c.occurred_at <= until, messages.c.received_at <= until)
     return {row[0]: row[1] for row in await session.execute(query)}
 
 
@@ -167,7 +188,9 @@ async def case_new_messages(session: AsyncSession, subject: str, found: list[Cas
     if not found:
         return {}
     party = Party(found[0].receiver_kind, found[0].receiver_id)
-    counts = await new_messages(session, party, subject, [c.stay_id for c in found])
+    counts = await new_messages(session, party, subject, [c.stay_id for c in found if c.closed_at is None])
+    for closed in (c for c in found if c.closed_at is not None):  # each up to its own closing (ADR 0025)
+        counts |= await new_messages(session, party, subject, [closed.stay_id], closed.closed_at)
     return {c.case_id: counts.get(c.stay_id, 0) for c in found}
 
 

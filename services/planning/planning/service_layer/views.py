@@ -7,10 +7,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from planning.adapters.repository import CaseRepository, StayRepository, case_from_row, stay_from_row
+from planning.adapters.repository import (
+    CaseRepository,
+    StayRepository,
+    case_from_row,
+    stay_from_document,
+    stay_from_row,
+)
 from planning.adapters.tables import cases, stays
 from planning.domain.case import Case
 from planning.domain.deadlines import month_bounds
@@ -19,6 +25,7 @@ from planning.domain.kinds import DueItem
 from planning.domain.message import Party
 from planning.domain.stay import PlannedStay, StayStatus
 from planning.service_layer import message_views
+from svu_shared.auth import read_access_open
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,7 @@ async def inbox(
     offset: int,
     now: datetime,
     reader: str,
+    since: datetime,
     unread: bool = False,
     ready: bool = False,
     sort: str | None = None,
@@ -55,6 +63,7 @@ async def inbox(
     )
     for column, value in ((cases.c.receiver_kind, receiver[0]), (cases.c.receiver_id, receiver[1])):
         query = query.where(column == value)
+    query = query.where(read_access_open_sql(since))
     if stay_id:
         query = query.where(cases.c.stay_id == stay_id)
     # As each row's status says (`CaseOut`): a cancelled notice's cases are "cancelled" (they close with it, ADR 0014),
@@ -91,7 +100,9 @@ INBOX_ORDER = {"ready": stays.c.ready_at, "estimated": stays.c.estimated_dischar
 
 
 def _case_and_stay(row: Any) -> tuple[Case, PlannedStay]:
-    return case_from_row(row), stay_from_row(row)
+    """A closed case with its stay as it was when it closed (ADR 0025), an open one with the stay as it is."""
+    as_closed = row["stay_as_closed"] if row["closed_at"] is not None else None
+    return case_from_row(row), stay_from_document(as_closed) if as_closed else stay_from_row(row)
 
 
 async def stay(session: AsyncSession, stay_id: str) -> PlannedStay | None:
@@ -103,10 +114,29 @@ async def stay_cases(session: AsyncSession, stay_ids: list[str]) -> dict[str, li
     return await CaseRepository(session).of_stays(stay_ids) if stay_ids else {}
 
 
-async def case_with_stay(session: AsyncSession, case_id: str) -> tuple[Case, PlannedStay] | None:
+async def case_with_stay(session: AsyncSession, case_id: str, since: datetime) -> tuple[Case, PlannedStay] | None:
+    """The case and its stay as its receiver reads it: as it was when the case closed, for a closed case that kept
+    it; None once the read access after the stay's discharge ended (`since`, ADR 0025)."""
     case = await CaseRepository(session).get(case_id)
     its_stay = await stay(session, case.stay_id) if case else None
-    return None if case is None or its_stay is None else (case, its_stay)
+    if case is None or its_stay is None or not read_access_open(its_stay.discharged_at, since):
+        return None
+    as_closed = await CaseRepository(session).stay_as_closed(case_id) if case.closed_at else None
+    return case, as_closed or its_stay
+
+
+async def closed_case(session: AsyncSession, case_id: str) -> tuple[Case, PlannedStay | None] | None:
+    """A closed case and its stay as it was when it closed (None: closed before that was kept); None if the case
+    is open or there is none."""
+    case = await CaseRepository(session).get(case_id)
+    if case is None or case.closed_at is None:
+        return None
+    return case, await CaseRepository(session).stay_as_closed(case_id)
+
+
+def read_access_open_sql(since: datetime) -> ColumnElement[bool]:
+    """`svu_shared.auth.read_access_open` over `stays`: not discharged, or discharged after `since` (ADR 0025)."""
+    return or_(stays.c.discharged_at.is_(None), stays.c.discharged_at > since)
 
 
 # The column that makes a stay the caller's own patient (ADR 0011): a ward's by the ward it is on, a
@@ -120,6 +150,7 @@ async def stay_list(
     *,
     limit: int,
     offset: int,
+    since: datetime,
     care_unit: str | None = None,
     municipality: str | None = None,
     status: str | None = None,
@@ -129,7 +160,7 @@ async def stay_list(
 ) -> tuple[list[PlannedStay], int]:
     """The owner's (role, org) stays (of one patient, by personnummer or samordningsnummer, if `patient_id`; with a
     message the owner has not acknowledged, if `unread`), newest admission first, and how many there are in all."""
-    query = select(stays).where(OWN_STAYS[owner[0]] == owner[1])
+    query = select(stays).where(OWN_STAYS[owner[0]] == owner[1], read_access_open_sql(since))
     for column, value in (
         (stays.c.care_unit, care_unit),
         (stays.c.municipality, municipality),
@@ -165,7 +196,7 @@ class DueRow:
 
 
 async def ward_due(
-    session: AsyncSession, ward: str, *, overdue: bool, limit: int, offset: int, now: datetime
+    session: AsyncSession, ward: str, *, overdue: bool, limit: int, offset: int, now: datetime, since: datetime
 ) -> tuple[list[DueRow], int]:
     """The ward's patients with something due (every party's), overdue first, then by the earliest deadline. The
     stays that can have nothing due (cancelled, interrupted, discharged with both documents sent) are left out in
@@ -180,6 +211,7 @@ async def ward_due(
         stays.c.status != StayStatus.CANCELLED.value,
         stays.c.interrupted_at.is_(None),
         ~done,
+        read_access_open_sql(since),
     )
     found = [stay_from_row(row) for row in (await session.execute(query)).mappings()]
     of_stay = await stay_cases(session, [s.stay_id for s in found])
