@@ -7,7 +7,6 @@ each event exactly once.
 import asyncio
 import os
 import time
-import uuid
 from datetime import UTC, datetime
 from unittest.mock import patch
 
@@ -23,6 +22,7 @@ from svu_shared.contracts import AdmissionNoticeSent
 from svu_shared.envelope import CloudEvent
 from svu_shared.kafka import KafkaAccess, ensure_topics
 from svu_shared.runtime import ServiceRuntime
+from tests.support.ids import unique_hex
 
 EVENTS = int(os.environ.get("BENCH_CONSUMER_EVENTS", "20000"))
 
@@ -51,7 +51,7 @@ async def fill(access: KafkaAccess, topic: str, count: int) -> None:
 
 async def bare(access: KafkaAccess, topic: str, count: int) -> float:
     consumer = AIOKafkaConsumer(
-        topic, **access.options(), group_id=f"bench-bare-{uuid.uuid4().hex[:6]}",
+        topic, **access.options(), group_id=f"bench-bare-{unique_hex()[:6]}",
         auto_offset_reset="earliest", enable_auto_commit=False, max_poll_records=500,
     )  # fmt: skip
     start = time.perf_counter()
@@ -71,7 +71,7 @@ async def ours(parts: Parts, topic: str, count: int) -> float:
         database_url=parts.fresh_database("svu_bench_consumer"),
         kafka_bootstrap=parts.bootstrap,
         kafka_username="admin",  # the benchmark's own topic has no ACL of planning's
-        consumer_group=f"bench-ours-{uuid.uuid4().hex[:6]}",
+        consumer_group=f"bench-ours-{unique_hex()[:6]}",
     )
     runtime = ServiceRuntime(
         name="planning",
@@ -94,7 +94,7 @@ async def ours(parts: Parts, topic: str, count: int) -> float:
 
 
 async def _run(parts: Parts) -> list[dict]:
-    topic = f"bench.admission.{uuid.uuid4().hex[:6]}"
+    topic = f"bench.admission.{unique_hex()[:6]}"
     await fill(parts.admin, topic, EVENTS)
     bare_seconds = await bare(parts.admin, topic, EVENTS)
     with patch.object(AdmissionNoticeSent, "topic", topic):  # the notices travel on the benchmark's own topic

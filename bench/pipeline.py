@@ -13,7 +13,6 @@ import asyncio
 import os
 import statistics
 import time
-import uuid
 from dataclasses import dataclass
 
 import httpx
@@ -24,6 +23,7 @@ from bench.figures import figure
 from bench.realparts import Parts
 from deploy.local_system import ROOT, ServiceProcess
 from tests.support.auth import bearer
+from tests.support.ids import unique_hex
 from tests.support.notices import admission_notice  # one shape of a notice for tests and bench
 
 FIXED_RATE = float(os.environ.get("BENCH_FIXED_RATE", "40"))  # notices per second
@@ -51,12 +51,12 @@ async def fixed_load(client: httpx.AsyncClient, rate: float, seconds: float) -> 
     tasks = []
     for i in range(int(rate * seconds)):
         await asyncio.sleep(max(0.0, start + i / rate - time.monotonic()))
-        tasks.append(asyncio.create_task(_post(client, f"fixed-{uuid.uuid4().hex[:12]}")))
+        tasks.append(asyncio.create_task(_post(client, f"fixed-{unique_hex()[:12]}")))
     return list(await asyncio.gather(*tasks))
 
 
 async def saturation(client: httpx.AsyncClient, clients: int, notices: int) -> list[Sent]:
-    queue = [f"sat-{uuid.uuid4().hex[:12]}" for _ in range(notices)]
+    queue = [f"sat-{unique_hex()[:12]}" for _ in range(notices)]
     results: list[Sent] = []
 
     async def worker() -> None:

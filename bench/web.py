@@ -16,7 +16,6 @@ import os
 import statistics
 import subprocess
 import time
-import uuid
 
 import httpx
 from playwright.async_api import async_playwright
@@ -25,6 +24,7 @@ from bench.figures import figure
 from bench.realparts import Parts
 from deploy.local_system import ROOT, ServiceProcess
 from tests.support.auth import bearer
+from tests.support.ids import unique_hex
 from tests.support.notices import admission_notice
 
 CASES = int(os.environ.get("BENCH_INBOX_CASES", "5000"))
@@ -61,7 +61,7 @@ def main(parts: Parts) -> list[dict]:
             "WEB_KAFKA_BOOTSTRAP": parts.bootstrap,
             "WEB_ADMISSION_URL": f"http://127.0.0.1:{PORTS['admission']}",
             "WEB_PLANNING_URL": f"http://127.0.0.1:{PORTS['planning']}",
-            "WEB_SESSION_DATABASE_URL": f"sqlite+aiosqlite:///{run_dir}/web-bench-sessions-{uuid.uuid4().hex[:6]}.db",
+            "WEB_SESSION_DATABASE_URL": f"sqlite+aiosqlite:///{run_dir}/web-bench-sessions-{unique_hex()[:6]}.db",
         },
         run_dir / "web.log",
     )
@@ -83,7 +83,7 @@ async def _fill(admission: str, planning: str, count: int) -> None:
     ward = bearer("ward", WARD)
     limits = httpx.Limits(max_connections=32)
     async with httpx.AsyncClient(base_url=admission, headers=ward, timeout=60, limits=limits) as client:
-        stays = [f"webbench-{uuid.uuid4().hex[:12]}" for _ in range(count)]
+        stays = [f"webbench-{unique_hex()[:12]}" for _ in range(count)]
         queue = list(stays)
 
         async def worker() -> None:
@@ -138,7 +138,7 @@ async def _live_latencies(urls: dict[str, str], chromium: str) -> tuple[list[flo
         await page.wait_for_function("document.getElementById('live-status').dataset.state === 'connected'")
         async with httpx.AsyncClient(timeout=30) as client:
             for _ in range(LIVE_NOTICES):
-                stay = f"live-{uuid.uuid4().hex[:10]}"
+                stay = f"live-{unique_hex()[:10]}"
                 answer = await client.post(
                     f"{urls['admission']}/admission-notices",
                     json=admission_notice(stay, care_unit=WARD),

@@ -1,7 +1,5 @@
 """Fixtures shared by the integration and fault tests (the real parts themselves are in the root conftest)."""
 
-import uuid
-
 import pytest
 
 from billing.adapters.tables import messaging as billing_messaging
@@ -9,6 +7,7 @@ from billing.bootstrap import MIGRATIONS as BILLING_MIGRATIONS
 from billing.service_layer.handlers import HANDLERS as BILLING_HANDLERS
 from billing.settings import BillingSettings
 from svu_shared.runtime import ServiceRuntime
+from tests.support.ids import unique_hex
 
 
 @pytest.fixture
@@ -20,7 +19,7 @@ async def billing_runtime(kafka, database_url):  # type: ignore[no-untyped-def]
         database_url=database_url,
         kafka_bootstrap=kafka.bootstrap,
         kafka_username="admin",
-        consumer_group=f"svu-billing-it-{uuid.uuid4().hex[:8]}",
+        consumer_group=f"svu-billing-it-{unique_hex()[:8]}",
     )
     runtime = ServiceRuntime(
         name="billing",

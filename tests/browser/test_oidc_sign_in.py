@@ -3,13 +3,13 @@
 flow with PKCE), takes role and organisation from the provider's claims, keeps the tokens on the server, and calls
 the planning service with the user's own access token; signing out ends the provider's session too."""
 
-import uuid
 from collections.abc import Iterator
 
 import pytest
 from playwright.async_api import Browser, expect
 
 from deploy.local_system import ROOT, ServiceProcess
+from tests.support.ids import unique_hex
 from tests.support.oidc import OidcProvider
 from tests.support.realparts import Kafka, Postgres
 
@@ -28,7 +28,7 @@ def oidc_web(oidc_provider: OidcProvider, kafka: Kafka, postgres: Postgres) -> I
             "PLANNING_PORT": str(PLANNING_PORT),
             "PLANNING_KAFKA_BOOTSTRAP": kafka.bootstrap,
             "PLANNING_DATABASE_URL": postgres.fresh_database("svu_oidc_planning"),
-            "PLANNING_CONSUMER_GROUP": f"planning-oidc-{uuid.uuid4().hex[:6]}",
+            "PLANNING_CONSUMER_GROUP": f"planning-oidc-{unique_hex()[:6]}",
             # The provider runs on plain http on loopback, which only development mode accepts (ADR 0024).
             "SVU_AUTH_MODE": "dev",
             "PLANNING_AUTH_JWKS_URL": oidc_provider.jwks_url,
@@ -48,7 +48,7 @@ def oidc_web(oidc_provider: OidcProvider, kafka: Kafka, postgres: Postgres) -> I
             "WEB_OIDC_CLIENT_SECRET": oidc_provider.client_secret,
             "WEB_PLANNING_URL": f"http://127.0.0.1:{PLANNING_PORT}",
             "WEB_KAFKA_BOOTSTRAP": kafka.bootstrap,
-            "WEB_SESSION_DATABASE_URL": f"sqlite+aiosqlite:///{run_dir}/sessions-{uuid.uuid4().hex[:6]}.db",
+            "WEB_SESSION_DATABASE_URL": f"sqlite+aiosqlite:///{run_dir}/sessions-{unique_hex()[:6]}.db",
         },
         run_dir / "web.log",
     )

@@ -1,7 +1,5 @@
 """Sign-in, CSRF, headers and the not-found rule, through the real web service (development sign-in)."""
 
-import uuid
-
 import httpx
 import pytest
 from playwright.async_api import expect
@@ -9,6 +7,7 @@ from playwright.async_api import expect
 from deploy.local_system import ServiceProcess
 from tests.browser.conftest import USERS, SignIn
 from tests.support.auth import ward
+from tests.support.ids import unique_hex
 from tests.support.notices import admission_notice
 from tests.support.realparts import eventually
 
@@ -48,7 +47,7 @@ async def test_a_stay_one_may_not_see_gets_the_same_page_as_one_that_does_not_ex
     sign_in: SignIn, running_services: dict[str, ServiceProcess]
 ) -> None:
     # A stay of the demo ward, posted through the admission service's own API.
-    stay_id = f"web-foreign-{uuid.uuid4().hex[:8]}"
+    stay_id = f"web-foreign-{unique_hex()[:8]}"
     own_ward = ward(USERS["ward"])
     notice = admission_notice(stay_id, care_unit=USERS["ward"])
     async with httpx.AsyncClient() as client:
@@ -85,7 +84,7 @@ async def test_dev_login_signs_in_and_sign_out_ends_the_session(sign_in: SignIn,
 
 async def test_a_409_is_shown_beside_its_field_and_the_input_is_kept(sign_in: SignIn) -> None:
     """A second, different notice under a stay id that has one: admission refuses it (409) in its rule's words."""
-    stay_id = f"web-twice-{uuid.uuid4().hex[:8]}"
+    stay_id = f"web-twice-{unique_hex()[:8]}"
     ward_page = await sign_in("ward")
     for name in ("Första Patient", "Andra Patient"):
         await ward_page.goto("/ward/notices/new")

@@ -8,7 +8,6 @@ for the stay names the events it came from."""
 
 import csv
 import io
-import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,6 +18,7 @@ from playwright.async_api import Page, expect
 from deploy.local_system import ServiceProcess
 from tests.browser.conftest import SignIn
 from tests.support.auth import finance
+from tests.support.ids import unique_hex
 
 pytestmark = pytest.mark.e2e
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -38,7 +38,7 @@ async def test_a_stay_from_notice_to_invoice_through_the_screens(
     sign_in: SignIn, running_services: dict[str, ServiceProcess]
 ) -> None:
     now = datetime.now(STOCKHOLM).replace(second=0, microsecond=0)
-    stay_id = f"story-{uuid.uuid4().hex[:10]}"
+    stay_id = f"story-{unique_hex()[:10]}"
     patient = f"Berit Berättelse {stay_id[-4:]}"
 
     municipality = await sign_in("municipality", MUNICIPALITY)

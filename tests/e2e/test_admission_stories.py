@@ -1,10 +1,9 @@
 """ADR 0010 stories over the real broker: a cancelled stay, and a transfer between wards."""
 
-import uuid
-
 import httpx
 
 from tests.support.auth import municipality, ward
+from tests.support.ids import unique_hex
 from tests.support.notices import admission_notice
 from tests.support.realparts import wait_until
 
@@ -19,7 +18,7 @@ def _cases(planning: str, stay_id: str) -> list[dict]:
 
 def test_a_cancelled_stay_closes_the_municipalitys_case_and_cannot_change_after(running_services):
     admission, planning = running_services["admission"].url, running_services["planning"].url
-    stay_id = f"e2e-cancel-{uuid.uuid4().hex[:8]}"
+    stay_id = f"e2e-cancel-{unique_hex()[:8]}"
     assert (
         httpx.post(
             f"{admission}/admission-notices", json=admission_notice(stay_id), headers=ward(), timeout=10
@@ -63,7 +62,7 @@ def test_a_cancelled_stay_closes_the_municipalitys_case_and_cannot_change_after(
 
 def test_a_transfer_between_wards_keeps_the_stay_and_the_case(running_services):
     admission, planning = running_services["admission"].url, running_services["planning"].url
-    stay_id = f"e2e-transfer-{uuid.uuid4().hex[:8]}"
+    stay_id = f"e2e-transfer-{unique_hex()[:8]}"
     notice = admission_notice(stay_id, care_unit="SE2321000016-MEDAVD3")
     assert httpx.post(f"{admission}/admission-notices", json=notice, headers=MEDAVD3, timeout=10).status_code == 201
     [opened] = wait_until(lambda: _cases(planning, stay_id), what="the case to open")

@@ -7,6 +7,7 @@ import httpx
 from confluent_kafka import Consumer
 
 from tests.support.auth import finance, municipality, ward
+from tests.support.ids import unique_hex
 from tests.support.notices import admission_notice, notify_ready, wait_for_discharge_to_know
 from tests.support.realparts import eventually, wait_until
 from tests.support.topics import read_topic
@@ -25,7 +26,7 @@ def _get_json(url: str, headers: dict):  # type: ignore[no-untyped-def]
 
 def test_admission_reaches_planning_and_discharge_ready_reaches_planning_and_billing(running_services, kafka):
     svc = {name: proc.url for name, proc in running_services.items()}
-    stay_id = f"e2e-{uuid.uuid4().hex[:12]}"
+    stay_id = f"e2e-{unique_hex()[:12]}"
 
     _post(
         f"{svc['admission']}/admission-notices",
@@ -123,7 +124,7 @@ def test_health_and_openapi_on_every_service(running_services):
 
 def test_an_illegal_transition_is_a_409_naming_the_rule(running_services):
     admission, url = running_services["admission"].url, running_services["discharge"].url
-    stay_id = f"e2e-{uuid.uuid4().hex[:12]}"
+    stay_id = f"e2e-{unique_hex()[:12]}"
     _post(f"{admission}/admission-notices", admission_notice(stay_id, care_unit="SE2321000016-WARD1"))
     wait_for_discharge_to_know(url, stay_id, "SE2321000016-WARD1")
     response = httpx.post(
@@ -159,7 +160,7 @@ async def test_a_retried_notice_is_answered_200_without_a_second_event_and_other
     running_services, kafka
 ):
     url = running_services["admission"].url
-    stay_id = f"e2e-{uuid.uuid4().hex[:12]}"
+    stay_id = f"e2e-{unique_hex()[:12]}"
     notice = admission_notice(stay_id)
     async with httpx.AsyncClient(base_url=url, headers=ward("W"), timeout=10) as client:
         assert (await client.post("/admission-notices", json=notice)).status_code == 201

@@ -13,6 +13,7 @@ from confluent_kafka import Consumer
 from svu_shared.contracts import event_model
 from svu_shared.envelope import CloudEvent
 from tests.support.auth import finance, ward
+from tests.support.ids import unique_hex
 from tests.support.notices import notify_ready, wait_for_discharge_to_know
 from tests.support.realparts import wait_until
 
@@ -25,7 +26,7 @@ def post(url: str, body: dict) -> None:
 
 
 def stay(svc: dict, ready_day: int, discharged_day: int) -> str:
-    stay_id = f"bill-{uuid.uuid4().hex[:10]}"
+    stay_id = f"bill-{unique_hex()[:10]}"
     post(
         f"{svc['admission']}/admission-notices",
         {

@@ -3,19 +3,19 @@ another municipality's patients never reach it."""
 
 import subprocess
 import sys
-import uuid
 
 import httpx
 
 from deploy.local_system import ROOT
 from tests.support.auth import municipality, ward
+from tests.support.ids import unique_hex
 from tests.support.notices import admission_notice
 from tests.support.realparts import wait_until
 
 
 def test_the_example_consumer_prints_the_municipalitys_stays_and_no_others(running_services, tmp_path):
     admission, planning = running_services["admission"].url, running_services["planning"].url
-    gotland, malmo = f"e2e-gotland-{uuid.uuid4().hex[:8]}", f"e2e-malmo-{uuid.uuid4().hex[:8]}"
+    gotland, malmo = f"e2e-gotland-{unique_hex()[:8]}", f"e2e-malmo-{unique_hex()[:8]}"
     for stay_id, kommunkod in ((gotland, "0980"), (malmo, "1280")):
         notice = admission_notice(stay_id, kommunkod)
         assert httpx.post(f"{admission}/admission-notices", json=notice, headers=ward(), timeout=10).status_code == 201

@@ -2,13 +2,13 @@
 ready; a withdrawal and a new notice; a late admission notice; a patient who dies while discharge-ready.
 (The cancelled stay and the transfer are in test_admission_stories.py.)"""
 
-import uuid
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import httpx
 
 from tests.support.auth import finance, municipality, primary_care, ward
+from tests.support.ids import unique_hex
 from tests.support.notices import admission_notice, notify_ready, wait_for_discharge_to_know
 from tests.support.realparts import wait_until
 
@@ -25,7 +25,7 @@ def get(who: dict, url: str, **params) -> dict:  # type: ignore[no-untyped-def]
 
 
 def admitted(svc: dict, care_unit: str, **notice) -> str:  # type: ignore[no-untyped-def]
-    stay_id = f"e2e-story-{uuid.uuid4().hex[:10]}"
+    stay_id = f"e2e-story-{unique_hex()[:10]}"
     who = ward(care_unit)
     post(who, f"{svc['admission']}/admission-notices", {**admission_notice(stay_id, care_unit=care_unit), **notice})
     wait_until(lambda: get(who, f"{svc['planning']}/stays/{stay_id}"), what="planning to open the stay")
@@ -114,7 +114,7 @@ def test_a_withdrawal_and_a_new_notice(running_services):
 def test_a_late_admission_notice_is_visible_on_the_wards_list_and_counted_in_follow_up(running_services):
     svc = {name: proc.url for name, proc in running_services.items()}
     now = datetime.now(UTC)
-    unit = f"SE-STORY-LATE-{uuid.uuid4().hex[:6]}"
+    unit = f"SE-STORY-LATE-{unique_hex()[:6]}"
     w = ward(unit)
     late = admitted(svc, unit, admitted_at=(now - timedelta(hours=30)).isoformat())
     admitted(svc, unit, admitted_at=(now - timedelta(hours=2)).isoformat())
@@ -128,7 +128,7 @@ def test_a_late_admission_notice_is_visible_on_the_wards_list_and_counted_in_fol
 
 def test_a_patient_who_dies_while_discharge_ready(running_services):
     svc = {name: proc.url for name, proc in running_services.items()}
-    unit = f"SE-STORY-DEATH-{uuid.uuid4().hex[:6]}"
+    unit = f"SE-STORY-DEATH-{unique_hex()[:6]}"
     w = ward(unit)
     stay_id = admitted(svc, unit)
     notify_ready(svc["discharge"], w, stay_id, "2025-03-03T08:30:00+01:00", "2025-03-03T09:00:00+01:00")

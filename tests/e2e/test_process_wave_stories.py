@@ -9,7 +9,6 @@ per 12:00 (Europe/Stockholm) the patient was ready and still in hospital (domain
 
 import csv
 import io
-import uuid
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
@@ -19,6 +18,7 @@ import httpx
 
 from svu_shared.local_issuer import token
 from tests.support.auth import finance, municipality, primary_care, ward
+from tests.support.ids import unique_hex
 from tests.support.notices import admission_notice, notify_ready, wait_for_discharge_to_know
 from tests.support.realparts import wait_until
 
@@ -57,12 +57,12 @@ def services(running_services) -> dict[str, str]:  # type: ignore[no-untyped-def
 
 
 def unit(story: str) -> str:
-    return f"SE-WAVE-{story}-{uuid.uuid4().hex[:6]}"
+    return f"SE-WAVE-{story}-{unique_hex()[:6]}"
 
 
 def admitted(svc: dict, care_unit: str, kommun: str, admitted_at: str, **notice) -> str:  # type: ignore[no-untyped-def]
     """A stay whose notice planning and the discharge service have."""
-    stay_id = f"wave-{uuid.uuid4().hex[:10]}"
+    stay_id = f"wave-{unique_hex()[:10]}"
     body = {**admission_notice(stay_id, kommun, care_unit), "admitted_at": admitted_at, **notice}
     post(ward(care_unit), f"{svc['admission']}/admission-notices", body)
     wait_until(lambda: found(ward(care_unit), f"{svc['planning']}/stays/{stay_id}"), what=f"planning to open {stay_id}")
@@ -135,7 +135,7 @@ def cases_of(svc: dict, who: dict, stay_id: str) -> list[dict]:
 def test_a_cancelled_stay_closes_every_case_and_the_invoiced_month_gets_a_credit_note(running_services):
     svc = services(running_services)
     w = unit("CANCEL")
-    vardcentral = f"SE-VC-CANCEL-{uuid.uuid4().hex[:6]}"
+    vardcentral = f"SE-VC-CANCEL-{unique_hex()[:6]}"
     # Ready days at noon: 4 (2-5 Jan), 5 (9-13 Jan), 2 (16-17 Jan): D = 11, N = 3, average 3.667 > 2.8.
     first = billed_stay(svc, w, LOMMA, "2023-01-02T09:00:00+01:00", "2023-01-05T15:00:00+01:00")
     wrong = billed_stay(
@@ -210,7 +210,7 @@ def test_a_cancelled_stay_closes_every_case_and_the_invoiced_month_gets_a_credit
 def test_a_misrouted_case_is_returned_and_the_ward_corrects_the_vardcentral(running_services):
     svc = services(running_services)
     w = unit("RETURN")
-    wrong_vc, right_vc = (f"SE-VC-{name}-{uuid.uuid4().hex[:6]}" for name in ("WRONG", "RIGHT"))
+    wrong_vc, right_vc = (f"SE-VC-{name}-{unique_hex()[:6]}" for name in ("WRONG", "RIGHT"))
     stay_id = admitted(svc, w, SKURUP, "2025-03-01T10:00:00+01:00", primary_care_unit=wrong_vc)
     [case] = wait_until(lambda: cases_of(svc, primary_care(wrong_vc), stay_id), what="the vårdcentral's case")
     assert (case["case_id"], case["status"]) == (f"{stay_id}:primary_care:{wrong_vc}", "admitted")
@@ -292,7 +292,7 @@ def acks(message: dict) -> list[tuple[str, str, str]]:
 def test_a_message_thread_with_kvittens_both_ways(running_services):
     svc = services(running_services)
     w = unit("THREAD")
-    vardcentral = f"SE-VC-THREAD-{uuid.uuid4().hex[:6]}"
+    vardcentral = f"SE-VC-THREAD-{unique_hex()[:6]}"
     stay_id = admitted(svc, w, SKURUP, "2025-03-01T10:00:00+01:00", primary_care_unit=vardcentral)
     kommun_case, vc_case = f"{stay_id}:municipality:{SKURUP}", f"{stay_id}:primary_care:{vardcentral}"
     wait_until(

@@ -3,7 +3,6 @@ posting notices for one municipality, and the reconciliation every fault test en
 
 import asyncio
 import subprocess
-import uuid
 from dataclasses import dataclass, field
 
 import httpx
@@ -12,6 +11,7 @@ from aiokafka.partitioner import DefaultPartitioner
 from deploy.local_system import ROOT, ServiceProcess
 from svu_shared.kafka import PARTITIONS
 from tests.support.auth import municipality, ward
+from tests.support.ids import unique_hex
 from tests.support.notices import admission_notice
 from tests.support.realparts import Kafka, KafkaCluster, Postgres, wait_until
 
@@ -27,7 +27,7 @@ class FaultSystem:
 
     def __post_init__(self) -> None:
         # Planning's principal may join only groups named after it (ADR 0021).
-        self.group = f"svu-planning-fault-{self.name}-{uuid.uuid4().hex[:6]}"
+        self.group = f"svu-planning-fault-{self.name}-{unique_hex()[:6]}"
         self.urls = {s: self.postgres.fresh_database(f"svu_fault_{self.name}_{s}") for s in ("admission", "planning")}
 
     def process(self, service: str, port: int) -> ServiceProcess:
@@ -60,7 +60,7 @@ class FaultSystem:
         partition = DefaultPartitioner()
         wanted: dict[int, list[str]] = {p: [] for p in range(PARTITIONS)}
         while any(len(ids) < per_partition for ids in wanted.values()):
-            stay_id = f"{self.name}-{uuid.uuid4().hex[:10]}"
+            stay_id = f"{self.name}-{unique_hex()[:10]}"
             ids = wanted[partition(stay_id.encode(), list(range(PARTITIONS)), list(range(PARTITIONS)))]
             if len(ids) < per_partition:
                 ids.append(stay_id)
@@ -71,7 +71,7 @@ class FaultSystem:
     ) -> None:
         """Wards post `count` admission notices (or one per given stay id), 20 at a time; with retry_unavailable
         a 503 is retried."""
-        stays = stays or [f"{self.name}-{uuid.uuid4().hex[:10]}" for _ in range(count)]
+        stays = stays or [f"{self.name}-{unique_hex()[:10]}" for _ in range(count)]
         limit = asyncio.Semaphore(20)
         async with httpx.AsyncClient(base_url=admission.url, headers=ward("SE-FAULT"), timeout=30) as client:
 

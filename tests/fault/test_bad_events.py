@@ -22,6 +22,7 @@ from svu_shared.kafka import KafkaAccess, dlq_topic, ensure_topics, new_producer
 from svu_shared.outbox import OutboxRelay
 from svu_shared.runtime import Messaging
 from tests.support.auth import ward
+from tests.support.ids import unique_hex
 from tests.support.realparts import eventually, wait_until
 from tests.support.topics import read_topic
 
@@ -135,7 +136,7 @@ async def test_the_longest_valid_ids_through_the_api_fit_every_column_and_longer
 async def test_a_handler_that_raises_is_dead_lettered_after_its_attempts_and_the_rest_applies(
     kafka, postgres, monkeypatch
 ):
-    run = uuid.uuid4().hex[:8]
+    run = unique_hex()[:8]
     topic = f"svu.test-raise-{run}"
     monkeypatch.setattr(AdmissionNoticeSent, "topic", topic)  # notices travel on this test's own topic
     await ensure_topics(kafka.admin, [topic, dlq_topic(topic)])
@@ -190,7 +191,7 @@ async def _equals(count, expected: int) -> bool:  # type: ignore[no-untyped-def]
 
 
 async def test_two_relays_publish_each_stays_events_in_commit_order(kafka, postgres):
-    run = uuid.uuid4().hex[:8]
+    run = unique_hex()[:8]
     topic = f"svu.test-order-{run}"
     await ensure_topics(kafka.admin, [topic])
     url = postgres.fresh_database(f"svu_fault_order_{run}")
@@ -211,7 +212,7 @@ async def test_two_relays_publish_each_stays_events_in_commit_order(kafka, postg
             messaging.outbox.insert(),
             [
                 {
-                    "event_id": uuid.uuid4().hex,
+                    "event_id": unique_hex(),
                     "topic": topic,
                     "key": r["stay"],
                     "payload": json.dumps(r).encode(),

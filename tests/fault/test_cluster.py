@@ -7,7 +7,6 @@ posting through its outbox, planning consuming) reconciled after the same loss.
 """
 
 import asyncio
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 
@@ -17,6 +16,7 @@ from aiokafka.errors import KafkaError
 
 from svu_shared.kafka import KafkaAccess, ensure_topics, new_producer
 from tests.fault.system import FaultSystem
+from tests.support.ids import unique_hex
 from tests.support.realparts import KafkaCluster
 from tests.support.topics import read_topic
 
@@ -33,7 +33,7 @@ def cluster() -> Iterator[KafkaCluster]:
 
 
 async def test_losing_a_partition_leader_under_load_loses_no_acknowledged_record(cluster):
-    topic = f"cluster-probe-{uuid.uuid4().hex[:6]}"
+    topic = f"cluster-probe-{unique_hex()[:6]}"
     await ensure_topics(cluster.admin, [topic], replication_factor=3)
     producer = new_producer(cluster.admin)
     await producer.start()

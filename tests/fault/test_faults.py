@@ -2,7 +2,6 @@
 
 import asyncio
 import signal
-import uuid
 
 import httpx
 import pytest
@@ -12,6 +11,7 @@ from svu_shared import dlq_replay
 from svu_shared.contracts import DischargeReadyNotified
 from svu_shared.envelope import CloudEvent
 from tests.support.auth import ward
+from tests.support.ids import unique_hex
 from tests.support.notices import admission_notice
 from tests.support.realparts import eventually, wait_until
 from tests.support.topics import read_topic
@@ -52,7 +52,7 @@ async def test_sigterm_drains_in_flight_requests_and_every_accepted_notice_arriv
                 except httpx.TransportError:  # refused, or reset while still in the listen backlog
                     unanswered.append(stay_id)
 
-        posting = asyncio.gather(*(post(f"{system.name}-{uuid.uuid4().hex[:10]}") for _ in range(400)))
+        posting = asyncio.gather(*(post(f"{system.name}-{unique_hex()[:10]}") for _ in range(400)))
         await asyncio.to_thread(wait_until, lambda: len(answered) >= 40, 30, 0.01, "the load to be under way")
         assert admission.process is not None
         log_before = admission.log.stat().st_size
@@ -112,7 +112,7 @@ async def test_postgres_restart_under_load_gives_503_then_recovers_by_itself(sys
             f"{admission.url}/admission-notices",
             headers=ward("W"),
             timeout=10,
-            json=admission_notice(f"down-{uuid.uuid4().hex[:8]}", "2580"),
+            json=admission_notice(f"down-{unique_hex()[:8]}", "2580"),
         )
         assert during.status_code == 503 and during.headers["Retry-After"] == "2"
     finally:
@@ -150,7 +150,7 @@ async def test_dead_letter_replay_after_a_fix_applies_the_event(kafka, billing_r
         return len(lag) == 3 and sum(lag.values()) == 0
 
     await eventually(caught_up, deadline_seconds=60, what="billing to catch up with svu.discharge")
-    stay_id = f"replay-{uuid.uuid4().hex[:8]}"
+    stay_id = f"replay-{unique_hex()[:8]}"
     event = DischargeReadyNotified(
         stay_id=stay_id, judged_at="2022-03-01T09:00:00+01:00", sent_at="2022-03-01T09:00:00+01:00"
     )

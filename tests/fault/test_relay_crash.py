@@ -3,7 +3,6 @@ same event ids; the consumer applies each once."""
 
 import asyncio
 import json
-import uuid
 from datetime import UTC, datetime
 
 import pytest
@@ -20,6 +19,7 @@ from svu_shared.envelope import CloudEvent
 from svu_shared.kafka import new_producer
 from svu_shared.migrations import upgrade_to_head
 from svu_shared.outbox import OutboxRelay, add_to_outbox
+from tests.support.ids import unique_hex
 from tests.support.realparts import eventually
 
 
@@ -34,7 +34,7 @@ async def test_relay_killed_between_send_and_mark(kafka, postgres, billing_runti
     engine = make_engine(database_url)
     sessions = make_sessions(engine)
     outbox = discharge_messaging.outbox
-    stay_ids = [f"relaycrash-{uuid.uuid4().hex[:8]}" for _ in range(5)]
+    stay_ids = [f"relaycrash-{unique_hex()[:8]}" for _ in range(5)]
     async with sessions() as session, session.begin():
         now = datetime.now(UTC)
         envelopes = [
@@ -68,7 +68,7 @@ async def test_relay_killed_between_send_and_mark(kafka, postgres, billing_runti
         "svu.discharge",
         **kafka.admin.options(),
         auto_offset_reset="earliest",
-        group_id=f"relaycrash-{uuid.uuid4().hex[:6]}",
+        group_id=f"relaycrash-{unique_hex()[:6]}",
     )
     await reader.start()
     copies: dict[str, int] = {}

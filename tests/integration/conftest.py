@@ -2,7 +2,6 @@
 service in-process on a fresh database of that kind (HTTP through the ASGI transport, events fed through its
 inbox)."""
 
-import uuid
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from discharge.bootstrap import bootstrap as discharge_app
 from discharge.settings import DischargeSettings
 from planning.bootstrap import bootstrap as planning_app
 from planning.settings import PlanningSettings
+from tests.support.ids import unique_hex
 from tests.support.inprocess import Database, in_process
 
 # One suite, two databases (architecture §5): every test taking `database` (or a service fixture below) runs once
@@ -50,7 +50,7 @@ def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
 
 
 async def _service(database: Database, name: str, app, settings):  # type: ignore[no-untyped-def]
-    url = database.fresh(f"svu_it_{name}_{uuid.uuid4().hex[:6]}")
+    url = database.fresh(f"svu_it_{name}_{unique_hex()[:6]}")
     async with in_process(app, settings(database_url=url)) as service:
         yield service
 

@@ -7,7 +7,6 @@ A role that may not use an endpoint at all gets 403; a role that may, on a stay 
 (existence does not leak); on its own stay the endpoint's success code.
 """
 
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -23,6 +22,7 @@ from planning.bootstrap import bootstrap as planning_app
 from planning.settings import PlanningSettings
 from svu_shared.contracts import AdmissionNoticeSent, DischargeReadyNotified
 from tests.support.auth import bearer
+from tests.support.ids import unique_hex
 from tests.support.inprocess import Database, InProcess, in_process
 from tests.support.notices import admission_notice
 
@@ -209,7 +209,7 @@ async def services(database: Database):  # type: ignore[no-untyped-def]
     running: dict[str, InProcess] = {}
     contexts = []
     for name, (app, settings) in APPS.items():
-        url = database.fresh(f"svu_matrix_{name}_{uuid.uuid4().hex[:6]}")
+        url = database.fresh(f"svu_matrix_{name}_{unique_hex()[:6]}")
         context = in_process(app, settings(database_url=url))
         running[name] = await context.__aenter__()
         contexts.append(context)
@@ -220,7 +220,7 @@ async def services(database: Database):  # type: ignore[no-untyped-def]
 
 async def _stay(services: dict[str, InProcess], tenant: dict[str, str], setup: tuple[str, ...]) -> dict[str, str]:
     """A stay of `tenant` in every service, as the ward posted it and the others consumed it."""
-    stay_id = f"m-{uuid.uuid4().hex[:10]}"
+    stay_id = f"m-{unique_hex()[:10]}"
     body = {
         **admission_notice(stay_id, tenant["municipality"], tenant["ward"]),
         "primary_care_unit": tenant["primary_care"],
@@ -292,7 +292,7 @@ async def test_every_role_on_an_endpoint_about_no_one_stay(services, endpoint):
     for role, (kind, org) in ROLES.items():
         body = endpoint.body
         if endpoint.path == "/admission-notices":
-            body = admission_notice(f"m-{uuid.uuid4().hex[:10]}", care_unit=org if kind == "ward" else "W1")
+            body = admission_notice(f"m-{unique_hex()[:10]}", care_unit=org if kind == "ward" else "W1")
         response = await services[endpoint.service].http.request(
             endpoint.method, endpoint.path, json=body, headers=bearer(kind, org)
         )

@@ -3,7 +3,6 @@ upgraded again, each service's database still has every audit row, and its guard
 
 import ast
 import asyncio
-import uuid
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from billing.bootstrap import MIGRATIONS as BILLING
 from discharge.bootstrap import MIGRATIONS as DISCHARGE
 from planning.bootstrap import MIGRATIONS as PLANNING
 from svu_shared.migrations import alembic_config
+from tests.support.ids import unique_hex
 
 MIGRATIONS = {"admission": ADMISSION, "planning": PLANNING, "discharge": DISCHARGE, "billing": BILLING}
 ROW = (
@@ -45,7 +45,7 @@ async def _execute(url: str, statement: str) -> list[tuple]:
 
 @pytest.mark.parametrize("service", sorted(MIGRATIONS))
 async def test_downgrading_to_nothing_keeps_the_audit_log_and_its_guard(database, service):
-    url = database.fresh(f"svu_it_audit_kept_{service}_{uuid.uuid4().hex[:6]}")
+    url = database.fresh(f"svu_it_audit_kept_{service}_{unique_hex()[:6]}")
     config = alembic_config(Path(MIGRATIONS[service]), url)
     await asyncio.to_thread(command.upgrade, config, "head")
     await _execute(url, ROW)

@@ -4,7 +4,6 @@ enters a year's day amount with its source through the API (audited, stored in b
 can then be settled; an agreement id is checked against the known agreements before any file is read.
 In-process on PostgreSQL and SQLite."""
 
-import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,6 +14,7 @@ from billing.bootstrap import bootstrap as billing_app
 from billing.settings import BillingSettings
 from svu_shared.contracts import AdmissionNoticeSent, DischargeReadyNotified, PatientDischarged
 from tests.support.auth import admin, finance, municipality
+from tests.support.ids import unique_hex
 from tests.support.inprocess import Database, InProcess, in_process
 
 T = ZoneInfo("Europe/Stockholm")
@@ -22,7 +22,7 @@ T = ZoneInfo("Europe/Stockholm")
 
 @pytest.fixture
 async def billing(database: Database):  # type: ignore[no-untyped-def]
-    url = database.fresh(f"svu_it_billing_{uuid.uuid4().hex[:6]}")
+    url = database.fresh(f"svu_it_billing_{unique_hex()[:6]}")
     async with in_process(billing_app, BillingSettings(database_url=url)) as service:
         yield service
 

@@ -5,7 +5,6 @@ is not its own (ADR 0011). In-process on PostgreSQL and SQLite, exact to the ör
 import csv
 import io
 import re
-import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -16,6 +15,7 @@ from billing.bootstrap import bootstrap as billing_app
 from billing.settings import BillingSettings
 from svu_shared.contracts import AdmissionNoticeSent, DischargeReadyNotified, PatientDischarged
 from tests.support.auth import admin, finance, municipality
+from tests.support.ids import unique_hex
 from tests.support.inprocess import Database, InProcess, in_process
 
 T = ZoneInfo("Europe/Stockholm")
@@ -25,7 +25,7 @@ MALMO, LUND = municipality("1290"), municipality("1281")  # 1290 Kristianstad is
 
 @pytest.fixture
 async def billing(database: Database):  # type: ignore[no-untyped-def]
-    url = database.fresh(f"svu_it_billing_{uuid.uuid4().hex[:6]}")
+    url = database.fresh(f"svu_it_billing_{unique_hex()[:6]}")
     async with in_process(billing_app, BillingSettings(database_url=url)) as service:
         yield service
 

@@ -10,7 +10,6 @@ A month reading only its own facts: test_billing_process_month_reads.py.
 
 import csv
 import io
-import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -27,6 +26,7 @@ from svu_shared.contracts import (
 from svu_shared.contracts.admission import ProcessInterrupted
 from svu_shared.contracts.discharge import DischargeReadyBackdated
 from tests.support.auth import finance, municipality
+from tests.support.ids import unique_hex
 from tests.support.inprocess import Database, InProcess, in_process
 
 T = ZoneInfo("Europe/Stockholm")
@@ -35,7 +35,7 @@ MARCH = {"agreement": "skane-2018", "period": "2022-03"}
 
 @pytest.fixture
 async def billing(database: Database):  # type: ignore[no-untyped-def]
-    url = database.fresh(f"svu_it_billing_{uuid.uuid4().hex[:6]}")
+    url = database.fresh(f"svu_it_billing_{unique_hex()[:6]}")
     async with in_process(billing_app, BillingSettings(database_url=url)) as service:
         yield service
 

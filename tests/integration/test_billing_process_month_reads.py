@@ -4,7 +4,6 @@ input digest covers only its month's facts, so an event of another month reuses 
 gives the stays already kept their spans. In-process on PostgreSQL and SQLite; 2022: 9 300 SEK per day."""
 
 import asyncio
-import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -20,6 +19,7 @@ from svu_shared.contracts import AdmissionNoticeSent, DischargeReadyNotified, Pa
 from svu_shared.db import make_engine
 from svu_shared.migrations import alembic_config
 from tests.support.auth import finance
+from tests.support.ids import unique_hex
 from tests.support.inprocess import Database, InProcess, in_process
 
 T = ZoneInfo("Europe/Stockholm")
@@ -28,7 +28,7 @@ MARCH = {"agreement": "skane-2018", "period": "2022-03"}
 
 @pytest.fixture
 async def billing(database: Database):  # type: ignore[no-untyped-def]
-    url = database.fresh(f"svu_it_billing_{uuid.uuid4().hex[:6]}")
+    url = database.fresh(f"svu_it_billing_{unique_hex()[:6]}")
     async with in_process(billing_app, BillingSettings(database_url=url)) as service:
         yield service
 
@@ -92,7 +92,7 @@ async def test_a_month_reads_its_own_facts_and_another_months_event_reuses_its_r
 
 async def test_the_migration_gives_every_stay_already_kept_its_span(database: Database):
     """Migration 0004 fills each stay's span from the facts kept before it, on both databases, and goes back."""
-    url = database.fresh(f"svu_it_billing_mig_{uuid.uuid4().hex[:6]}")
+    url = database.fresh(f"svu_it_billing_mig_{unique_hex()[:6]}")
     config = alembic_config(MIGRATIONS, url)
     await asyncio.to_thread(command.upgrade, config, "0003")
     engine = make_engine(url)

@@ -3,7 +3,6 @@ topic and reads only what it consumes, the broker creates no topic by itself, an
 
 import asyncio
 import dataclasses
-import uuid
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -13,6 +12,7 @@ from aiokafka.errors import GroupAuthorizationFailedError, KafkaError, TopicAuth
 
 from deploy.broker_access import DLQ_RETENTION_MS, EVENT_RETENTION_MS
 from svu_shared.kafka import KafkaAccess, new_producer
+from tests.support.ids import unique_hex
 
 
 async def _write(access: KafkaAccess, topic: str) -> None:
@@ -27,7 +27,7 @@ async def _write(access: KafkaAccess, topic: str) -> None:
 async def _read(access: KafkaAccess, group: str, topic: str) -> None:
     """Joins `group` on `topic` and polls until the group has assigned it a partition (or the broker refuses)."""
     consumer = AIOKafkaConsumer(
-        topic, **access.options(), group_id=f"{group}{uuid.uuid4().hex[:6]}", enable_auto_commit=False
+        topic, **access.options(), group_id=f"{group}{unique_hex()[:6]}", enable_auto_commit=False
     )
     await consumer.start()
     try:
@@ -73,7 +73,7 @@ async def test_a_service_reads_only_the_topics_it_consumes(kafka):
 
 
 async def test_the_broker_creates_no_topic_and_retention_is_explicit(kafka):
-    topic = f"svu.never-created-{uuid.uuid4().hex[:6]}"
+    topic = f"svu.never-created-{unique_hex()[:6]}"
     producer = new_producer(kafka.admin)
     await producer.start()
     try:

@@ -1,7 +1,6 @@
 """Architecture §3 on real PostgreSQL and Kafka: outbox atomicity, relay, inbox dedup, dead-letter topic."""
 
 import json
-import uuid
 from datetime import UTC, datetime
 
 import pytest
@@ -14,6 +13,7 @@ from svu_shared.contracts import DischargeReadyNotified
 from svu_shared.envelope import CloudEvent
 from svu_shared.outbox import add_to_outbox
 from svu_shared.runtime import Messaging, ServiceRuntime
+from tests.support.ids import unique_hex
 from tests.support.realparts import eventually
 
 
@@ -38,7 +38,7 @@ async def test_outbox_row_is_rolled_back_with_the_state_change(billing_runtime):
 
 async def test_relay_publishes_committed_rows_and_marks_them_sent(billing_runtime, kafka):
     outbox = billing_runtime.messaging.outbox
-    stay_id = f"relay-{uuid.uuid4().hex[:8]}"
+    stay_id = f"relay-{unique_hex()[:8]}"
     async with billing_runtime.transaction() as session:
         envelope = await add_to_outbox(session, outbox, ready(stay_id))
     await eventually(lambda: _all_sent(billing_runtime, outbox), what="outbox drained")
@@ -54,7 +54,7 @@ async def _all_sent(runtime, outbox) -> bool:  # type: ignore[no-untyped-def]
 
 
 async def test_inbox_applies_a_redelivered_event_once(billing_runtime):
-    envelope = CloudEvent.wrap(ready(f"dup-{uuid.uuid4().hex[:8]}"), DischargeReadyNotified.source)
+    envelope = CloudEvent.wrap(ready(f"dup-{unique_hex()[:8]}"), DischargeReadyNotified.source)
     assert await billing_runtime.inbox.apply(envelope, "svu.discharge") is True
     assert await billing_runtime.inbox.apply(envelope, "svu.discharge") is False
     assert await count(billing_runtime, stay_facts, stay_facts.c.event_id == envelope.id) == 1
@@ -114,7 +114,7 @@ async def test_poison_message_goes_to_the_dead_letter_topic_and_the_consumer_goe
 ):
     producer = AIOKafkaProducer(**kafka.admin.options())
     await producer.start()
-    good = CloudEvent.wrap(ready(f"after-poison-{uuid.uuid4().hex[:8]}"), DischargeReadyNotified.source)
+    good = CloudEvent.wrap(ready(f"after-poison-{unique_hex()[:8]}"), DischargeReadyNotified.source)
     key = good.subject.encode()
     try:
         await producer.send_and_wait("svu.discharge", payload, key=key)
@@ -128,7 +128,7 @@ async def test_poison_message_goes_to_the_dead_letter_topic_and_the_consumer_goe
         "svu.discharge.dlq",
         **kafka.admin.options(),
         auto_offset_reset="earliest",
-        group_id=f"dlq-reader-{uuid.uuid4().hex[:8]}",
+        group_id=f"dlq-reader-{unique_hex()[:8]}",
     )
     await dlq.start()
     try:

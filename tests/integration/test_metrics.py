@@ -22,6 +22,7 @@ from svu_shared.contracts import AdmissionNoticeSent
 from svu_shared.envelope import CloudEvent
 from svu_shared.kafka import dlq_topic, ensure_topics
 from tests.support.auth import ward
+from tests.support.ids import unique_hex
 from tests.support.notices import admission_notice
 from tests.support.realparts import eventually
 
@@ -74,9 +75,7 @@ async def test_backlog_counts_unsent_events_and_latency_counts_each_request(read
         transport = httpx.ASGITransport(app=admission)
         async with httpx.AsyncClient(transport=transport, base_url="http://a", headers=ward()) as client:
             for _ in range(3):
-                assert (
-                    await client.post("/admission-notices", json=admission_notice(uuid.uuid4().hex))
-                ).status_code == 201
+                assert (await client.post("/admission-notices", json=admission_notice(unique_hex()))).status_code == 201
 
         async def backlog_of_three():  # type: ignore[no-untyped-def]
             return value(reader, "svu.outbox.backlog", **{"svu.service": "admission"}) == 3
@@ -132,7 +131,7 @@ async def test_a_consumer_stuck_on_the_database_shows_in_metrics_and_readiness_u
 ):
     """ADR 0012: a transient failure is retried, counted in svu.consumer.retrying, ages the oldest unapplied event
     of its partition, and after the stall time turns /health unhealthy; all of it clears when the event applies."""
-    run = uuid.uuid4().hex[:8]
+    run = unique_hex()[:8]
     topic = f"svu.test-stall-{run}"
     monkeypatch.setattr(AdmissionNoticeSent, "topic", topic)  # notices travel on this test's own topic
     await ensure_topics(kafka.admin, [topic, dlq_topic(topic)])

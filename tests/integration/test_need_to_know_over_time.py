@@ -3,7 +3,6 @@ ward that has the patient now acts on the stay in planning and discharge (a ward
 the rule's words); a receiver whose case closed reads the stay as it was then, nothing after; every role's read
 access to a discharged stay ends a configurable period after the discharge (a 404, as for a stay one may not see)."""
 
-import uuid
 from contextlib import AsyncExitStack
 from datetime import UTC, datetime, timedelta
 
@@ -23,6 +22,7 @@ from svu_shared.contracts import (
     PatientTransferred,
 )
 from tests.support.auth import municipality, primary_care, ward
+from tests.support.ids import unique_hex
 from tests.support.inprocess import in_process
 from tests.support.notices import admission_notice, notice_event
 
@@ -53,7 +53,7 @@ async def at_90(database):  # type: ignore[no-untyped-def]
     async with AsyncExitStack() as stack:
         running = {}
         for name, (app, settings) in apps.items():
-            url = database.fresh(f"svu_it_ntk_{name}_{uuid.uuid4().hex[:6]}")
+            url = database.fresh(f"svu_it_ntk_{name}_{unique_hex()[:6]}")
             running[name] = await stack.enter_async_context(
                 in_process(app, settings(database_url=url, read_access_after_discharge_days=90))
             )
@@ -213,7 +213,7 @@ async def test_admission_reads_end_90_days_after_the_discharge_it_is_told_of(at_
 
 
 async def test_a_period_of_0_ends_reads_at_discharge(database):
-    url = database.fresh(f"svu_it_ntk_zero_{uuid.uuid4().hex[:6]}")
+    url = database.fresh(f"svu_it_ntk_zero_{unique_hex()[:6]}")
     async with in_process(planning_app, PlanningSettings(database_url=url, read_access_after_discharge_days=0)) as p:
         await p.feed(notice_event("R7"))
         assert (await p.http.get("/stays/R7", headers=M)).status_code == 200

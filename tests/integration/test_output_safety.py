@@ -1,8 +1,6 @@
 """ADR 0027: every answer of every service carries the security headers (nosniff; no-store, for the answers carry
 patient data), refusals included; an invoice id is checked before it reaches the underlag's file name."""
 
-import uuid
-
 import pytest
 
 from admission.bootstrap import bootstrap as admission_app
@@ -14,6 +12,7 @@ from discharge.settings import DischargeSettings
 from planning.bootstrap import bootstrap as planning_app
 from planning.settings import PlanningSettings
 from tests.support.auth import finance, ward
+from tests.support.ids import unique_hex
 from tests.support.inprocess import in_process
 
 SERVICES = {
@@ -33,7 +32,7 @@ def _safe(answer) -> None:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("name", sorted(SERVICES))
 async def test_every_answer_of_every_service_carries_the_security_headers(database, name):
     bootstrap, settings, stay_path = SERVICES[name]
-    url = database.fresh(f"svu_it_headers_{name}_{uuid.uuid4().hex[:6]}")
+    url = database.fresh(f"svu_it_headers_{name}_{unique_hex()[:6]}")
     async with in_process(bootstrap, settings(database_url=url)) as service:
         who = finance() if name == "billing" else ward("W")
         answers = [
@@ -48,7 +47,7 @@ async def test_every_answer_of_every_service_carries_the_security_headers(databa
 
 
 async def test_an_invoice_id_is_checked_before_it_names_a_file(database):
-    url = database.fresh(f"svu_it_invoice_id_{uuid.uuid4().hex[:6]}")
+    url = database.fresh(f"svu_it_invoice_id_{unique_hex()[:6]}")
     async with in_process(billing_app, BillingSettings(database_url=url)) as billing:
         answer = await billing.http.get('/invoices/a"b;c/specification.csv', headers=finance())
         assert answer.status_code == 422, answer.text

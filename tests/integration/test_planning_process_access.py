@@ -4,7 +4,6 @@ gets 404 (existence does not leak); on its own stay the endpoint's success code.
 
 Own stay: ward W1, municipality 1280, vårdcentral VC1. Foreign stay: W2, 1281, VC2."""
 
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -12,6 +11,7 @@ import pytest
 
 from svu_shared.contracts import AdmissionNoticeSent, PatientDischarged
 from tests.support.auth import bearer
+from tests.support.ids import unique_hex
 
 ROLES = {
     "ward": ("ward", "W1"),
@@ -51,7 +51,7 @@ ENDPOINTS = [
 
 
 async def _stay(planning, tenant: dict[str, str], setup: tuple[str, ...]) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    stay_id = f"a-{uuid.uuid4().hex[:10]}"
+    stay_id = f"a-{unique_hex()[:10]}"
     await planning.feed(
         AdmissionNoticeSent(
             stay_id=stay_id,

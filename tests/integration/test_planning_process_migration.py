@@ -3,7 +3,6 @@ kept message gets its arrival time and, where the event says it, its sender; a c
 the stays take their new columns; and it goes down and up again."""
 
 import asyncio
-import uuid
 
 import sqlalchemy as sa
 from alembic import command
@@ -11,6 +10,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from planning.bootstrap import MIGRATIONS
 from svu_shared.migrations import alembic_config
+from tests.support.ids import unique_hex
 
 BEFORE = [
     "INSERT INTO stays (stay_id, patient_id, municipality, care_unit, notice_care_unit, primary_care_unit, "
@@ -45,7 +45,7 @@ async def _execute(url: str, *statements: str) -> list[tuple]:
 
 
 async def test_migration_0005_keeps_what_was_there_and_fills_what_it_can(database):
-    url = database.fresh(f"svu_it_planning_0005_{uuid.uuid4().hex[:6]}")
+    url = database.fresh(f"svu_it_planning_0005_{unique_hex()[:6]}")
     config = alembic_config(MIGRATIONS, url)
     await asyncio.to_thread(command.upgrade, config, "0004")
     await _execute(url, *BEFORE)

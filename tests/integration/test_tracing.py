@@ -14,6 +14,7 @@ from planning.adapters.tables import cases
 from planning.bootstrap import bootstrap as planning_app
 from planning.settings import PlanningSettings
 from tests.support.auth import ward
+from tests.support.ids import unique_hex
 from tests.support.notices import admission_notice
 from tests.support.realparts import eventually
 
@@ -32,7 +33,7 @@ async def test_request_relay_kafka_and_handler_share_one_trace(spans, kafka, pos
     for app in (admission, planning):
         await app.state.runtime.start()
     try:
-        stay_id = f"trace-{uuid.uuid4().hex[:8]}"
+        stay_id = f"trace-{unique_hex()[:8]}"
         transport = httpx.ASGITransport(app=admission)
         async with httpx.AsyncClient(transport=transport, base_url="http://admission", headers=ward()) as c:
             response = await c.post(

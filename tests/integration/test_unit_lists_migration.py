@@ -3,7 +3,6 @@ migration after it makes them lists, on PostgreSQL and SQLite, splitting where t
 and up again."""
 
 import asyncio
-import uuid
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from discharge.bootstrap import MIGRATIONS as DISCHARGE
 from planning.adapters.tables import stays as planning_stays
 from planning.bootstrap import MIGRATIONS as PLANNING
 from svu_shared.migrations import alembic_config
+from tests.support.ids import unique_hex
 
 # service: its migrations, the revision before the lists, its table, a row with joined text there.
 CASES = {
@@ -59,7 +59,7 @@ async def _execute(url: str, statement: sa.Executable | str) -> list[tuple]:
 @pytest.mark.parametrize("service", sorted(CASES))
 async def test_joined_unit_text_becomes_a_list_and_back(database, service):
     migrations, before, table, row = CASES[service]
-    url = database.fresh(f"svu_it_lists_{service}_{uuid.uuid4().hex[:6]}")
+    url = database.fresh(f"svu_it_lists_{service}_{unique_hex()[:6]}")
     config = alembic_config(Path(migrations), url)
     await asyncio.to_thread(command.upgrade, config, before)
     await _execute(url, row)
@@ -80,7 +80,7 @@ async def test_joined_unit_text_becomes_a_list_and_back(database, service):
 
 # ADR 0025: discharge's current ward (revision 0007) is the last of a stay's wards, kept in the order the wards had it.
 async def test_discharge_learns_the_current_ward_of_existing_stays_from_the_last_of_their_wards(database):
-    url = database.fresh(f"svu_it_lists_current_ward_{uuid.uuid4().hex[:6]}")
+    url = database.fresh(f"svu_it_lists_current_ward_{unique_hex()[:6]}")
     config = alembic_config(Path(DISCHARGE), url)
     await asyncio.to_thread(command.upgrade, config, "0006")
     lists = ("'{W1,W2}'", "'{}'") if database.kind == "postgresql" else ('\'["W1", "W2"]\'', "'[]'")
