@@ -79,10 +79,19 @@ def test_a_transfer_between_wards_keeps_the_stay_and_the_case(running_services):
         what="planning to follow the transfer",
     )
     assert (case["case_id"], case["status"]) == (opened["case_id"], "admitted")  # the same case, still open
+    # The ward the patient left reads the stay but no longer acts on it (ADR 0025); the ward that has the patient
+    # cannot transfer it to itself.
+    former = httpx.post(
+        f"{admission}/stays/{stay_id}/transfers",
+        json={"to_care_unit": "SE2321000016-KIRAVD9"},
+        headers=MEDAVD3,
+        timeout=10,
+    )
+    assert former.status_code == 409 and "is on ward SE2321000016-GERIATRIK1 now" in former.json()["detail"]
     same = httpx.post(
         f"{admission}/stays/{stay_id}/transfers",
         json={"to_care_unit": "SE2321000016-GERIATRIK1"},
-        headers=MEDAVD3,
+        headers=ward("SE2321000016-GERIATRIK1"),
         timeout=10,
     )
     assert same.status_code == 409 and "already on ward" in same.json()["detail"]

@@ -44,13 +44,15 @@ def test_admission_reaches_planning_and_discharge_ready_reaches_planning_and_bil
     notify_ready(
         svc["discharge"], ward("SE2321000016-WARD1"), stay_id, "2025-03-03T08:30:00+01:00", "2025-03-03T09:00:00+01:00"
     )
+    # The notice (received now) and its backdating are two events: the case is discharge-ready after the first,
+    # with the paper notice's time after the second.
     case = wait_until(
         lambda: [
             c
             for c in _get_json(f"{svc['planning']}/cases?stay_id={stay_id}", kristianstad)["items"]
-            if c["status"] == "discharge_ready"
+            if c["status"] == "discharge_ready" and c["discharge_ready_at"] == "2025-03-03T08:00:00Z"
         ],
-        what="case discharge-ready",
+        what="case discharge-ready from the paper notice's time",
     )[0]
     assert case["discharge_ready_at"] == "2025-03-03T08:00:00Z"
 
