@@ -14,9 +14,9 @@ from datetime import datetime
 import polars as pl
 
 from billing.domain.agreement import Agreement, RuleSet
-from billing.domain.calendar import Month, local_month
+from billing.domain.calendar import Month
 from billing.domain.day_count import COUNTING_METHODS
-from billing.domain.facts import instant
+from billing.domain.facts import instant, micros
 from billing.domain.moves import split_at_moves
 from billing.domain.ready_periods import StayTimeline, Timelines
 
@@ -67,8 +67,8 @@ def rules_by_care_type(agreement: Agreement, column: str, value: Callable[[RuleS
 
 @dataclass(frozen=True)
 class Cohort:
-    """The month's counted stays (`stays`: one row per stay, or per municipality's part of a moved stay, sorted by
-    municipality and stay) with their `periods`, and the anomalies left out of the sums."""
+    """The month's counted stays (`stays`: one row per stay, or per municipality's part of a moved stay, in the order
+    of stay ids) with their `periods`, and the anomalies left out of the sums."""
 
     stays: pl.DataFrame
     periods: pl.DataFrame
@@ -76,11 +76,12 @@ class Cohort:
     timelines: Timelines
 
     def objects(self) -> list[CountedStay]:
-        """Each counted stay with its periods and the event ids behind them: the underlag's lines."""
-        periods: dict[tuple[str, int], list[CountedPeriod]] = defaultdict(list)
-        period_ids: dict[tuple[str, int], list[str]] = defaultdict(list)
-        for p in self.periods.sort("stay_id", "part", "n").iter_rows(named=True):
-            key = (p["stay_id"], p["part"])
+        """Each counted stay with its periods and the event ids behind them, by municipality and stay: the underlag's
+        lines."""
+        periods: dict[tuple[int, int], list[CountedPeriod]] = defaultdict(list)
+        period_ids: dict[tuple[int, int], list[str]] = defaultdict(list)
+        for p in self.periods.sort("stay", "part", "n").iter_rows(named=True):
+            key = (p["stay"], p["part"])
             periods[key].append(
                 CountedPeriod(
                     instant(p["opened_at"], p["opened_offset"]),  # type: ignore[arg-type]
@@ -94,14 +95,18 @@ class Cohort:
                 )
             )
             period_ids[key] += [p["opened_by"], p["closed_by"]]
-        others: dict[str, list[str]] = defaultdict(list)
-        for o in self.timelines.others.join(self.stays.select("stay_id").unique(), on="stay_id").iter_rows():
-            others[o[0]].append(o[1])
+        others: dict[int, list[str]] = defaultdict(list)
+        for stay, event_id in (
+            self.timelines.others.join(self.stays.select("stay"), on="stay", how="semi")
+            .select("stay", "event_id")
+            .rows()
+        ):
+            others[stay].append(event_id)
         counted = []
-        for s in self.stays.iter_rows(named=True):
-            key = (s["stay_id"], s["part"])
+        for s in self.stays.sort("municipality", "stay", "part").iter_rows(named=True):
+            key = (s["stay"], s["part"])
             ids = [s["admission_notice"], s["sip_invitation"], s["discharged_by"], s["cancelled_by"]]
-            ids += others[s["stay_id"]] + period_ids[key]
+            ids += others[s["stay"]] + period_ids[key]
             counted.append(
                 CountedStay(
                     s["stay_id"],
@@ -126,47 +131,54 @@ def cohort(
     """§3.1 rule 1: the month's stays per municipality with their ready days (rule 3); rule 7: the anomalies."""
     if not isinstance(timelines, Timelines):
         timelines = Timelines.of(timelines)
-    month = period.index
-    last_opened = timelines.periods.group_by("stay_id").agg(last_opened=pl.col("opened_at").max())
-    stays = (
-        timelines.stays.filter(pl.col("cancelled_by").is_null())  # makulering: the stay is never billed (ADR 0016)
-        .with_columns(ended_at=timelines.ended_at)
-        .with_columns(ended_month=local_month(pl.col("ended_at")))
+    # The month in Stockholm (rule 1): from its first midnight to the next month's.
+    start, end = micros(period.start()), micros(period.next().start())
+    stays = timelines.stays.filter(pl.col("cancelled_by").is_null()).with_columns(  # makulering (ADR 0016)
+        ended_at=timelines.ended_at
     )
     # Rule 7: a stay ready without a discharge by the month's end, or one whose facts contradict each other in the
     # month it ended, is reported with the month it concerns and left out of the sums.
-    never_ended = stays.filter(pl.col("ended_at").is_null()).join(last_opened, on="stay_id")
-    never_ended = never_ended.filter(local_month(pl.col("last_opened")) <= month)
-    ended_here = stays.filter(pl.col("ended_month") == month)
-    contradicted = timelines.anomalies.join(ended_here.select("stay_id"), on="stay_id").sort("stay_id", "n")
-    found = [Anomaly(s, "no discharge in the month: discharge-ready without a discharge") for s in never_ended["stay_id"]]
+    first_ready = timelines.periods.group_by("stay").agg(last_opened=pl.col("opened_at").max())
+    never_ended = stays.filter(pl.col("ended_at").is_null()).join(first_ready, on="stay")
+    never_ended = never_ended.filter(pl.col("last_opened") < end)
+    ended_here = stays.filter((pl.col("ended_at") >= start) & (pl.col("ended_at") < end))
+    contradicted = timelines.anomalies.join(ended_here.select("stay"), on="stay", how="semi").sort("stay", "n")
+    found = [
+        Anomaly(s, "no discharge in the month: discharge-ready without a discharge") for s in never_ended["stay_id"]
+    ]
     texts: dict[str, list[str]] = defaultdict(list)
     for stay_id, text in contradicted.select("stay_id", "text").iter_rows():
         texts[stay_id].append(text)
     found += [Anomaly(stay_id, "; ".join(words)) for stay_id, words in texts.items()]
 
     # Rule 1: the stays that ended in the month, each municipality's part of a moved patient's stay on its own.
-    members = ended_here.join(contradicted, on="stay_id", how="anti")
-    parts, periods = split_at_moves(timelines, members.select("stay_id", "municipality", "ended_at"))
-    parts = parts.join(members.drop("municipality"), on="stay_id")
-    periods = periods.join(parts.select("stay_id", "part", "care_type"), on=["stay_id", "part"])
+    members = ended_here.join(contradicted, on="stay", how="anti")
+    parts, periods = split_at_moves(timelines, members.select("stay", "municipality", "ended_at"))
+    parts = parts.join(members.drop("municipality"), on="stay")
+    periods = periods.join(parts.select("stay", "part", "care_type"), on=["stay", "part"])
     # Rule 3 (and §3.2's counting variants): each period's days under its care type's rules.
     periods = periods.with_columns(
         days=rules_by_care_type(
             agreement,
             "care_type",
-            lambda rules: COUNTING_METHODS[rules.counting](pl.col("opened_at"), pl.col("closed_at"), rules.day_boundary),
+            lambda rules: COUNTING_METHODS[rules.counting](
+                pl.col("opened_at"), pl.col("closed_at"), rules.day_boundary
+            ),
         ).cast(pl.Int64)
     )
-    days = periods.group_by("stay_id", "part").agg(ready_days=pl.col("days").sum(), ready=pl.len() > 0)
-    parts = parts.join(days, on=["stay_id", "part"], how="left").with_columns(
+    days = periods.group_by("stay", "part").agg(ready_days=pl.col("days").sum(), ready=pl.len() > 0)
+    parts = parts.join(days, on=["stay", "part"], how="left").with_columns(
         ready_days=pl.col("ready_days").fill_null(0), ready=pl.col("ready").fill_null(False)
     )
     # §3.1 rule 1 (and §3.2 eligibility): the notices the agreement requires were sent to the municipality.
     parts = parts.filter(pl.col("municipality").is_not_null() & rules_by_care_type(agreement, "care_type", _eligible))
-    counted = _credit(parts, credited or {}).sort("municipality", "stay_id", "part")
-    return Cohort(counted, periods.join(counted.select("stay_id", "part"), on=["stay_id", "part"], how="semi"),
-                  tuple(sorted(found, key=lambda a: a.stay_id)), timelines)
+    counted = _credit(parts, credited or {}).sort("stay", "part")
+    return Cohort(
+        counted,
+        periods.join(counted.select("stay", "part"), on=["stay", "part"], how="semi"),
+        tuple(sorted(found, key=lambda a: a.stay_id)),
+        timelines,
+    )
 
 
 def _eligible(rules: RuleSet) -> pl.Expr:
@@ -181,6 +193,8 @@ def _eligible(rules: RuleSet) -> pl.Expr:
 def _credit(stays: pl.DataFrame, credited: Credited) -> pl.DataFrame:
     """A stay whose disputed days finance accepted stays one of N with no ready days: the month's amount falls by
     exactly what its days added, and never rises (ADR 0016)."""
+    if not credited:
+        return stays.with_columns(credited_by=pl.lit(None, pl.String), credited_days=pl.lit(0, pl.Int64))
     disputes = pl.DataFrame(
         [(stay, municipality, dispute) for (stay, municipality), dispute in credited.items()],
         schema={"stay_id": pl.String, "municipality": pl.String, "credited_by": pl.String},
@@ -203,5 +217,13 @@ def credit(stay: CountedStay, credited: Credited) -> CountedStay:
     )
     if credited_by is None:
         return stay
-    return CountedStay(stay.stay_id, stay.municipality, stay.care_type, ready_days, stay.periods, stay.event_ids,
-                       credited_by, credited_days)
+    return CountedStay(
+        stay.stay_id,
+        stay.municipality,
+        stay.care_type,
+        ready_days,
+        stay.periods,
+        stay.event_ids,
+        credited_by,
+        credited_days,
+    )

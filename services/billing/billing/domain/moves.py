@@ -14,36 +14,39 @@ from billing.domain.facts import instant
 from billing.domain.ready_periods import PERIOD_SCHEMA, StayTimeline, Timelines
 
 PART_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
-    "stay_id": pl.String,
+    "stay": pl.UInt32,
     "part": pl.UInt32,
     "municipality": pl.String,
 }
 
 
 def split_at_moves(timelines: Timelines, stays: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The parts of `stays` (stay_id, municipality, ended_at) as each municipality pays for them, and their ready
+    """The parts of `stays` (stay, municipality, ended_at) as each municipality pays for them, and their ready
     periods (PERIOD_SCHEMA with `part`): a stay is one part, part 0, unless the patient moved before it ended."""
     moves = (
-        timelines.moves.join(stays.select("stay_id", "ended_at"), on="stay_id")
+        timelines.moves.join(stays.select("stay", "ended_at"), on="stay")
         .filter(pl.col("ended_at").is_null() | (pl.col("at") < pl.col("ended_at")))
-        .sort("stay_id", "n")
+        .sort("stay", "n")
     )
-    periods = timelines.periods.join(stays.select("stay_id"), on="stay_id", how="semi")
-    unmoved = stays.join(moves, on="stay_id", how="anti")
-    whole = (
-        unmoved.select("stay_id", pl.lit(0, pl.UInt32).alias("part"), "municipality"),
-        periods.join(unmoved, on="stay_id", how="semi").with_columns(part=pl.lit(0, pl.UInt32)),
-    )
+    periods = timelines.periods.join(stays.select("stay"), on="stay", how="semi")
     if moves.is_empty():
-        return whole
+        return (
+            stays.select("stay", pl.lit(0, pl.UInt32).alias("part"), "municipality"),
+            periods.with_columns(part=pl.lit(0, pl.UInt32)),
+        )
+    unmoved = stays.join(moves, on="stay", how="anti")
+    whole = (
+        unmoved.select("stay", pl.lit(0, pl.UInt32).alias("part"), "municipality"),
+        periods.join(unmoved, on="stay", how="semi").with_columns(part=pl.lit(0, pl.UInt32)),
+    )
     # A move's instant names the move that cut a period there (the last one, should two share an instant).
-    by_instant = moves.group_by("stay_id", "at").agg(pl.col("event_id").last().alias("move_id"))
-    next_move = pl.col("at").shift(-1).over("stay_id")
+    by_instant = moves.group_by("stay", "at").agg(pl.col("event_id").last().alias("move_id"))
+    next_move = pl.col("at").shift(-1).over("stay")
     bounds = pl.concat(
         [
             # Part 0: the home municipality until the first move; part k: the k-th move's municipality from it.
-            stays.join(moves.filter(pl.col("n") == pl.col("n").min().over("stay_id")), on="stay_id").select(
-                "stay_id",
+            stays.join(moves.filter(pl.col("n") == pl.col("n").min().over("stay")), on="stay").select(
+                "stay",
                 pl.lit(0, pl.UInt32).alias("part"),
                 "municipality",
                 pl.lit(None, pl.Int64).alias("start"),
@@ -52,17 +55,17 @@ def split_at_moves(timelines: Timelines, stays: pl.DataFrame) -> tuple[pl.DataFr
                 pl.col("at_offset").alias("end_offset"),
             ),
             moves.select(
-                "stay_id",
-                (pl.int_range(pl.len()).over("stay_id") + 1).cast(pl.UInt32).alias("part"),
+                "stay",
+                (pl.int_range(pl.len()).over("stay") + 1).cast(pl.UInt32).alias("part"),
                 "municipality",
                 pl.col("at").alias("start"),
                 pl.col("at_offset").alias("start_offset"),
                 next_move.alias("end"),
-                pl.col("at_offset").shift(-1).over("stay_id").alias("end_offset"),
+                pl.col("at_offset").shift(-1).over("stay").alias("end_offset"),
             ),
         ]
     )
-    clipped = _clip(periods.join(bounds, on="stay_id"), by_instant)
+    clipped = _clip(periods.join(bounds, on="stay"), by_instant)
     return (
         pl.concat([whole[0], bounds.select(PART_SCHEMA.keys())]),
         pl.concat([whole[1], clipped.select(*PERIOD_SCHEMA.keys(), "part")]),
@@ -84,10 +87,10 @@ def _clip(cut: pl.DataFrame, by_instant: pl.DataFrame) -> pl.DataFrame:
     )
     cut_open, cut_close = pl.col("new_open") != opened, pl.col("new_close") != closed
     cut = (
-        cut.join(by_instant.rename({"at": "new_open", "move_id": "opened_by_move"}), on=["stay_id", "new_open"],
-                 how="left")
-        .join(by_instant.rename({"at": "new_close", "move_id": "closed_by_move"}), on=["stay_id", "new_close"],
-              how="left")
+        cut.join(
+            by_instant.rename({"at": "new_open", "move_id": "opened_by_move"}), on=["stay", "new_open"], how="left"
+        )
+        .join(by_instant.rename({"at": "new_close", "move_id": "closed_by_move"}), on=["stay", "new_close"], how="left")
         .with_columns(
             opened_at=pl.col("new_open"),
             closed_at=pl.col("new_close"),
@@ -116,8 +119,9 @@ def _clip(cut: pl.DataFrame, by_instant: pl.DataFrame) -> pl.DataFrame:
             )
             if n
         )
-        for p in cut.select("opened_at", "opened_offset", "closed_at", "closed_offset", "cut_open", "cut_close",
-                            "note").iter_rows(named=True)
+        for p in cut.select(
+            "opened_at", "opened_offset", "closed_at", "closed_offset", "cut_open", "cut_close", "note"
+        ).iter_rows(named=True)
     ]
     return cut.with_columns(note=pl.Series(notes, dtype=pl.String))
 
@@ -135,8 +139,11 @@ def municipal_parts(timeline: StayTimeline) -> list[StayTimeline]:
     if parts.height == 1:
         return [timeline]
     by_part = {
-        part: Timelines(frames.stays, periods.filter(pl.col("part") == part), frames.moves, frames.anomalies,
-                        frames.others).objects()[0].periods
+        part: Timelines(
+            frames.stays, periods.filter(pl.col("part") == part), frames.moves, frames.anomalies, frames.others
+        )
+        .objects()[0]
+        .periods
         for part in parts["part"]
     }
     return [

@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import polars as pl
 
@@ -90,9 +91,9 @@ class StayTimeline:
         return tuple(sorted({i for i in ids if i}))
 
 
-
 STAY_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "stay_id": pl.String,
+    "stay": pl.UInt32,  # the stay's number, in the order of stay ids
     "municipality": pl.String,
     "care_type": pl.String,
     "admission_notice": pl.String,
@@ -107,6 +108,7 @@ STAY_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
 }
 PERIOD_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "stay_id": pl.String,
+    "stay": pl.UInt32,  # the stay's number, in the order of stay ids
     "n": pl.UInt32,  # the period's place in its stay
     "opened_at": pl.Int64,
     "opened_offset": pl.Int32,
@@ -121,22 +123,33 @@ PERIOD_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
 }
 MOVE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "stay_id": pl.String,
+    "stay": pl.UInt32,  # the stay's number, in the order of stay ids
     "n": pl.UInt32,
     "at": pl.Int64,
     "at_offset": pl.Int32,
     "municipality": pl.String,
     "event_id": pl.String,
 }
-ANOMALY_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {"stay_id": pl.String, "n": pl.UInt32, "text": pl.String}
-OTHER_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {"stay_id": pl.String, "event_id": pl.String}
+ANOMALY_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    "stay_id": pl.String,
+    "stay": pl.UInt32,
+    "n": pl.UInt32,
+    "text": pl.String,
+}
+OTHER_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    "stay_id": pl.String,
+    "stay": pl.UInt32,
+    "event_id": pl.String,
+}
 
 
 @dataclass(frozen=True)
 class Timelines:
     """Many stays' timelines as frames: what `StayTimeline` says of one stay, for every stay at once.
 
-    `stays` has one row per stay (STAY_SCHEMA); `periods`, `moves`, `anomalies` (in the order found) and `others`
-    (interruptions and backdatings, for tracing) have the rows of each stay, numbered `n` in order."""
+    `stays` has one row per stay (STAY_SCHEMA), in the order of stay ids, each with its number `stay` (the key of the
+    other frames); `periods`, `moves`, `anomalies` (in the order found) and `others` (interruptions and backdatings,
+    for tracing) have the rows of each stay, numbered `n` in order."""
 
     stays: pl.DataFrame
     periods: pl.DataFrame
@@ -154,10 +167,12 @@ class Timelines:
     def of(cls, timelines: Iterable["StayTimeline"]) -> "Timelines":
         """Timelines already read as objects, back in the engine's form."""
         stays, periods, moves, anomalies, others = [], [], [], [], []
-        for t in timelines:
+        given = sorted(timelines, key=lambda t: t.stay_id)
+        for key, t in enumerate(given):
             stays.append(
                 (
                     t.stay_id,
+                    key,
                     t.municipality,
                     t.care_type,
                     t.admission_notice,
@@ -173,6 +188,7 @@ class Timelines:
                 periods.append(
                     (
                         t.stay_id,
+                        key,
                         n,
                         *_columns(p.opened_at),
                         *_columns(p.closed_at),
@@ -183,9 +199,9 @@ class Timelines:
                         p.note,
                     )
                 )
-            moves += [(t.stay_id, n, *_columns(m.at), m.municipality, m.event_id) for n, m in enumerate(t.moves)]
-            anomalies += [(t.stay_id, n, text) for n, text in enumerate(t.anomalies)]
-            others += [(t.stay_id, event_id) for event_id in t.other_event_ids]
+            moves += [(t.stay_id, key, n, *_columns(m.at), m.municipality, m.event_id) for n, m in enumerate(t.moves)]
+            anomalies += [(t.stay_id, key, n, text) for n, text in enumerate(t.anomalies)]
+            others += [(t.stay_id, key, event_id) for event_id in t.other_event_ids]
         return cls(
             pl.DataFrame(stays, schema=STAY_SCHEMA, orient="row"),
             pl.DataFrame(periods, schema=PERIOD_SCHEMA, orient="row"),
@@ -246,22 +262,34 @@ def _instant(row: dict, at: str, offset: str) -> datetime:
     return value
 
 
-K = PROCESS_ORDER  # a kind as the engine has it: its place in the process order
-kind = pl.col("kind")
+# Facts are sorted by stay, then in process order; `first` marks each stay's first fact. Running counts and
+# numbers restart there (cheaper than a window per stay, and the same).
+first = pl.col("first")
+
+
+def _marked(frame: pl.DataFrame, key: str = "stay") -> pl.DataFrame:
+    return frame.with_columns(first=(pl.col(key) != pl.col(key).shift(1)).fill_null(True))
 
 
 def _before(flag: pl.Expr) -> pl.Expr:
     """Whether an earlier fact of the stay (in process order) has the flag."""
-    count = flag.cast(pl.UInt32)
-    return (count.cum_sum() - count).over("stay_id") > 0
+    count = flag.cast(pl.UInt32).cum_sum() - flag.cast(pl.UInt32)
+    return count > pl.when(first).then(count).forward_fill()
 
 
-def _first(column: str, where: pl.Expr) -> pl.Expr:
-    return pl.col(column).filter(where).first()
+def _number() -> pl.Expr:
+    """Each row's place in its stay: 0, 1, 2, …"""
+    row = pl.int_range(pl.len(), dtype=pl.UInt32)
+    return row - pl.when(first).then(row).forward_fill()
 
 
-# What a fact says about the stay it belongs to, in the words of the loop it replaces (rules 2 and 7, ADR 0016).
-# Anomalies are kept as (what, at, offset, interruption) and worded at the end (`_words`).
+K = PROCESS_ORDER  # a kind as the engine has it: its place in the process order
+kind = pl.col("kind")
+ready, withdrawn = kind == K[FactKind.DISCHARGE_READY], kind == K[FactKind.DISCHARGE_READY_WITHDRAWN]
+discharge, interruption = kind == K[FactKind.DISCHARGED], kind == K[FactKind.PROCESS_INTERRUPTED]
+ending, moved = pl.col("reason").is_in(PROCESS_ENDING), pl.col("reason") == MOVED
+
+# What a fact says against the timeline (rule 7), worded at the end (`_words`) for the few stays that have one.
 READY_AFTER_DISCHARGE, READY_AFTER_INTERRUPTION, WITHDRAWN_NOT_READY, MOVE_WITHOUT_MUNICIPALITY, SECOND_DISCHARGE = (
     range(5)
 )
@@ -271,120 +299,113 @@ def timelines(facts: pl.DataFrame) -> Timelines:
     """Every stay's timeline from its facts (FACT_SCHEMA; any order: facts at one instant apply in PROCESS_ORDER,
     then in the order given)."""
     facts = facts.select(FACT_SCHEMA.keys()).with_row_index("seq")
-    every_stay = facts.select("stay_id").unique()
-    others = facts.filter(kind.is_in([K[FactKind.PROCESS_INTERRUPTED], K[FactKind.DISCHARGE_READY_BACKDATED]]))
     effective, unmatched = _backdated(facts)
-    ordered = effective.sort("stay_id", "at", "kind", "seq").with_row_index("pos")
+    ordered = _marked(effective.sort("stay_id", "at", "kind", "seq").with_row_index("pos"), key="stay_id")
+    ordered = ordered.with_columns(stay=(first.cum_sum() - 1).cast(pl.UInt32))
 
-    ready, withdrawn = kind == K[FactKind.DISCHARGE_READY], kind == K[FactKind.DISCHARGE_READY_WITHDRAWN]
-    discharge, interruption = kind == K[FactKind.DISCHARGED], kind == K[FactKind.PROCESS_INTERRUPTED]
+    # How far the stay has come before each fact: discharged, or ended by a death or declined support (which end the
+    # process, and the ready period, unless the stay ended before them; ADR 0016).
     ordered = ordered.with_columns(
-        discharged_before=_before(discharge),
-        ending_before=_before(interruption & pl.col("reason").is_in(PROCESS_ENDING)),
-    ).with_columns(
-        # A death or declined support ends the process (and the ready period) unless the stay ended before it.
-        ends=interruption & pl.col("reason").is_in(PROCESS_ENDING) & ~pl.col("discharged_before") & ~pl.col(
-            "ending_before"
-        ),
+        discharged_before=_before(discharge), ending_before=_before(interruption & ending)
+    ).with_columns(ends=interruption & ending & ~pl.col("discharged_before") & ~pl.col("ending_before"))
+    ordered = ordered.with_columns(ended_before=_before(pl.col("ends"))).with_columns(
+        live=~pl.col("discharged_before") & ~pl.col("ended_before")
     )
-    ordered = ordered.with_columns(
-        ended_before=_before(pl.col("ends")),
-        interrupted=pl.when(pl.col("ends")).then(pl.col("reason")).forward_fill().over("stay_id"),
-    ).with_columns(live=~pl.col("discharged_before") & ~pl.col("ended_before"))
     live, ended_before, discharged_before = pl.col("live"), pl.col("ended_before"), pl.col("discharged_before")
 
-    # Rule 2: while the stay lasts, a notice opens a period unless one is open (the last notice or withdrawal was a
-    # notice), and a withdrawal closes the open one; a withdrawal with none open is an anomaly (rule 7).
-    notices = ordered.filter((ready | withdrawn) & live).with_columns(
-        was_ready=(pl.col("kind").shift(1) == K[FactKind.DISCHARGE_READY]).over("stay_id").fill_null(False)
+    # Rule 2: while the stay lasts, a notice opens a period unless one is open (the last notice or withdrawal before
+    # it was a notice), and a withdrawal closes the open one; a withdrawal with none open is an anomaly (rule 7). The
+    # stay's end (its discharge, or an interruption that ends the process) closes a period still open.
+    notice = pl.when((ready | withdrawn) & live).then(kind)
+    last_notice = pl.when(first).then(-1).otherwise(notice.shift(1)).forward_fill()  # -1: none yet in this stay
+    ordered = ordered.with_columns(was_ready=last_notice == K[FactKind.DISCHARGE_READY])
+    was_ready = pl.col("was_ready")
+    stay_ends = (discharge & live) | pl.col("ends")
+    periods = _pair(
+        ordered.filter((ready & live & ~was_ready) | (withdrawn & live & was_ready) | (stay_ends & was_ready))
     )
-    opens = notices.filter(ready & ~pl.col("was_ready"))
-    closes = notices.filter(withdrawn & pl.col("was_ready")).with_columns(note=pl.lit(""))
-    # The stay's end (its discharge, or an interruption that ends the process) closes a period still open.
-    still_ready = notices.group_by("stay_id").agg(still_ready=(pl.col("kind").last() == K[FactKind.DISCHARGE_READY]))
-    end_closes = (
-        ordered.filter((discharge & live) | pl.col("ends"))
-        .join(still_ready.filter("still_ready"), on="stay_id", how="semi")
-        .with_columns(
-            note=pl.when("ends")
-            .then(pl.format("closed: process interrupted ({})", pl.col("reason")))
-            .otherwise(pl.lit(""))
-        )
-    )
-    periods = _pair(opens, pl.concat([closes, end_closes], how="diagonal_relaxed"))
 
-    anomalies = ordered.with_columns(
+    found = ordered.with_columns(
         what=pl.when(ready & ~live & discharged_before)
         .then(READY_AFTER_DISCHARGE)
         .when(ready & ~live)
         .then(READY_AFTER_INTERRUPTION)
-        .when(withdrawn & ~live & ~ended_before)
+        .when(withdrawn & ((live & ~was_ready) | (~live & ~ended_before)))
         .then(WITHDRAWN_NOT_READY)
-        .when(interruption & live & (pl.col("reason") == MOVED) & pl.col("municipality").is_null())
+        .when(interruption & live & moved & pl.col("municipality").is_null())
         .then(MOVE_WITHOUT_MUNICIPALITY)
         .when(discharge & discharged_before)
         .then(SECOND_DISCHARGE)
     ).filter(pl.col("what").is_not_null())
-    not_ready = notices.filter(withdrawn & ~pl.col("was_ready")).with_columns(what=pl.lit(WITHDRAWN_NOT_READY))
-    found = pl.concat([anomalies, not_ready], how="diagonal_relaxed").sort("pos")
 
-    moves = ordered.filter(
-        interruption & live & (pl.col("reason") == MOVED) & pl.col("municipality").is_not_null()
-    ).with_columns(n=pl.int_range(pl.len()).over("stay_id").cast(pl.UInt32))
-    known = ordered.group_by("stay_id").agg(
-        municipality=_first("municipality", ~interruption & pl.col("municipality").is_not_null()),
-        care_type=_first("care_type", pl.col("care_type").is_not_null()),
-        admission_notice=_first("event_id", kind == K[FactKind.ADMISSION_NOTICE]),
-        sip_invitation=_first("event_id", kind == K[FactKind.SIP_INVITATION]),
-        discharged_at=_first("at", discharge),
-        discharged_offset=_first("at_offset", discharge),
-        discharged_by=_first("event_id", discharge),
-        cancelled_by=_first("event_id", kind == K[FactKind.NOTICE_CANCELLED]),
-        process_ended_at=_first("at", pl.col("ends")),
-        process_ended_offset=_first("at_offset", pl.col("ends")),
-        interrupted=_first("reason", pl.col("ends")),
+    moves = _marked(ordered.filter(interruption & live & moved & pl.col("municipality").is_not_null())).with_columns(
+        n=_number()
     )
-    stays = (
-        every_stay.join(known, on="stay_id", how="left")
-        .with_columns(pl.col("care_type").fill_null("somatic"))
-        .select(STAY_SCHEMA.keys())
-    )
+    # What the stay is: its first fact of each kind (facts are in process order), its home municipality from the
+    # first fact that names one (a move names the new one), and how it ended.
+    stays = ordered.filter(first).select("stay", "stay_id")
+    for columns, where in (
+        ({"municipality": "municipality"}, ~interruption & pl.col("municipality").is_not_null()),
+        ({"care_type": "care_type"}, pl.col("care_type").is_not_null()),
+        ({"event_id": "admission_notice"}, kind == K[FactKind.ADMISSION_NOTICE]),
+        ({"event_id": "sip_invitation"}, kind == K[FactKind.SIP_INVITATION]),
+        ({"at": "discharged_at", "at_offset": "discharged_offset", "event_id": "discharged_by"}, discharge),
+        ({"event_id": "cancelled_by"}, kind == K[FactKind.NOTICE_CANCELLED]),
+        ({"at": "process_ended_at", "at_offset": "process_ended_offset", "reason": "interrupted"}, pl.col("ends")),
+    ):
+        firsts = _marked(ordered.filter(where)).filter(first).select("stay", *columns).rename(columns)
+        stays = stays.join(firsts, on="stay", how="left", maintain_order="left")
+    stays = stays.with_columns(pl.col("care_type").fill_null("somatic"))
+    stays = pl.concat([stays, _known_by_backdating_alone(facts, stays)], how="diagonal_relaxed")
+    stays = stays.sort("stay").select(STAY_SCHEMA.keys()).cast(STAY_SCHEMA)  # type: ignore[arg-type]
+    keys = stays.select("stay_id", "stay")
+    others = facts.filter(kind.is_in([K[FactKind.PROCESS_INTERRUPTED], K[FactKind.DISCHARGE_READY_BACKDATED]]))
     return Timelines(
         stays,
         periods,
         moves.select(MOVE_SCHEMA.keys()),
-        _words(unmatched, found),
-        others.sort("seq").select(OTHER_SCHEMA.keys()),
+        _words(unmatched, found.join(stays.select("stay", "interrupted"), on="stay", how="left"))
+        .join(keys, on="stay_id")
+        .select(ANOMALY_SCHEMA.keys()),
+        others.sort("seq").join(keys, on="stay_id", maintain_order="left").select(OTHER_SCHEMA.keys()),
     )
 
 
-def _pair(opens: pl.DataFrame, closes: pl.DataFrame) -> pl.DataFrame:
+def _known_by_backdating_alone(facts: pl.DataFrame, stays: pl.DataFrame) -> pl.DataFrame:
+    """Stays of which billing has nothing but a backdating (numbered after the others): no timeline, an anomaly."""
+    alone = (
+        facts.filter(kind == K[FactKind.DISCHARGE_READY_BACKDATED])
+        .select("stay_id")
+        .unique()
+        .join(stays, on="stay_id", how="anti")
+        .sort("stay_id")
+    )
+    return alone.with_columns(stay=(pl.int_range(pl.len()) + stays.height).cast(pl.UInt32), care_type=pl.lit("somatic"))
+
+
+def _pair(events: pl.DataFrame) -> pl.DataFrame:
     """Each opening notice with the fact that closed its period (none: still open). In a stay's process order they
     alternate, opening first, so a period's close is the next of these facts."""
-    events = pl.concat(
-        [
-            opens.select("stay_id", "pos", "at", "at_offset", "event_id", "backdated_from", "backdated_offset",
-                         "backdating_reason", opening=pl.lit(True)),
-            closes.select("stay_id", "pos", "at", "at_offset", "event_id", "note", opening=pl.lit(False)),
-        ],
-        how="diagonal_relaxed",
-    ).sort("stay_id", "pos")
-    same_stay = pl.col("stay_id").shift(-1) == pl.col("stay_id")
+    events = _marked(events).with_columns(opening=ready)
+    same_stay = pl.col("stay").shift(-1) == pl.col("stay")
 
-    def closing(column: str) -> pl.Expr:
-        return pl.when(same_stay).then(pl.col(column).shift(-1))
+    def closing(column: pl.Expr) -> pl.Expr:
+        return pl.when(same_stay).then(column.shift(-1))
 
+    note = pl.when("ends").then(pl.format("closed: process interrupted ({})", "reason")).otherwise(pl.lit(""))
     return (
         events.with_columns(
-            closed_at=closing("at"),
-            closed_offset=closing("at_offset"),
-            closed_by=closing("event_id"),
-            note=closing("note").fill_null(""),
+            closed_at=closing(pl.col("at")),
+            closed_offset=closing(pl.col("at_offset")),
+            closed_by=closing(pl.col("event_id")),
+            note=closing(note).fill_null(""),
         )
         .filter("opening")
+        .pipe(_marked)
         .select(
             "stay_id",
-            pl.int_range(pl.len()).over("stay_id").cast(pl.UInt32).alias("n"),
+            "stay",
+            _number().alias("n"),
             pl.col("at").alias("opened_at"),
             pl.col("at_offset").alias("opened_offset"),
             "closed_at",
@@ -412,13 +433,13 @@ def _backdated(facts: pl.DataFrame) -> tuple[pl.DataFrame, list[tuple[str, int, 
         candidates = facts.filter(
             (kind == K[FactKind.DISCHARGE_READY]) & pl.col("stay_id").is_in(backdatings["stay_id"].implode())
         )
-        notices: dict[str, list[dict]] = defaultdict(list)
-        for notice in candidates.sort("seq").iter_rows(named=True):
-            notices[notice["stay_id"]].append(notice)
+        notices: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for row in candidates.sort("seq").iter_rows(named=True):
+            notices[row["stay_id"]].append(row)
         taken: set[tuple[str, str]] = set()
         for b in backdatings.sort("seq").iter_rows(named=True):
-            notice = _notice_received_at(notices[b["stay_id"]], b["received_at"], taken)
-            if notice is None:
+            corrected = _notice_received_at(notices[b["stay_id"]], b["received_at"], taken)
+            if corrected is None:
                 received = instant(b["received_at"], b["received_offset"])
                 unmatched.append(
                     (
@@ -429,12 +450,19 @@ def _backdated(facts: pl.DataFrame) -> tuple[pl.DataFrame, list[tuple[str, int, 
                     )
                 )
                 continue
-            taken.add((b["stay_id"], notice["event_id"]))
+            taken.add((b["stay_id"], corrected["event_id"]))
             marks.append(
-                (b["stay_id"], notice["event_id"], b["at"], b["at_offset"], b["received_at"], b["received_offset"],
-                 b["reason"])
+                (
+                    b["stay_id"],
+                    corrected["event_id"],
+                    b["at"],
+                    b["at_offset"],
+                    b["received_at"],
+                    b["received_offset"],
+                    b["reason"],
+                )
             )
-    corrected = pl.DataFrame(
+    marked = pl.DataFrame(
         marks,
         schema={
             "stay_id": pl.String,
@@ -448,14 +476,14 @@ def _backdated(facts: pl.DataFrame) -> tuple[pl.DataFrame, list[tuple[str, int, 
         orient="row",
     )
     effective = facts.filter(~backdating)
-    if corrected.is_empty():
+    if marked.is_empty():
         return effective.with_columns(
             backdated_from=pl.lit(None, pl.Int64),
             backdated_offset=pl.lit(None, pl.Int32),
             backdating_reason=pl.lit(None, pl.String),
         ), unmatched
     return (
-        effective.join(corrected, on=["stay_id", "event_id"], how="left", maintain_order="left")
+        effective.join(marked, on=["stay_id", "event_id"], how="left", maintain_order="left")
         .with_columns(
             at=pl.coalesce("sent_at", "at"),
             at_offset=pl.when(pl.col("sent_at").is_not_null()).then("sent_offset").otherwise("at_offset"),
@@ -465,7 +493,9 @@ def _backdated(facts: pl.DataFrame) -> tuple[pl.DataFrame, list[tuple[str, int, 
     )
 
 
-def _notice_received_at(notices: list[dict], received_at: int | None, taken: set[tuple[str, str]]) -> dict | None:
+def _notice_received_at(
+    notices: list[dict[str, Any]], received_at: int | None, taken: set[tuple[str, str]]
+) -> dict[str, Any] | None:
     """The notice a backdating corrects: received at `received_at` (the notice's own send time), or failing that
     within a second of it (a producer that rounds a time), never one corrected already."""
     if received_at is None:
@@ -497,7 +527,7 @@ def _words(unmatched: list[tuple[str, int, str]], found: pl.DataFrame) -> pl.Dat
     for stay, _, _, text in rows:
         numbered.append((stay, counts[stay], text))
         counts[stay] += 1
-    return pl.DataFrame(numbered, schema=ANOMALY_SCHEMA, orient="row")
+    return pl.DataFrame(numbered, schema={"stay_id": pl.String, "n": pl.UInt32, "text": pl.String}, orient="row")
 
 
 def stay_timeline(stay_id: str, facts: Iterable[StayFact]) -> StayTimeline:

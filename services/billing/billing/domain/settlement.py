@@ -50,7 +50,7 @@ class Settlement:
 
     @cached_property
     def stays(self) -> tuple[CountedStay, ...]:
-        """The counted stays with their periods and event ids (the underlag), from the computation that gave the sums."""
+        """The counted stays with their periods and event ids (the underlag), from the computation of the sums."""
         return tuple(self.counted.objects()) if self.counted is not None else ()
 
 
@@ -90,9 +90,7 @@ def settle(
     # Stays are averaged per municipality and rule set: care types share one average unless the agreement
     # gives them separate parameter sets (§3.2 "care type").
     rule_sets = list(dict.fromkeys([agreement.rules, *agreement.care_types.values()]))
-    stays = counted.stays.with_row_index("row").with_columns(
-        rule_set=_rule_set_index(agreement, rule_sets)
-    )
+    stays = counted.stays.with_row_index("row").with_columns(rule_set=_rule_set_index(agreement, rule_sets))
     parts: list[tuple[int, MunicipalityLine]] = []
     for i, rules in enumerate(rule_sets):
         mine = stays.filter(pl.col("rule_set") == i)
@@ -116,9 +114,7 @@ def _rule_set_index(agreement: Agreement, rule_sets: list[RuleSet]) -> pl.Expr:
     return expr
 
 
-def _settle_groups(
-    stays: pl.DataFrame, rules: RuleSet, day_amount: Decimal
-) -> Iterable[tuple[int, MunicipalityLine]]:
+def _settle_groups(stays: pl.DataFrame, rules: RuleSet, day_amount: Decimal) -> Iterable[tuple[int, MunicipalityLine]]:
     """Each municipality's stays under one rule set, summed in columns: the stays and days of the group, those of
     the stays in the model (the average or free days), and the long stays on their own (§3.2)."""
     days = pl.col("ready_days")
@@ -136,9 +132,15 @@ def _settle_groups(
     for municipality, stay_id, ready_days in stays.filter(long).select("municipality", "stay_id", "ready_days").rows():
         long_stays.setdefault(municipality, []).append((stay_id, ready_days))
     for t in totals.iter_rows(named=True):
-        yield t["first"], settle_totals(
-            t["municipality"], GroupTotals(t["stays"], t["ready_days"], t["n"], t["d"], t["beyond_free"]),
-            long_stays.get(t["municipality"], []), rules, day_amount,
+        yield (
+            t["first"],
+            settle_totals(
+                t["municipality"],
+                GroupTotals(t["stays"], t["ready_days"], t["n"], t["d"], t["beyond_free"]),
+                long_stays.get(t["municipality"], []),
+                rules,
+                day_amount,
+            ),
         )
 
 

@@ -49,9 +49,9 @@ async def settlement(session: AsyncSession, chosen: Agreement, period: str) -> s
 async def comparison(session: AsyncSession, pair: tuple[Agreement, Agreement], period: str) -> dict[str, Any]:
     """The month under two agreements, per municipality, with the difference (domain §3.2: the what-if question)."""
     month = Month.parse(period)
-    facts = await FactRepository(session).of_months(month, month)
+    known = timelines(await FactRepository(session).of_months(month, month))  # once, for both agreements
     day_amounts = await known_day_amounts(session)
-    a, b = (settle_facts(chosen, month, facts, day_amounts) for chosen in pair)
+    a, b = (settle_facts(chosen, month, known, day_amounts) for chosen in pair)
     return comparison_dict((pair[0].id, pair[1].id), period, compare((a, b)))
 
 
