@@ -108,7 +108,8 @@ def _csv_rows(data: bytes) -> pl.DataFrame:
         # A line per record (no blank line skipped), each ended by LF or CRLF (Polars drops the CR; the csv module
         # would also end a line at a lone CR).
         lines = data.count(b"\n") + (not data.endswith(b"\n"))
-        line_ends = data.count(b"\r") in (0, lines, data.count(b"\r\n"))
+        returns = data.count(b"\r")
+        line_ends = returns == 0 or returns == data.count(b"\r\n")
         if (
             rows is not None
             and rows.height == lines - 1
