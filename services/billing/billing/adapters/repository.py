@@ -2,6 +2,7 @@
 settlement runs with the invoices and corrections they issued. Each repository works in the caller's transaction,
 so a run, its documents and their outbox rows commit together (architecture §3)."""
 
+import hashlib
 import json
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -9,7 +10,8 @@ from decimal import Decimal
 from typing import Any
 
 import polars as pl
-from sqlalchemy import and_, case, func, insert, or_, select, text
+from sqlalchemy import String, and_, case, cast, func, insert, literal_column, or_, select, text
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from billing.adapters.tables import invoices, settlement_runs, stay_facts, stay_spans
@@ -83,13 +85,7 @@ class FactRepository:
         start, end = first.start(), last.next().start()
         if self._session.get_bind().dialect.name == "postgresql":
             return await self._in_one_text(start, end)
-        spans = stay_spans.c
-        touching = select(spans.stay_id).where(
-            or_(
-                and_(spans.ended_at >= start, spans.ended_at < end),
-                and_(spans.ended_at.is_(None), spans.first_ready_at < end),
-            )
-        )
+        touching = select(stay_spans.c.stay_id).where(_touching(first, last))
         query = select(stay_facts).where(stay_facts.c.stay_id.in_(touching))
         return facts_frame(_fact(row) for row in (await self._session.execute(query)).mappings())
 
@@ -107,10 +103,12 @@ class FactRepository:
     async def add(self, fact: StayFact) -> None:
         """Keeps the fact and its stay's span in the caller's transaction."""
         await self._session.execute(insert(stay_facts).values(**asdict(fact)))
+        version = _next_version(self._session)
         span = {
             "stay_id": fact.stay_id,
             "first_ready_at": fact.at if fact.starts_ready else None,
             "ended_at": fact.at if fact.ends_stay else None,
+            "version": version,
         }
         upsert = insert_or_merge(self._session, stay_spans).values(**span)
         await self._session.execute(
@@ -119,9 +117,46 @@ class FactRepository:
                 set_={
                     "first_ready_at": _earliest(stay_spans.c.first_ready_at, upsert.excluded.first_ready_at),
                     "ended_at": _earliest(stay_spans.c.ended_at, upsert.excluded.ended_at),
+                    "version": version,
                 },
             )
         )
+
+    async def month_mark(self, first: Month, last: Month) -> str:
+        """What `of_months` would read, marked: the months' stays with their versions, as a digest. The same mark
+        means the same facts (every fact kept gives its stay a version no stay had), so what was computed from
+        them still holds."""
+        spans = stay_spans.c
+        query = select(spans.stay_id, spans.version).where(_touching(first, last))
+        if self._session.get_bind().dialect.name == "postgresql":
+            listed = func.string_agg(
+                spans.stay_id + ":" + func.coalesce(cast(spans.version, String), ""),
+                aggregate_order_by(literal_column("','"), spans.stay_id),
+            )
+            digest = select(func.count(), func.md5(listed)).where(_touching(first, last))
+            count, md5 = (await self._session.execute(digest)).one()
+            return f"{count}:{md5}"
+        rows = sorted((await self._session.execute(query)).all())
+        return f"{len(rows)}:{hashlib.md5(repr(rows).encode()).hexdigest()}"
+
+
+def _touching(first: Month, last: Month) -> Any:
+    """The spans of the stays a settlement of the months reads (ADR 0016): ended in them, or not ended and ready by
+    the last one's end."""
+    start, end = first.start(), last.next().start()
+    spans = stay_spans.c
+    return or_(
+        and_(spans.ended_at >= start, spans.ended_at < end),
+        and_(spans.ended_at.is_(None), spans.first_ready_at < end),
+    )
+
+
+def _next_version(session: AsyncSession) -> Any:
+    """A version no span had: the sequence's next value on PostgreSQL; on SQLite (one writer at a time) the largest
+    plus one."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.nextval("stay_span_versions")
+    return select(func.coalesce(func.max(stay_spans.c.version), 0) + 1).scalar_subquery()
 
 
 @dataclass(frozen=True)
