@@ -14,7 +14,7 @@ from datetime import datetime
 import polars as pl
 
 from billing.domain.agreement import Agreement, RuleSet
-from billing.domain.calendar import Month
+from billing.domain.calendar import Month, local_clock
 from billing.domain.day_count import COUNTING_METHODS
 from billing.domain.facts import instant, micros
 from billing.domain.moves import split_at_moves
@@ -122,15 +122,25 @@ class Cohort:
         return counted
 
 
-def cohort(
-    agreement: Agreement,
-    period: Month,
-    timelines: Timelines | Iterable[StayTimeline],
-    credited: Credited | None = None,
-) -> Cohort:
-    """§3.1 rule 1: the month's stays per municipality with their ready days (rule 3); rule 7: the anomalies."""
-    if not isinstance(timelines, Timelines):
-        timelines = Timelines.of(timelines)
+@dataclass(frozen=True)
+class MonthMembers:
+    """What a month's cohort is under any agreement: its stays, each municipality's part of a moved patient's stay on
+    its own (`parts`, with whether it has a ready period), their `periods` with the Stockholm wall clock of each
+    opening and closing, and the month's anomalies."""
+
+    parts: pl.DataFrame
+    periods: pl.DataFrame
+    anomalies: tuple[Anomaly, ...]
+
+
+def month_members(timelines: Timelines, period: Month) -> MonthMembers:
+    """Computed once per month of the same timelines (a comparison settles them twice)."""
+    if period not in timelines.months:
+        timelines.months[period] = _month_members(timelines, period)
+    return timelines.months[period]  # type: ignore[no-any-return]
+
+
+def _month_members(timelines: Timelines, period: Month) -> MonthMembers:
     # The month in Stockholm (rule 1): from its first midnight to the next month's.
     start, end = micros(period.start()), micros(period.next().start())
     stays = timelines.stays.filter(pl.col("cancelled_by").is_null()).with_columns(  # makulering (ADR 0016)
@@ -143,9 +153,8 @@ def cohort(
     never_ended = never_ended.filter(pl.col("last_opened") < end)
     ended_here = stays.filter((pl.col("ended_at") >= start) & (pl.col("ended_at") < end))
     contradicted = timelines.anomalies.join(ended_here.select("stay"), on="stay", how="semi").sort("stay", "n")
-    found = [
-        Anomaly(s, "no discharge in the month: discharge-ready without a discharge") for s in never_ended["stay_id"]
-    ]
+    open_end = "no discharge in the month: discharge-ready without a discharge"
+    found = [Anomaly(stay_id, open_end) for stay_id in never_ended["stay_id"]]
     texts: dict[str, list[str]] = defaultdict(list)
     for stay_id, text in contradicted.select("stay_id", "text").iter_rows():
         texts[stay_id].append(text)
@@ -154,31 +163,46 @@ def cohort(
     # Rule 1: the stays that ended in the month, each municipality's part of a moved patient's stay on its own.
     members = ended_here.join(contradicted, on="stay", how="anti")
     parts, periods = split_at_moves(timelines, members.select("stay", "municipality", "ended_at"))
-    parts = parts.join(members.drop("municipality"), on="stay")
-    periods = periods.join(parts.select("stay", "part", "care_type"), on=["stay", "part"])
+    parts = parts.join(members.drop("municipality"), on="stay").sort("stay", "part")
+    periods = periods.join(parts.select("stay", "part", "care_type"), on=["stay", "part"]).with_columns(
+        opened_local=local_clock(pl.col("opened_at")), closed_local=local_clock(pl.col("closed_at"))
+    )
+    ready = periods.group_by("stay", "part").agg(ready=pl.len() > 0)
+    parts = parts.join(ready, on=["stay", "part"], how="left", maintain_order="left").with_columns(
+        pl.col("ready").fill_null(False)
+    )
+    return MonthMembers(parts, periods, tuple(sorted(found, key=lambda a: a.stay_id)))
+
+
+def cohort(
+    agreement: Agreement,
+    period: Month,
+    timelines: Timelines | Iterable[StayTimeline],
+    credited: Credited | None = None,
+) -> Cohort:
+    """§3.1 rule 1: the month's stays per municipality with their ready days (rule 3); rule 7: the anomalies."""
+    if not isinstance(timelines, Timelines):
+        timelines = Timelines.of(timelines)
+    members = month_members(timelines, period)
     # Rule 3 (and §3.2's counting variants): each period's days under its care type's rules.
-    periods = periods.with_columns(
+    periods = members.periods.with_columns(
         days=rules_by_care_type(
             agreement,
             "care_type",
             lambda rules: COUNTING_METHODS[rules.counting](
-                pl.col("opened_at"), pl.col("closed_at"), rules.day_boundary
+                pl.col("opened_local"), pl.col("closed_local"), rules.day_boundary
             ),
         ).cast(pl.Int64)
     )
-    days = periods.group_by("stay", "part").agg(ready_days=pl.col("days").sum(), ready=pl.len() > 0)
-    parts = parts.join(days, on=["stay", "part"], how="left").with_columns(
-        ready_days=pl.col("ready_days").fill_null(0), ready=pl.col("ready").fill_null(False)
+    days = periods.group_by("stay", "part").agg(ready_days=pl.col("days").sum())
+    parts = members.parts.join(days, on=["stay", "part"], how="left", maintain_order="left").with_columns(
+        pl.col("ready_days").fill_null(0)
     )
     # §3.1 rule 1 (and §3.2 eligibility): the notices the agreement requires were sent to the municipality.
-    parts = parts.filter(pl.col("municipality").is_not_null() & rules_by_care_type(agreement, "care_type", _eligible))
-    counted = _credit(parts, credited or {}).sort("stay", "part")
-    return Cohort(
-        counted,
-        periods.join(counted.select("stay", "part"), on=["stay", "part"], how="semi"),
-        tuple(sorted(found, key=lambda a: a.stay_id)),
-        timelines,
-    )
+    counted = parts.filter(pl.col("municipality").is_not_null() & rules_by_care_type(agreement, "care_type", _eligible))
+    if counted.height < parts.height:
+        periods = periods.join(counted.select("stay", "part"), on=["stay", "part"], how="semi")
+    return Cohort(_credit(counted, credited or {}), periods, members.anomalies, timelines)
 
 
 def _eligible(rules: RuleSet) -> pl.Expr:
@@ -201,7 +225,7 @@ def _credit(stays: pl.DataFrame, credited: Credited) -> pl.DataFrame:
         orient="row",
     )
     credit_given = pl.col("credited_by").is_not_null()
-    return stays.join(disputes, on=["stay_id", "municipality"], how="left").with_columns(
+    return stays.join(disputes, on=["stay_id", "municipality"], how="left", maintain_order="left").with_columns(
         ready_days=pl.when(credit_given).then(0).otherwise("ready_days"),
         credited_days=pl.when(credit_given).then("ready_days").otherwise(0),
     )

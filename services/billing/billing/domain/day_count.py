@@ -13,23 +13,21 @@ from billing.domain.calendar import DAY_US, local_clock, micros_of_day
 from billing.domain.facts import micros
 
 
-def boundary_crossings_rule(opened_at: pl.Expr, closed_at: pl.Expr, boundary: time) -> pl.Expr:
+def boundary_crossings_rule(opened: pl.Expr, closed: pl.Expr, boundary: time) -> pl.Expr:
     """Rule 3: one day per boundary instant b (skane-2018: 12:00 local, every date) with opened_at <= b < closed_at:
     the patient was ready and still in hospital at the boundary. With 00:00 this equals the number of date changes.
     The first boundary counted is on the opening date unless the period opened after it; the last is on the closing
-    date if the period closed after it."""
+    date if the period closed after it. `opened`, `closed`: the Stockholm wall clock of the instants (`local_clock`)."""
     b = micros_of_day(boundary)
-    opened, closed = local_clock(opened_at), local_clock(closed_at)
     first = opened.floordiv(DAY_US) + (opened.mod(DAY_US) > b).cast(pl.Int64)
     last = closed.floordiv(DAY_US) - (closed.mod(DAY_US) <= b).cast(pl.Int64)
     return pl.max_horizontal(last - first + 1, pl.lit(0, pl.Int64))
 
 
-def notice_cutoff_rule(opened_at: pl.Expr, closed_at: pl.Expr, cutoff: time) -> pl.Expr:
+def notice_cutoff_rule(opened: pl.Expr, closed: pl.Expr, cutoff: time) -> pl.Expr:
     """§3.2 notice cut-off: a notice before the cut-off makes its own date day 0, otherwise the next date; the days
     are the closing date minus day 0 (Stockholm dates), never negative."""
     c = micros_of_day(cutoff)
-    opened, closed = local_clock(opened_at), local_clock(closed_at)
     day_zero = opened.floordiv(DAY_US) + (opened.mod(DAY_US) >= c).cast(pl.Int64)
     return pl.max_horizontal(closed.floordiv(DAY_US) - day_zero, pl.lit(0, pl.Int64))
 
@@ -42,7 +40,7 @@ COUNTING_METHODS: dict[str, Callable[[pl.Expr, pl.Expr, time], pl.Expr]] = {
 
 def _one_period(counting: str, opened_at: datetime, closed_at: datetime, boundary: time) -> int:
     one = pl.DataFrame({"opened_at": [micros(opened_at)], "closed_at": [micros(closed_at)]})
-    rule = COUNTING_METHODS[counting](pl.col("opened_at"), pl.col("closed_at"), boundary)
+    rule = COUNTING_METHODS[counting](local_clock(pl.col("opened_at")), local_clock(pl.col("closed_at")), boundary)
     return int(one.select(rule).item())
 
 

@@ -156,6 +156,8 @@ class Timelines:
     moves: pl.DataFrame
     anomalies: pl.DataFrame
     others: pl.DataFrame
+    # What a month's cohort takes from these timelines under any agreement, once per month (`cohort.month_members`).
+    months: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def ended_at(self) -> pl.Expr:
