@@ -52,14 +52,17 @@ def _read_csv(path: Path, data: bytes) -> pl.DataFrame:
         raise EventFileError(f"{path}, line 1: the header must be {','.join(CSV_HEADER)}, not {','.join(header or [])}")
     rows = _csv_rows(data)
     codes = {c: municipality_code_problem(c) for c in rows["municipality"].unique().to_list()}
+    unknown = [code for code, problem in codes.items() if problem is not None]
     rows = _with_instants(rows).with_columns(
-        municipality_problem=pl.col("municipality").replace_strict(codes, return_dtype=pl.String),
-        kind=pl.col("event").replace_strict(KIND_CODE_OF_CSV, default=None, return_dtype=pl.UInt8),
+        kind=pl.col("event").replace_strict(KIND_CODE_OF_CSV, default=None, return_dtype=pl.UInt8)
     )
     checks = [  # in the order they apply to a line: the first that fails is named
         (pl.col("columns") != len(CSV_HEADER), pl.format("expected {} columns, found {}", len(CSV_HEADER), "columns")),
         (pl.col("stay_id") == "", pl.lit("stay_id is empty")),
-        (pl.col("municipality_problem").is_not_null(), pl.col("municipality_problem")),
+        (
+            pl.col("municipality").is_in(unknown),
+            pl.col("municipality").replace_strict(codes, return_dtype=pl.String),
+        ),
         (
             ~pl.col("care_type").is_in(CARE_TYPES),
             pl.format("care_type must be somatic or psychiatric, not '{}'", "care_type"),
@@ -86,7 +89,7 @@ def _read_csv(path: Path, data: bytes) -> pl.DataFrame:
         "kind",
         pl.col("at_utc").alias("at"),
         "at_offset",
-        pl.format("{}:{}", pl.lit(path.name), "line").alias("event_id"),
+        pl.concat_str(pl.lit(f"{path.name}:"), pl.col("line").cast(pl.String)).alias("event_id"),
         "municipality",
         "care_type",
         pl.lit(None, pl.String).alias("reason"),
