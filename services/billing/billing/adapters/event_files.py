@@ -141,19 +141,23 @@ def _with_instants(rows: pl.DataFrame) -> pl.DataFrame:
     time (`at_utc`) or has no offset (`at_offset`)."""
     at = pl.col("at")
     offsets = {text: _offset(text) for text in rows.select(at.str.slice(19).unique()).to_series().to_list()}
-    offset = at.str.slice(19).replace_strict(offsets, return_dtype=pl.Int32)
-    wall = at.str.slice(0, 19).str.to_datetime("%Y-%m-%dT%H:%M:%S", time_unit="us", strict=False).cast(pl.Int64)
-    rows = rows.with_columns(usual=at.str.contains(USUAL_TIME))
+    rows = rows.with_columns(
+        usual=at.str.contains(USUAL_TIME),
+        offset=at.str.slice(19).replace_strict(offsets, return_dtype=pl.Int32),
+        # Times are mostly distinct: no cache of parsed texts.
+        wall=at.str.slice(0, 19).str.to_datetime("%Y-%m-%dT%H:%M:%S", time_unit="us", strict=False, cache=False),
+    )
+    in_columns = pl.col("wall").cast(pl.Int64) - pl.col("offset").cast(pl.Int64) * 1_000_000
     others = rows.filter(~pl.col("usual"))["at"].unique().to_list()
     if not others:
-        return rows.with_columns(at_utc=wall - offset.cast(pl.Int64) * 1_000_000, at_offset=offset)
+        return rows.with_columns(at_utc=in_columns, at_offset=pl.col("offset"))
     read = [(text, *_read_time(text)) for text in others]
     by_python = pl.DataFrame(
         read, schema={"at": pl.String, "python_at": pl.Int64, "python_offset": pl.Int32}, orient="row"
     )
     return rows.join(by_python, on="at", how="left", maintain_order="left").with_columns(
-        at_utc=pl.when("usual").then(wall - offset.cast(pl.Int64) * 1_000_000).otherwise("python_at"),
-        at_offset=pl.when("usual").then(offset).otherwise("python_offset"),
+        at_utc=pl.when("usual").then(in_columns).otherwise("python_at"),
+        at_offset=pl.when("usual").then("offset").otherwise("python_offset"),
     )
 
 

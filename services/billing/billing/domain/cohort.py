@@ -163,15 +163,28 @@ def _month_members(timelines: Timelines, period: Month) -> MonthMembers:
     # Rule 1: the stays that ended in the month, each municipality's part of a moved patient's stay on its own.
     members = ended_here.join(contradicted, on="stay", how="anti")
     parts, periods = split_at_moves(timelines, members.select("stay", "municipality", "ended_at"))
-    parts = parts.join(members.drop("municipality"), on="stay").sort("stay", "part")
-    periods = periods.join(parts.select("stay", "part", "care_type"), on=["stay", "part"]).with_columns(
-        opened_local=local_clock(pl.col("opened_at")), closed_local=local_clock(pl.col("closed_at"))
+    stay = timelines.stays  # a stay's row is its number: what a part takes from its stay is gathered from there
+    parts = parts.sort("stay", "part")
+    parts = parts.with_columns(
+        part_key=_part_key(), **{c: stay[c].gather(parts["stay"]) for c in ("stay_id", *PART_NEEDS)}
     )
-    ready = periods.group_by("stay", "part").agg(ready=pl.len() > 0)
-    parts = parts.join(ready, on=["stay", "part"], how="left", maintain_order="left").with_columns(
-        pl.col("ready").fill_null(False)
+    periods = periods.with_columns(
+        part_key=_part_key(),
+        care_type=stay["care_type"].gather(periods["stay"]),
+        opened_local=local_clock(pl.col("opened_at")),
+        closed_local=local_clock(pl.col("closed_at")),
     )
+    parts = parts.with_columns(ready=pl.col("part_key").is_in(periods["part_key"].implode()))
     return MonthMembers(parts, periods, tuple(sorted(found, key=lambda a: a.stay_id)))
+
+
+# What eligibility (§3.1 rule 1, §3.2), the rules by care type and the underlag take from a part's stay.
+PART_NEEDS = ("care_type", "admission_notice", "sip_invitation", "discharged_by", "cancelled_by")
+
+
+def _part_key() -> pl.Expr:
+    """A stay's part as one number (a stay has fewer than 65,536 parts: one more than its moves)."""
+    return pl.col("stay").cast(pl.UInt64) * 65_536 + pl.col("part").cast(pl.UInt64)
 
 
 def cohort(
@@ -194,14 +207,14 @@ def cohort(
             ),
         ).cast(pl.Int64)
     )
-    days = periods.group_by("stay", "part").agg(ready_days=pl.col("days").sum())
-    parts = members.parts.join(days, on=["stay", "part"], how="left", maintain_order="left").with_columns(
+    days = periods.group_by("part_key").agg(ready_days=pl.col("days").sum())
+    parts = members.parts.join(days, on="part_key", how="left", maintain_order="left").with_columns(
         pl.col("ready_days").fill_null(0)
     )
     # §3.1 rule 1 (and §3.2 eligibility): the notices the agreement requires were sent to the municipality.
     counted = parts.filter(pl.col("municipality").is_not_null() & rules_by_care_type(agreement, "care_type", _eligible))
     if counted.height < parts.height:
-        periods = periods.join(counted.select("stay", "part"), on=["stay", "part"], how="semi")
+        periods = periods.filter(pl.col("part_key").is_in(counted["part_key"].implode()))
     return Cohort(_credit(counted, credited or {}), periods, members.anomalies, timelines)
 
 

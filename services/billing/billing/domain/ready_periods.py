@@ -147,9 +147,9 @@ OTHER_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
 class Timelines:
     """Many stays' timelines as frames: what `StayTimeline` says of one stay, for every stay at once.
 
-    `stays` has one row per stay (STAY_SCHEMA), in the order of stay ids, each with its number `stay` (the key of the
-    other frames); `periods`, `moves`, `anomalies` (in the order found) and `others` (interruptions and backdatings,
-    for tracing) have the rows of each stay, numbered `n` in order."""
+    `stays` has one row per stay (STAY_SCHEMA), in the order of stay ids, each with its number `stay` (its row in
+    `stays`, and the key of the other frames); `periods`, `moves`, `anomalies` (in the order found) and `others`
+    (interruptions and backdatings, for tracing) have the rows of each stay, numbered `n` in order."""
 
     stays: pl.DataFrame
     periods: pl.DataFrame
@@ -345,7 +345,8 @@ def timelines(facts: pl.DataFrame) -> Timelines:
     )
     # What the stay is: its first fact of each kind (facts are in process order), its home municipality from the
     # first fact that names one (a move names the new one), and how it ended.
-    stays = ordered.filter(first).select("stay", "stay_id")
+    stays = ordered.filter(first).select("stay", "stay_id")  # row k is stay k
+    known = ordered.lazy()
     for columns, where in (
         ({"municipality": "municipality"}, ~interruption & pl.col("municipality").is_not_null()),
         ({"care_type": "care_type"}, pl.col("care_type").is_not_null()),
@@ -355,8 +356,15 @@ def timelines(facts: pl.DataFrame) -> Timelines:
         ({"event_id": "cancelled_by"}, kind == K[FactKind.NOTICE_CANCELLED]),
         ({"at": "process_ended_at", "at_offset": "process_ended_offset", "reason": "interrupted"}, pl.col("ends")),
     ):
-        firsts = _marked(ordered.filter(where)).filter(first).select("stay", *columns).rename(columns)
-        stays = stays.join(firsts, on="stay", how="left", maintain_order="left")
+        firsts = (
+            known.filter(where)
+            .select("stay", *columns)
+            .filter((pl.col("stay") != pl.col("stay").shift(1)).fill_null(True))
+            .collect()
+        )
+        for column, name in columns.items():  # each stay's value at its row; none where it has no such fact
+            empty = pl.Series(name, [None] * stays.height, dtype=firsts[column].dtype)
+            stays = stays.with_columns(empty.scatter(firsts["stay"], firsts[column]))
     stays = stays.with_columns(pl.col("care_type").fill_null("somatic"))
     stays = pl.concat([stays, _known_by_backdating_alone(facts, stays)], how="diagonal_relaxed")
     stays = stays.sort("stay").select(STAY_SCHEMA.keys()).cast(STAY_SCHEMA)  # type: ignore[arg-type]
@@ -375,13 +383,8 @@ def timelines(facts: pl.DataFrame) -> Timelines:
 
 def _known_by_backdating_alone(facts: pl.DataFrame, stays: pl.DataFrame) -> pl.DataFrame:
     """Stays of which billing has nothing but a backdating (numbered after the others): no timeline, an anomaly."""
-    alone = (
-        facts.filter(kind == K[FactKind.DISCHARGE_READY_BACKDATED])
-        .select("stay_id")
-        .unique()
-        .join(stays, on="stay_id", how="anti")
-        .sort("stay_id")
-    )
+    backdated = facts.filter(kind == K[FactKind.DISCHARGE_READY_BACKDATED]).select("stay_id").unique()
+    alone = backdated.join(stays, on="stay_id", how="anti").sort("stay_id") if backdated.height else backdated
     return alone.with_columns(stay=(pl.int_range(pl.len()) + stays.height).cast(pl.UInt32), care_type=pl.lit("somatic"))
 
 
