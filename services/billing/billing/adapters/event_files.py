@@ -108,17 +108,10 @@ def _csv_rows(data: bytes) -> pl.DataFrame:
             rows = pl.read_csv(data, schema=strings, has_header=True, quote_char=None)
         except pl.exceptions.PolarsError:  # a line with more columns, bytes that are not UTF-8
             rows = None
-        # A line per record (no blank line skipped), each ended by LF or CRLF (Polars drops the CR; the csv module
-        # would also end a line at a lone CR).
-        lines = data.count(b"\n") + (not data.endswith(b"\n"))
-        returns = data.count(b"\r")
-        line_ends = returns == 0 or returns == data.count(b"\r\n")
-        if (
-            rows is not None
-            and rows.height == lines - 1
-            and line_ends
-            and rows.null_count().sum_horizontal().item() == 0
-        ):
+        # Every line a record of five fields (a blank or short line reads as nulls, a long one fails), ended by LF or
+        # CRLF: Polars drops the CR before an LF, where the csv module would also end a line at a lone CR.
+        odd = pl.any_horizontal(pl.col(CSV_HEADER).is_null() | pl.col(CSV_HEADER).str.contains("\r", literal=True))
+        if rows is not None and not rows.select(odd.any()).item():
             return rows.with_columns(
                 line=pl.int_range(2, rows.height + 2, dtype=pl.Int64), columns=pl.lit(len(CSV_HEADER), pl.Int64)
             )
