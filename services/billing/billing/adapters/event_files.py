@@ -44,13 +44,13 @@ def read_facts(path: Path) -> pl.DataFrame:
         raise EventFileError(f"{path}: cannot read the event file ({exc})") from None
 
 
-def _read_csv(path: Path, data: bytes) -> pl.DataFrame:
+def _read_csv(path: Path, data: bytes, plain: bool = True) -> pl.DataFrame:
     """Every line checked, all at once: the first bad line stops the read, named with its number and what is wrong
     (the checks in the order they apply to a line). Each line is its own event (id `file:line`)."""
     header = next(csv.reader(data[: data.find(b"\n")].decode("utf-8").splitlines()), None)
     if header != CSV_HEADER:
         raise EventFileError(f"{path}, line 1: the header must be {','.join(CSV_HEADER)}, not {','.join(header or [])}")
-    rows = _csv_rows(data)
+    rows = _csv_rows(data, plain)
     codes = {c: municipality_code_problem(c) for c in rows["municipality"].unique().to_list()}
     unknown = [code for code, problem in codes.items() if problem is not None]
     rows = _with_instants(rows).with_columns(
@@ -78,6 +78,8 @@ def _read_csv(path: Path, data: bytes) -> pl.DataFrame:
         ),
     ]
     bad = rows.filter(pl.any_horizontal(failed for failed, _ in checks)).head(1)
+    if not bad.is_empty() and plain:  # read again record by record, so the line is named as the csv module splits it
+        return _read_csv(path, data, plain=False)
     if not bad.is_empty():
         words = pl.lit(None, pl.String)
         for failed, said in reversed(checks):
@@ -98,20 +100,24 @@ def _read_csv(path: Path, data: bytes) -> pl.DataFrame:
     ).cast(FACT_SCHEMA)  # type: ignore[arg-type]
 
 
-def _csv_rows(data: bytes) -> pl.DataFrame:
+def _csv_rows(data: bytes, plain: bool) -> pl.DataFrame:
     """The records after the header as strings, with their line numbers and how many columns each had. A plain file
     (no quotes, no blank lines, five columns on every line) is split by Polars; any other by the csv module, record
     by record, as before."""
     strings = {name: pl.String for name in CSV_HEADER}
-    if b'"' not in data:
+    if plain and b'"' not in data:
         try:
             rows = pl.read_csv(data, schema=strings, has_header=True, quote_char=None)
         except pl.exceptions.PolarsError:  # a line with more columns, bytes that are not UTF-8
             rows = None
         # Every line a record of five fields (a blank or short line reads as nulls, a long one fails), ended by LF or
-        # CRLF: Polars drops the CR before an LF, where the csv module would also end a line at a lone CR.
-        odd = pl.any_horizontal(pl.col(CSV_HEADER).is_null() | pl.col(CSV_HEADER).str.contains("\r", literal=True))
-        if rows is not None and not rows.select(odd.any()).item():
+        # CRLF (Polars drops the CR before an LF). The csv module would also end a line at a lone CR: in any field but
+        # the stay id that fails a check, and a failed check reads the file again record by record.
+        if (
+            rows is not None
+            and rows.null_count().sum_horizontal().item() == 0
+            and not rows["stay_id"].str.contains("\r", literal=True).any()
+        ):
             return rows.with_columns(
                 line=pl.int_range(2, rows.height + 2, dtype=pl.Int64), columns=pl.lit(len(CSV_HEADER), pl.Int64)
             )
