@@ -363,7 +363,7 @@ def timelines(facts: pl.DataFrame) -> Timelines:
             .collect()
         )
         for column, name in columns.items():  # each stay's value at its row; none where it has no such fact
-            empty = pl.Series(name, [None] * stays.height, dtype=firsts[column].dtype)
+            empty = pl.repeat(None, stays.height, dtype=firsts[column].dtype, eager=True).alias(name)
             stays = stays.with_columns(empty.scatter(firsts["stay"], firsts[column]))
     stays = stays.with_columns(pl.col("care_type").fill_null("somatic"))
     stays = pl.concat([stays, _known_by_backdating_alone(facts, stays)], how="diagonal_relaxed")
