@@ -6,7 +6,7 @@ import platform
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import consumer, pipeline, producer_ceiling, settle_year, web
+from bench import billing_whatif, consumer, pipeline, producer_ceiling, settle_year, web
 from bench.realparts import real_parts
 
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
@@ -26,6 +26,7 @@ def main() -> None:
             figures += web.main(parts)
     if only in ("", "billing"):
         figures += settle_year.main()
+        figures += billing_whatif.main()
     # A partial run (BENCH_ONLY) replaces its own figures and keeps the others, each with its date.
     measured_at = datetime.now(UTC).isoformat(timespec="seconds")
     kept = json.loads(RESULTS.read_text())["results"] if RESULTS.exists() else []

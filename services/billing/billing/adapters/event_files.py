@@ -6,88 +6,184 @@ partly read file.
 
 import csv
 import json
-import re
 from datetime import datetime
 from pathlib import Path
 
+import polars as pl
 from pydantic import ValidationError
 
 from billing.adapters.event_facts import fact_from_event
-from billing.domain.facts import FactKind, StayFact
+from billing.domain.facts import FACT_SCHEMA, KIND_CODE, FactKind, StayFact, facts_frame, micros, offset_seconds
 from svu_shared.contracts import UnknownEventType, event_model
 from svu_shared.contracts.base import ID_MAX_LENGTH
 from svu_shared.contracts.municipality import municipality_code_problem
 from svu_shared.envelope import CloudEvent
-from svu_shared.identifiers import ID_ALPHABET, stay_id_problem
+from svu_shared.identifiers import ID_ALPHABET, PERSONNUMMER_IN_ID, stay_id_problem
 
-STAY_ID_SHAPE = re.compile(rf"{ID_ALPHABET}{{1,{ID_MAX_LENGTH}}}")
 CSV_HEADER = ["stay_id", "municipality", "care_type", "event", "at"]
 CARE_TYPES = ("somatic", "psychiatric")
 # The flat CSV carries the five facts that need no more than a time; cancellations, interruptions and backdated
 # notices carry reasons and a second time, and come from the JSONL of the CloudEvents (ADR 0016).
 CSV_KINDS = tuple(FactKind)[:5]
+KIND_CODE_OF_CSV = {kind.value: KIND_CODE[kind.value] for kind in CSV_KINDS}
 
 
 class EventFileError(ValueError):
     pass
 
 
-def read_facts(path: Path) -> list[StayFact]:
+def read_facts(path: Path) -> pl.DataFrame:
+    """The file's facts in the engine's columns (FACT_SCHEMA), in the order of the file."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
+        start = data[:1000].decode("utf-8", errors="ignore").lstrip()[:1]
+        if path.suffix in (".jsonl", ".json") or start == "{":
+            facts = _read_jsonl(path, data.decode("utf-8"))
+            # A relay may publish an event twice (at-least-once); its id makes the second a no-op here as in consumers.
+            return facts_frame({f.event_id: f for f in facts}.values())
+        return _read_csv(path, data)
     except (OSError, UnicodeDecodeError) as exc:
         raise EventFileError(f"{path}: cannot read the event file ({exc})") from None
-    first = text.lstrip()[:1]
-    facts = _read_jsonl(path, text) if path.suffix in (".jsonl", ".json") or first == "{" else _read_csv(path, text)
-    # A relay may publish an event twice (at-least-once); its id makes the second a no-op here as in consumers.
-    return list({f.event_id: f for f in facts}.values())
 
 
-def _read_csv(path: Path, text: str) -> list[StayFact]:
-    rows = csv.reader(text.splitlines())
-    header = next(rows, None)
+def _read_csv(path: Path, data: bytes, plain: bool = True) -> pl.DataFrame:
+    """Every line checked, all at once: the first bad line stops the read, named with its number and what is wrong
+    (the checks in the order they apply to a line). Each line is its own event (id `file:line`)."""
+    header = next(csv.reader(data[: data.find(b"\n")].decode("utf-8").splitlines()), None)
     if header != CSV_HEADER:
         raise EventFileError(f"{path}, line 1: the header must be {','.join(CSV_HEADER)}, not {','.join(header or [])}")
-    facts = []
-    seen_codes: set[str] = set()  # a year has ~290 codes and millions of rows: check each code once
-    for line_no, row in enumerate(rows, start=2):
-        if not row:
-            continue
-        where = f"{path}, line {line_no}"
-        if len(row) != len(CSV_HEADER):
-            raise EventFileError(f"{where}: expected {len(CSV_HEADER)} columns, found {len(row)}")
-        stay_id, municipality, care_type, event, at = row
-        if (problem := _stay_id_problem(stay_id)) is not None:
-            raise EventFileError(f"{where}: stay_id {problem}")
-        if municipality not in seen_codes:
-            if (problem := municipality_code_problem(municipality)) is not None:
-                raise EventFileError(f"{where}: {problem}")
-            seen_codes.add(municipality)
-        if care_type not in CARE_TYPES:
-            raise EventFileError(f"{where}: care_type must be somatic or psychiatric, not {care_type!r}")
-        kind = next((k for k in CSV_KINDS if k.value == event), None)
-        if kind is None:
-            raise EventFileError(f"{where}: unknown event {event!r}; known: {', '.join(k.value for k in CSV_KINDS)}")
-        facts.append(StayFact(stay_id, kind, _aware(at, where), f"{path.name}:{line_no}", municipality, care_type))
-    return facts
+    rows = _csv_rows(data, plain)
+    codes = {c: municipality_code_problem(c) for c in rows["municipality"].unique().to_list()}
+    unknown = [code for code, problem in codes.items() if problem is not None]
+    # Stay ids are checked before they reach a settlement or an underlag (ADR 0027). A year has a million of them:
+    # only those with a long run of digits are looked at one by one for a personnummer.
+    candidates = rows.filter(pl.col("stay_id").str.contains(r"[0-9]{6}[-+]?[0-9]{4}"))["stay_id"].unique().to_list()
+    personal = [stay_id for stay_id in candidates if stay_id_problem(stay_id) is not None]
+    rows = _with_instants(rows).with_columns(
+        kind=pl.col("event").replace_strict(KIND_CODE_OF_CSV, default=None, return_dtype=pl.UInt8)
+    )
+    checks = [  # in the order they apply to a line: the first that fails is named
+        (pl.col("columns") != len(CSV_HEADER), pl.format("expected {} columns, found {}", len(CSV_HEADER), "columns")),
+        (pl.col("stay_id") == "", pl.lit("stay_id is empty")),
+        (
+            ~pl.col("stay_id").str.contains(rf"^{ID_ALPHABET}{{1,{ID_MAX_LENGTH}}}$"),
+            pl.lit(f"stay_id must be 1-{ID_MAX_LENGTH} letters, digits or _ . : -"),
+        ),
+        (pl.col("stay_id").is_in(personal), pl.lit(f"stay_id {PERSONNUMMER_IN_ID}")),
+        (
+            pl.col("municipality").is_in(unknown),
+            pl.col("municipality").replace_strict(codes, return_dtype=pl.String),
+        ),
+        (
+            ~pl.col("care_type").is_in(CARE_TYPES),
+            pl.format("care_type must be somatic or psychiatric, not '{}'", "care_type"),
+        ),
+        (
+            pl.col("kind").is_null(),
+            pl.format("unknown event '{}'; known: {}", "event", pl.lit(", ".join(k.value for k in CSV_KINDS))),
+        ),
+        (pl.col("at_utc").is_null(), pl.format("at '{}' is not an ISO 8601 timestamp", "at")),
+        (
+            pl.col("at_offset").is_null(),
+            pl.format("at '{}' has no UTC offset; every time must be timezone-aware", "at"),
+        ),
+    ]
+    bad = rows.filter(pl.any_horizontal(failed for failed, _ in checks)).head(1)
+    if not bad.is_empty() and plain:  # read again record by record, so the line is named as the csv module splits it
+        return _read_csv(path, data, plain=False)
+    if not bad.is_empty():
+        words = pl.lit(None, pl.String)
+        for failed, said in reversed(checks):
+            words = pl.when(failed).then(said).otherwise(words)
+        line, problem = bad.select("line", words).row(0)
+        raise EventFileError(f"{path}, line {line}: {problem}")
+    return rows.select(
+        "stay_id",
+        "kind",
+        pl.col("at_utc").alias("at"),
+        "at_offset",
+        pl.concat_str(pl.lit(f"{path.name}:"), pl.col("line").cast(pl.String)).alias("event_id"),
+        "municipality",
+        "care_type",
+        pl.lit(None, pl.String).alias("reason"),
+        pl.lit(None, pl.Int64).alias("received_at"),
+        pl.lit(None, pl.Int32).alias("received_offset"),
+    ).cast(FACT_SCHEMA)  # type: ignore[arg-type]
 
 
-def _stay_id_problem(stay_id: str) -> str | None:
-    """A stay id is checked before it reaches a settlement or an underlag (ADR 0027): the id alphabet and bound, and
-    no personnummer in it."""
-    if not STAY_ID_SHAPE.fullmatch(stay_id):
-        return f"must be 1-{ID_MAX_LENGTH} letters, digits or _ . : -"
-    return stay_id_problem(stay_id)
+def _csv_rows(data: bytes, plain: bool) -> pl.DataFrame:
+    """The records after the header as strings, with their line numbers and how many columns each had. A plain file
+    (no quotes, no blank lines, five columns on every line) is split by Polars; any other by the csv module, record
+    by record, as before."""
+    strings = {name: pl.String for name in CSV_HEADER}
+    if plain and b'"' not in data:
+        try:
+            rows = pl.read_csv(data, schema=strings, has_header=True, quote_char=None)
+        except pl.exceptions.PolarsError:  # a line with more columns, bytes that are not UTF-8
+            rows = None
+        # Every line a record of five fields (a blank or short line reads as nulls, a long one fails), ended by LF or
+        # CRLF (Polars drops the CR before an LF). The csv module would also end a line at a lone CR: in any field but
+        # the stay id that fails a check, and a failed check reads the file again record by record.
+        if (
+            rows is not None
+            and rows.null_count().sum_horizontal().item() == 0
+            and not rows["stay_id"].str.contains("\r", literal=True).any()
+        ):
+            return rows.with_columns(
+                line=pl.int_range(2, rows.height + 2, dtype=pl.Int64), columns=pl.lit(len(CSV_HEADER), pl.Int64)
+            )
+    records = csv.reader(data.decode("utf-8").splitlines()[1:])
+    parsed = [
+        (line_no, len(row), *(row + [""] * len(CSV_HEADER))[: len(CSV_HEADER)])
+        for line_no, row in enumerate(records, start=2)
+        if row
+    ]
+    return pl.DataFrame(parsed, schema={"line": pl.Int64, "columns": pl.Int64, **strings}, orient="row")
 
 
-def _aware(text: str, where: str) -> datetime:
+# A time as `datetime.fromisoformat` reads it. The usual form, to the second with a ±HH:MM offset, is read in columns;
+# any other (fractions, Z, no offset, a typo) by `datetime.fromisoformat` itself, once per distinct text.
+USUAL_TIME = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9][+-]([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+
+def _with_instants(rows: pl.DataFrame) -> pl.DataFrame:
+    """`at_utc` (microseconds since the epoch) and `at_offset` (seconds) of each row's `at`; null when `at` is not a
+    time (`at_utc`) or has no offset (`at_offset`)."""
+    at = pl.col("at")
+    offsets = {text: _offset(text) for text in rows.select(at.str.slice(19).unique()).to_series().to_list()}
+    rows = rows.with_columns(
+        usual=at.str.contains(USUAL_TIME),
+        offset=at.str.slice(19).replace_strict(offsets, return_dtype=pl.Int32),
+        # Times are mostly distinct: no cache of parsed texts.
+        wall=at.str.slice(0, 19).str.to_datetime("%Y-%m-%dT%H:%M:%S", time_unit="us", strict=False, cache=False),
+    )
+    in_columns = pl.col("wall").cast(pl.Int64) - pl.col("offset").cast(pl.Int64) * 1_000_000
+    others = rows.filter(~pl.col("usual"))["at"].unique().to_list()
+    if not others:
+        return rows.with_columns(at_utc=in_columns, at_offset=pl.col("offset"))
+    read = [(text, *_read_time(text)) for text in others]
+    by_python = pl.DataFrame(
+        read, schema={"at": pl.String, "python_at": pl.Int64, "python_offset": pl.Int32}, orient="row"
+    )
+    return rows.join(by_python, on="at", how="left", maintain_order="left").with_columns(
+        at_utc=pl.when("usual").then(in_columns).otherwise("python_at"),
+        at_offset=pl.when("usual").then("offset").otherwise("python_offset"),
+    )
+
+
+def _offset(text: str) -> int | None:
+    """±HH:MM in seconds (what follows the seconds in the usual form); None for anything else."""
+    if len(text) != 6 or text[0] not in "+-" or text[3] != ":" or not (text[1:3] + text[4:]).isdigit():
+        return None
+    return (-1 if text[0] == "-" else 1) * (int(text[1:3]) * 3600 + int(text[4:]) * 60)
+
+
+def _read_time(text: str) -> tuple[int | None, int | None]:
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
-        raise EventFileError(f"{where}: at {text!r} is not an ISO 8601 timestamp") from None
-    if value.tzinfo is None:
-        raise EventFileError(f"{where}: at {text!r} has no UTC offset; every time must be timezone-aware")
-    return value
+        return None, None
+    return (micros(value), offset_seconds(value)) if value.tzinfo is not None else (0, None)
 
 
 def _read_jsonl(path: Path, text: str) -> list[StayFact]:

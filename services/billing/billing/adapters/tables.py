@@ -1,7 +1,7 @@
 """The billing service's own tables: the facts it took from the event log, each stay's span (what a month's
 settlement reads), the stored runs with their invoices, disputes, and the day amounts entered through the API."""
 
-from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, String, Table, Text
 
 from svu_shared.db import AwareDateTime
 from svu_shared.runtime import Messaging
@@ -32,6 +32,9 @@ stay_spans = Table(
     Column("stay_id", String(64), primary_key=True),
     Column("first_ready_at", AwareDateTime(), nullable=True, index=True),
     Column("ended_at", AwareDateTime(), nullable=True, index=True),
+    # New whenever a fact of the stay is kept (a sequence on PostgreSQL): a month's stays with their versions mark
+    # its facts, so a what-if reuses what it computed while the mark is the same (ADR 0019).
+    Column("version", BigInteger, nullable=True),
 )
 
 settlement_runs = Table(

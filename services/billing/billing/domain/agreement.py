@@ -55,6 +55,10 @@ class RuleSet:
         ):
             if value not in allowed:
                 raise AgreementError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
+        if time(2) <= self.day_boundary < time(3):
+            # Stockholm skips or repeats this hour on DST dates: such a boundary would not be one instant a day
+            # (the day count compares it with the wall clock, domain §3.1 rule 3, ADR 0019).
+            raise AgreementError(f"day_boundary {self.day_boundary} is in the hour DST skips or repeats (02:00-03:00)")
         unknown = set(self.eligibility) - set(ELIGIBILITY)
         if unknown:
             raise AgreementError(f"eligibility names unknown notices: {', '.join(sorted(unknown))}")

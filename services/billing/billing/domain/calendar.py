@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import polars as pl
+
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
@@ -33,6 +35,11 @@ class Month:
     def first_day(self) -> date:
         return date(self.year, self.month, 1)
 
+    @property
+    def index(self) -> int:
+        """Months since year 0, as `local_month` gives them: year × 12 + month − 1."""
+        return self.year * 12 + self.month - 1
+
     def next(self) -> "Month":
         return Month(self.year + self.month // 12, self.month % 12 + 1)
 
@@ -52,3 +59,33 @@ def boundary_on(day: date, boundary: time) -> datetime:
 
 
 ONE_DAY = timedelta(days=1)
+
+
+# The same calendar for the columnar engine (ADR 0019): an instant column (microseconds since the epoch, UTC) read
+# as a Stockholm wall clock, through the time-zone database (so DST is the database's, not ours).
+DAY_US = 86_400_000_000
+
+
+def local_clock(instant_us: pl.Expr) -> pl.Expr:
+    """Stockholm wall-clock time of each instant, as microseconds since 1970-01-01 00:00 local."""
+    return (
+        instant_us.cast(pl.Datetime("us", "UTC"))
+        .dt.convert_time_zone(STOCKHOLM.key)
+        .dt.replace_time_zone(None)
+        .cast(pl.Int64)
+    )
+
+
+def local_day(instant_us: pl.Expr) -> pl.Expr:
+    """The Stockholm calendar date of each instant, as a day number (days since 1970-01-01)."""
+    return local_clock(instant_us).floordiv(DAY_US)
+
+
+def local_month(instant_us: pl.Expr) -> pl.Expr:
+    """The Stockholm month of each instant, as year × 12 + month − 1 (`Month.index`)."""
+    local = local_clock(instant_us).cast(pl.Datetime("us"))
+    return local.dt.year().cast(pl.Int32) * 12 + local.dt.month().cast(pl.Int32) - 1
+
+
+def micros_of_day(moment: time) -> int:
+    return ((moment.hour * 60 + moment.minute) * 60 + moment.second) * 1_000_000 + moment.microsecond

@@ -2,8 +2,10 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, timezone
 from enum import StrEnum
+
+import polars as pl
 
 from svu_shared.facts import DuplicateEvent, RejectedEvent
 
@@ -104,3 +106,61 @@ def check_new_fact(known: Iterable[StayFact], fact: StayFact) -> None:
             f"stay {fact.stay_id}: a backdating moves a notice's send time earlier, not to {fact.at.isoformat()} "
             f"after its receipt at {fact.received_at} (ADR 0016)"
         )
+
+
+# The columnar form of the facts (ADR 0019): one row per fact, the engine's input. `kind` is the fact's place in
+# PROCESS_ORDER, so sorting by (stay, at, kind) is the process order; instants are microseconds since the epoch
+# (UTC) with the offset they were written with (seconds), so every time the engine gives back reads as it was given.
+KIND_CODE = {kind.value: code for kind, code in PROCESS_ORDER.items()}
+KIND_OF_CODE = {code: kind for kind, code in PROCESS_ORDER.items()}
+FACT_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    "stay_id": pl.String,
+    "kind": pl.UInt8,
+    "at": pl.Int64,
+    "at_offset": pl.Int32,
+    "event_id": pl.String,
+    "municipality": pl.String,
+    "care_type": pl.String,
+    "reason": pl.String,
+    "received_at": pl.Int64,
+    "received_offset": pl.Int32,
+}
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def micros(instant: datetime) -> int:
+    """An aware instant as microseconds since the epoch, exactly (no float on the way)."""
+    return (instant - EPOCH) // timedelta(microseconds=1)
+
+
+def offset_seconds(instant: datetime) -> int:
+    offset = instant.utcoffset()
+    assert offset is not None  # StayFact refuses naive timestamps
+    return int(offset.total_seconds())
+
+
+def instant(us: int | None, offset: int | None) -> datetime | None:
+    """Back from the columnar form: the instant at the offset it was written with."""
+    if us is None:
+        return None
+    return (EPOCH + timedelta(microseconds=us)).astimezone(timezone(timedelta(seconds=offset or 0)))
+
+
+def facts_frame(facts: Iterable[StayFact]) -> pl.DataFrame:
+    """Facts as the engine reads them, in the order given."""
+    rows = [
+        (
+            f.stay_id,
+            PROCESS_ORDER[f.kind],
+            micros(f.at),
+            offset_seconds(f.at),
+            f.event_id,
+            f.municipality,
+            f.care_type,
+            f.reason,
+            micros(f.received_at) if f.received_at else None,
+            offset_seconds(f.received_at) if f.received_at else None,
+        )
+        for f in facts
+    ]
+    return pl.DataFrame(rows, schema=FACT_SCHEMA, orient="row")

@@ -1,15 +1,16 @@
 """Follow-up (uppföljning, domain §4): ready days per municipality and month, the average against the
 threshold, and the long-stayers, so finance and municipalities see the trend without a separate BI tool."""
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+import polars as pl
+
 from billing.domain.agreement import Agreement
 from billing.domain.calendar import Month
 from billing.domain.cohort import cohort
-from billing.domain.ready_periods import StayTimeline
+from billing.domain.ready_periods import StayTimeline, Timelines
 
 # Without a long-stay rule in the agreement, the proposal's 7 days marks a long-stayer (domain §3.2).
 DEFAULT_LONG_STAY_DAYS = 7
@@ -38,27 +39,31 @@ def months_between(first: Month, last: Month) -> list[Month]:
     return months
 
 
-def follow_up(agreement: Agreement, first: Month, last: Month, timelines: Iterable[StayTimeline]) -> list[MonthFigures]:
-    all_timelines = list(timelines)
+def follow_up(
+    agreement: Agreement, first: Month, last: Month, timelines: Timelines | Iterable[StayTimeline]
+) -> list[MonthFigures]:
+    if not isinstance(timelines, Timelines):
+        timelines = Timelines.of(timelines)
     long_rule = agreement.rules.long_stay
     long_after = long_rule.over_days if long_rule else DEFAULT_LONG_STAY_DAYS
     figures = []
     for month in months_between(first, last):
-        stays, _anomalies = cohort(agreement, month, all_timelines)
-        by_municipality = defaultdict(list)
-        for stay in stays:
-            by_municipality[stay.municipality].append(stay)
-        for municipality, mine in sorted(by_municipality.items()):
-            days = sum(s.ready_days for s in mine)
+        stays = cohort(agreement, month, timelines).stays
+        by_municipality = stays.group_by("municipality", maintain_order=True).agg(
+            stays=pl.len(),
+            days=pl.col("ready_days").sum(),
+            long_stays=pl.col("stay_id").filter(pl.col("ready_days") > long_after),
+        )
+        for municipality, n, days, long_stays in by_municipality.sort("municipality").rows():
             figures.append(
                 MonthFigures(
                     month,
                     municipality,
-                    len(mine),
+                    n,
                     days,
-                    Decimal(days) / len(mine),
+                    Decimal(days) / n,
                     agreement.rules.threshold_days,
-                    tuple(s.stay_id for s in mine if s.ready_days > long_after),
+                    tuple(long_stays),
                 )
             )
     return figures

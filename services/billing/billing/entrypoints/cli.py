@@ -73,8 +73,8 @@ def run(args: argparse.Namespace) -> str | bytes:
     day_amounts = load_day_amounts(args.day_amounts) if args.day_amounts else load_day_amounts()
     ids = [args.agreement] if args.command == "settle" else list(args.agreements)
     agreements = [load_agreement(i) for i in ids]  # unknown ids fail before the file is read
-    facts = read_facts(args.events)
-    settlements = [settle_facts(a, period, facts, day_amounts) for a in agreements]
+    known = timelines(read_facts(args.events))  # once, for one agreement or two
+    settlements = [settle_facts(a, period, known, day_amounts) for a in agreements]
     if args.command == "settle":
         return settlement_json(settlements[0]) if args.format == "json" else settlement_csv(settlements[0])
     rows = compare((settlements[0], settlements[1]))

@@ -16,7 +16,7 @@ from billing.domain.calendar import Month
 from billing.domain.disputes import Dispute, open_dispute
 from billing.service_layer.day_amounts import known_day_amounts
 from billing.service_layer.published import dispute_opened, dispute_resolved, publish
-from billing.service_layer.settling import settle_facts
+from billing.service_layer.settling import settle_facts, timelines
 from svu_shared.auth import Principal
 
 
@@ -51,7 +51,7 @@ async def stay_credit(session: AsyncSession, dispute: Dispute) -> Decimal:
     """What the month's amount for the municipality falls by when the stay's days are credited, on the facts and
     accepted disputes as they are now: the credit the next run issues for it if nothing else changes."""
     agreement, month = load_agreement(dispute.agreement), Month.parse(dispute.period)
-    facts = await FactRepository(session).of_months(month, month)
+    facts = timelines(await FactRepository(session).of_months(month, month))
     day_amounts = await known_day_amounts(session)
     credited = await DisputeRepository(session).credited(dispute.agreement, dispute.period)
     after = {**credited, (dispute.stay_id, dispute.municipality): dispute.dispute_id}

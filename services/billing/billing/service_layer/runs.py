@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+import polars as pl
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from billing.adapters.disputes import DisputeRepository
@@ -21,29 +22,38 @@ from billing.adapters.specification import specification_rows
 from billing.domain.agreement import Agreement
 from billing.domain.calendar import Month
 from billing.domain.cohort import Credited
-from billing.domain.facts import StayFact
+from billing.domain.facts import KIND_OF_CODE, instant
 from billing.domain.invoicing import documents_to_issue
 from billing.domain.settlement import check_valid
 from billing.service_layer.day_amounts import known_day_amounts
 from billing.service_layer.published import document_issued, publish, settlement_calculated
-from billing.service_layer.settling import settle_facts
+from billing.service_layer.settling import settle_facts, timelines
 from billing.service_layer.views import run_view
 
 
 def input_digest(
-    agreement: Agreement, period: Month, facts: list[StayFact], day_amount: Decimal, credited: Credited
+    agreement: Agreement, period: Month, facts: pl.DataFrame, day_amount: Decimal, credited: Credited
 ) -> str:
     """Same facts of the month, agreement, day amount and accepted disputes give the same digest: a rerun then
     reuses the stored run. Only the month's facts are in it, so an event of another month changes nothing here."""
     digest = hashlib.sha256(f"{agreement!r}|{period}|{day_amount}".encode())
-    for f in sorted(facts, key=lambda f: f.event_id):
-        line = f"{f.event_id}|{f.kind}|{f.at.astimezone(UTC).isoformat()}|{f.municipality}|{f.care_type}"
-        if f.reason is not None or f.received_at is not None:
-            line += f"|{f.reason}|{f.received_at.astimezone(UTC).isoformat() if f.received_at else ''}"
+    columns = ("event_id", "kind", "at", "municipality", "care_type", "reason", "received_at")
+    for event_id, kind, at, municipality, care_type, reason, received_at in (
+        facts.sort("event_id").select(columns).rows()
+    ):
+        line = f"{event_id}|{KIND_OF_CODE[kind]}|{_utc(at)}|{municipality}|{care_type}"
+        if reason is not None or received_at is not None:
+            line += f"|{reason}|{_utc(received_at) if received_at is not None else ''}"
         digest.update(f"{line}\n".encode())
     for (stay, municipality), dispute in sorted(credited.items()):
         digest.update(f"credited|{stay}|{municipality}|{dispute}\n".encode())
     return digest.hexdigest()
+
+
+def _utc(us: int) -> str:
+    moment = instant(us, 0)
+    assert moment is not None
+    return moment.isoformat()
 
 
 async def run_settlement(session: AsyncSession, agreement: Agreement, period: str) -> tuple[dict[str, Any], bool]:
@@ -57,7 +67,7 @@ async def run_settlement(session: AsyncSession, agreement: Agreement, period: st
     day_amounts = await known_day_amounts(session)
     facts = await FactRepository(session).of_months(month, month)
     credited = await DisputeRepository(session).credited(agreement.id, period)
-    settlement = settle_facts(agreement, month, facts, day_amounts, credited)
+    settlement = settle_facts(agreement, month, timelines(facts), day_amounts, credited)
     digest = input_digest(agreement, month, facts, day_amounts.for_year(month.year), credited)
     runs = RunRepository(session)
     latest = await runs.latest(agreement.id, period)

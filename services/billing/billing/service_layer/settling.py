@@ -1,31 +1,34 @@
 """Settle and compare: the same use case for the CLI (event files) and the HTTP API (consumed events)."""
 
-from collections import defaultdict
 from collections.abc import Iterable
+
+import polars as pl
 
 from billing.domain.agreement import Agreement, DayAmounts
 from billing.domain.calendar import Month
 from billing.domain.cohort import Credited
-from billing.domain.facts import StayFact
-from billing.domain.ready_periods import StayTimeline, stay_timeline
+from billing.domain.facts import StayFact, facts_frame
+from billing.domain.ready_periods import Timelines
+from billing.domain.ready_periods import timelines as timelines_of_frame
 from billing.domain.settlement import Settlement, settle
 
+Facts = pl.DataFrame | Iterable[StayFact]  # the columnar facts (FACT_SCHEMA) or fact objects
 
-def timelines(facts: Iterable[StayFact]) -> list[StayTimeline]:
-    by_stay: dict[str, list[StayFact]] = defaultdict(list)
-    for fact in facts:
-        by_stay[fact.stay_id].append(fact)
-    return [stay_timeline(stay_id, stay_facts) for stay_id, stay_facts in sorted(by_stay.items())]
+
+def timelines(facts: Facts) -> Timelines:
+    """Every stay's timeline, computed once for any number of settlements of the same facts."""
+    return timelines_of_frame(facts if isinstance(facts, pl.DataFrame) else facts_frame(facts))
 
 
 def settle_facts(
     agreement: Agreement,
     period: Month,
-    facts: Iterable[StayFact],
+    facts: Facts | Timelines,
     day_amounts: DayAmounts,
     credited: Credited | None = None,
 ) -> Settlement:
-    return settle(agreement, period, timelines(facts), day_amounts, credited)
+    known = facts if isinstance(facts, Timelines) else timelines(facts)
+    return settle(agreement, period, known, day_amounts, credited)
 
 
 def compare(settlements: tuple[Settlement, Settlement]) -> list[dict]:

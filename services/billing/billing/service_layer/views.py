@@ -4,6 +4,8 @@ an invoice's specification (underlag), the follow-up, and what a municipality se
 §4). A month reads only its own facts (`FactRepository.of_months`, ADR 0016)."""
 
 import json
+import weakref
+from collections import OrderedDict
 from dataclasses import asdict
 from typing import Any
 
@@ -18,7 +20,7 @@ from billing.adapters.specification import specification_csv as csv_of_rows
 from billing.domain.agreement import Agreement
 from billing.domain.calendar import Month
 from billing.domain.follow_up import MonthFigures, follow_up
-from billing.domain.ready_periods import StayTimeline, stay_timeline
+from billing.domain.ready_periods import StayTimeline, Timelines, stay_timeline
 from billing.service_layer.day_amounts import known_day_amounts
 from billing.service_layer.settling import compare, settle_facts, timelines
 
@@ -38,20 +40,42 @@ async def timeline_of(session: AsyncSession, stay_id: str) -> StayTimeline | Non
     return stay_timeline(stay_id, facts) if facts else None
 
 
+# Each database's months as last read for a what-if, with the month's mark when they were read (ADR 0019): while the
+# mark is the same no fact of the month came since, and the timelines computed then still hold. A few months each.
+_RECENT: "weakref.WeakKeyDictionary[Any, OrderedDict[str, tuple[str, Timelines]]]" = weakref.WeakKeyDictionary()
+RECENT_MONTHS = 4
+
+
+async def month_timelines(session: AsyncSession, month: Month) -> Timelines:
+    """The month's timelines from the facts consumed so far: read and computed again only when its mark changed."""
+    facts = FactRepository(session)
+    mark = await facts.month_mark(month, month)  # before the read: a fact that comes between makes the next miss
+    recent = _RECENT.setdefault(session.get_bind(), OrderedDict())
+    kept = recent.get(str(month))
+    if kept is not None and kept[0] == mark:
+        recent.move_to_end(str(month))
+        return kept[1]
+    known = timelines(await facts.of_months(month, month))
+    recent[str(month)] = (mark, known)
+    while len(recent) > RECENT_MONTHS:
+        recent.popitem(last=False)
+    return known
+
+
 async def settlement(session: AsyncSession, chosen: Agreement, period: str) -> str:
     """The month settled as JSON: the same bytes as `billing settle --format json` on the same events (disputes
     accepted by finance apply to stored runs, not to this what-if)."""
     month = Month.parse(period)
-    facts = await FactRepository(session).of_months(month, month)
-    return settlement_json(settle_facts(chosen, month, facts, await known_day_amounts(session)))
+    known = await month_timelines(session, month)
+    return settlement_json(settle_facts(chosen, month, known, await known_day_amounts(session)))
 
 
 async def comparison(session: AsyncSession, pair: tuple[Agreement, Agreement], period: str) -> dict[str, Any]:
     """The month under two agreements, per municipality, with the difference (domain §3.2: the what-if question)."""
     month = Month.parse(period)
-    facts = await FactRepository(session).of_months(month, month)
+    known = await month_timelines(session, month)  # once, for both agreements
     day_amounts = await known_day_amounts(session)
-    a, b = (settle_facts(chosen, month, facts, day_amounts) for chosen in pair)
+    a, b = (settle_facts(chosen, month, known, day_amounts) for chosen in pair)
     return comparison_dict((pair[0].id, pair[1].id), period, compare((a, b)))
 
 
