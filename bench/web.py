@@ -49,6 +49,10 @@ def main(parts: Parts) -> list[dict]:
             f"{prefix}_PORT": str(PORTS[service]),
             f"{prefix}_KAFKA_BOOTSTRAP": parts.bootstrap,
             f"{prefix}_DATABASE_URL": dbs[service],
+            "SVU_AUTH_MODE": "dev",  # the local issuer's tokens (ADR 0024)
+            # One load generator is one client and one user on purpose: lift the per-client and per-user limits.
+            f"{prefix}_RATE_LIMIT_PER_CLIENT": "1000000/minute",
+            f"{prefix}_RATE_LIMIT_PER_USER": "1000000/minute",
         }
         processes[service] = ServiceProcess(service, PORTS[service], env, run_dir / f"{service}-web.log")
     processes["web"] = ServiceProcess(
@@ -58,6 +62,7 @@ def main(parts: Parts) -> list[dict]:
             "WEB_PORT": str(PORTS["web"]),
             "WEB_PUBLIC_URL": f"http://127.0.0.1:{PORTS['web']}",
             "WEB_AUTH_MODE": "dev",
+            "SVU_AUTH_MODE": "dev",
             "WEB_KAFKA_BOOTSTRAP": parts.bootstrap,
             "WEB_ADMISSION_URL": f"http://127.0.0.1:{PORTS['admission']}",
             "WEB_PLANNING_URL": f"http://127.0.0.1:{PORTS['planning']}",
