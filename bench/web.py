@@ -31,6 +31,9 @@ CASES = int(os.environ.get("BENCH_INBOX_CASES", "5000"))
 RENDERS = int(os.environ.get("BENCH_INBOX_RENDERS", "60"))
 LIVE_NOTICES = int(os.environ.get("BENCH_LIVE_NOTICES", "40"))
 WARD, MUNICIPALITY = "SE2321000016-BENCHAVD", "1280"
+# The live-latency notices go to another municipality, whose inbox shows each new case on its first page (Malmö's
+# 5,000 open cases would put it on a later one).
+LIVE_MUNICIPALITY = "1283"
 PORTS = {"admission": 38101, "planning": 38102, "web": 38100}
 
 
@@ -133,27 +136,27 @@ async def _render_times(urls: dict[str, str]) -> tuple[list[float], list[float]]
 
 
 async def _live_latencies(urls: dict[str, str], chromium: str) -> tuple[list[float], list[float]]:
-    ward, malmo = bearer("ward", WARD), bearer("municipality", MUNICIPALITY)
+    ward, receiver = bearer("ward", WARD), bearer("municipality", LIVE_MUNICIPALITY)
     dom, api = [], []
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
         page = await browser.new_page()
-        await page.goto(f"{urls['web']}/dev-login?role=municipality&org={MUNICIPALITY}")
-        await page.goto(f"{urls['web']}/inbox?sort=newest")
+        await page.goto(f"{urls['web']}/dev-login?role=municipality&org={LIVE_MUNICIPALITY}")
+        await page.goto(f"{urls['web']}/inbox")
         await page.wait_for_function("document.getElementById('live-status').dataset.state === 'connected'")
         async with httpx.AsyncClient(timeout=30) as client:
             for _ in range(LIVE_NOTICES):
                 stay = f"live-{unique_hex()[:10]}"
                 answer = await client.post(
                     f"{urls['admission']}/admission-notices",
-                    json=admission_notice(stay, care_unit=WARD),
+                    json=admission_notice(stay, municipality=LIVE_MUNICIPALITY, care_unit=WARD),
                     headers=ward,
                 )
                 committed = time.perf_counter()
                 shown = asyncio.create_task(page.wait_for_selector(f"text={stay}", timeout=10_000))
                 while True:
                     cases = await client.get(
-                        f"{urls['planning']}/cases", params={"stay_id": stay, "limit": 1}, headers=malmo
+                        f"{urls['planning']}/cases", params={"stay_id": stay, "limit": 1}, headers=receiver
                     )
                     if cases.json()["total"]:
                         api.append((time.perf_counter() - committed) * 1000)
