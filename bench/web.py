@@ -153,7 +153,7 @@ async def _live_latencies(urls: dict[str, str], chromium: str) -> tuple[list[flo
                     headers=ward,
                 )
                 committed = time.perf_counter()
-                shown = asyncio.create_task(page.wait_for_selector(f"text={stay}", timeout=10_000))
+                shown = asyncio.create_task(page.wait_for_selector(f'a[href="/stays/{stay}"]', timeout=10_000))
                 while True:
                     cases = await client.get(
                         f"{urls['planning']}/cases", params={"stay_id": stay, "limit": 1}, headers=receiver
