@@ -279,10 +279,13 @@ def test_a_misrouted_case_is_returned_and_the_ward_corrects_the_vardcentral(runn
         (wrong_vc, "returned"),
         (right_vc, None),
     }
-    # The vårdcentral that returned it keeps its closed case but no longer sees the stay.
+    # The vårdcentral that returned it keeps its closed case and sees the stay only as it was when its case closed
+    # (ADR 0025): not the correction that followed, nor the right vårdcentral's case.
     [kept] = cases_of(svc, primary_care(wrong_vc), stay_id)
     assert (kept["status"], kept["closed_as"]) == ("closed", "returned")
-    get(primary_care(wrong_vc), f"{svc['planning']}/stays/{stay_id}", status=404)
+    as_closed = get(primary_care(wrong_vc), f"{svc['planning']}/stays/{stay_id}")
+    assert as_closed["primary_care_unit"] == wrong_vc
+    assert [(c["receiver_id"], c["closed_as"]) for c in as_closed["cases"]] == [(wrong_vc, "returned")]
 
 
 def acks(message: dict) -> list[tuple[str, str, str]]:
