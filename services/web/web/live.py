@@ -18,7 +18,6 @@ import logging
 import uuid
 from collections import defaultdict
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -28,13 +27,6 @@ from svu_shared.kafka import KafkaAccess, start_with_retry
 
 log = logging.getLogger(__name__)
 FINANCE = "role:finance"
-
-
-@dataclass
-class Parties:
-    """The organisations a stay concerns, as channel names: "org:<HSA-id or kommunkod>"."""
-
-    channels: set[str] = field(default_factory=set)
 
 
 def org(value: Any) -> str | None:

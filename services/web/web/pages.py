@@ -120,7 +120,7 @@ async def refresh_if_due(request: Request, session: Session) -> bool:
     provider refuses (the user signs in again)."""
     if session.token_expires_at - datetime.now(UTC) > timedelta(seconds=30):
         return True
-    if not session.refresh_token or _settings(request).auth_mode != "oidc":
+    if not session.refresh_token or settings_of(request).auth_mode != "oidc":
         return False
     try:
         tokens = await request.app.state.oauth.fetch_access_token(
@@ -138,7 +138,7 @@ async def refresh_if_due(request: Request, session: Session) -> bool:
     return True
 
 
-def _settings(request: Request) -> WebSettings:
+def settings_of(request: Request) -> WebSettings:
     return request.app.state.settings  # type: ignore[no-any-return]
 
 
@@ -147,7 +147,7 @@ async def _page(request: Request) -> Page:
     session = await store.find(request.cookies.get(COOKIE))
     if session is None or not await refresh_if_due(request, session):
         raise SignInFirst
-    await check_csrf(request, session.csrf_token, _settings(request).public_url)
+    await check_csrf(request, session.csrf_token, settings_of(request).public_url)
     request.state.session = session
     flash = None
     if request.method == "GET" and not request.headers.get("hx-request") and (flash := session.pop_flash()):

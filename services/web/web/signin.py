@@ -18,7 +18,7 @@ from fastapi.responses import RedirectResponse, Response
 from svu_shared import local_issuer
 from svu_shared.auth import ROLES, org_problem
 from web.backends import NotFound
-from web.pages import START_PAGES, PageDep, respond
+from web.pages import START_PAGES, PageDep, respond, settings_of
 from web.sessions import COOKIE, SessionStore
 from web.settings import WebSettings
 
@@ -44,10 +44,6 @@ def oauth_client(settings: WebSettings) -> Any:
     return oauth.region
 
 
-def _settings(request: Request) -> WebSettings:
-    return request.app.state.settings  # type: ignore[no-any-return]
-
-
 def _safe_next(target: str | None) -> str:
     """Only a path on this site (no scheme, no //host): an open redirect would carry the user elsewhere."""
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
@@ -67,7 +63,7 @@ async def _start_session(request: Request, claims: dict[str, Any], tokens: dict[
         token_expires_at=datetime.fromtimestamp(int(tokens["expires_at"]), UTC),
     )
     response = RedirectResponse(target if target != "/" else START_PAGES[session.role], status_code=303)
-    settings = _settings(request)
+    settings = settings_of(request)
     response.set_cookie(
         COOKIE,
         session_id,
@@ -81,7 +77,7 @@ async def _start_session(request: Request, claims: dict[str, Any], tokens: dict[
 
 
 async def _dev_sign_in(request: Request, role: str, org: str, target: str) -> Response:
-    ttl = _settings(request).session_max_hours * 3600
+    ttl = settings_of(request).session_max_hours * 3600
     token = local_issuer.token(role, org, ttl_seconds=ttl)
     tokens = {"access_token": token, "expires_at": time.time() + ttl}
     return await _start_session(request, {"sub": f"{role}-user@{org}", "role": role, "org": org}, tokens, target)
@@ -97,7 +93,7 @@ def _dev_problem(role: str, org: str) -> dict[str, str]:
 
 @router.get("/sign-in")
 async def sign_in(request: Request, next: str | None = None) -> Response:
-    settings = _settings(request)
+    settings = settings_of(request)
     if settings.auth_mode == "dev":
         return respond(request, "pages/dev_sign_in.html", {"users": DEV_USERS, "next": _safe_next(next)})
     request.session["next"] = _safe_next(next)
@@ -110,7 +106,7 @@ async def sign_in(request: Request, next: str | None = None) -> Response:
 async def dev_sign_in_form(
     request: Request, role: str = Form(""), org: str = Form(""), next: str = Form("/")
 ) -> Response:
-    if _settings(request).auth_mode != "dev":
+    if settings_of(request).auth_mode != "dev":
         raise NotFound
     org = org.strip()
     if errors := _dev_problem(role, org):
@@ -121,14 +117,14 @@ async def dev_sign_in_form(
 
 @router.get("/dev-login")
 async def dev_login(request: Request, role: str = "", org: str = "", next: str | None = None) -> Response:
-    if _settings(request).auth_mode != "dev" or _dev_problem(role, org):
+    if settings_of(request).auth_mode != "dev" or _dev_problem(role, org):
         raise NotFound
     return await _dev_sign_in(request, role, org, _safe_next(next))
 
 
 @router.get("/auth/callback")
 async def callback(request: Request) -> Response:
-    if _settings(request).auth_mode != "oidc":
+    if settings_of(request).auth_mode != "oidc":
         raise NotFound
     try:
         tokens = await request.app.state.oauth.authorize_access_token(request)
@@ -143,7 +139,7 @@ async def callback(request: Request) -> Response:
 @router.post("/sign-out")
 async def sign_out(page: PageDep) -> Response:
     await page.store.end(page.session)
-    settings = _settings(page.request)
+    settings = settings_of(page.request)
     target = "/signed-out"
     if settings.auth_mode == "oidc":
         metadata = await page.request.app.state.oauth.load_server_metadata()

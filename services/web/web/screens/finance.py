@@ -3,6 +3,7 @@ a confirmation, the invoices' underlag as CSV and PDF, follow-up as a chart with
 The rules are billing's (handbook §3, ADR 0008, 0016); these pages only show and ask."""
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter, Form
@@ -33,12 +34,15 @@ async def _settlement(page: Any, agreement: str, period: str) -> tuple[dict[str,
     try:
         return await page.get("billing", "/settlements", agreement=agreement, period=period), None
     except Refused as refused:
-        return None, refused.rule or "; ".join(refused.fields.values())
+        return None, words_of(refused)
+
+
+def words_of(refused: Refused) -> str:
+    """A refusal shown as a notice on a page without a form: the rule, or each field's."""
+    return refused.rule or "; ".join(refused.fields.values())
 
 
 def _total(settlement: dict[str, Any] | None) -> str | None:
-    from decimal import Decimal
-
     if not settlement:
         return None
     return str(sum((Decimal(m["amount_sek"]) for m in settlement["municipalities"]), Decimal(0)))
@@ -72,8 +76,6 @@ async def comparison(page: FinancePage, period: str = "", first: str = "", secon
     right, other_problem = await _settlement(page, second, period)
     rows: list[dict[str, Any]] = []
     if left and right:
-        from decimal import Decimal
-
         by_kommun = {m["municipality"]: m for m in right["municipalities"]}
         for line in left["municipalities"]:
             other = by_kommun.get(line["municipality"], {"amount_sek": "0", "billable_days": "0"})
@@ -179,7 +181,7 @@ async def follow_up(page: FinancePage, agreement: str = "", start: str = "", end
         figures = await page.get("billing", "/follow-up", agreement=agreement, **{"from": start, "to": end})
         problem = None
     except Refused as refused:
-        figures, problem = None, refused.rule or "; ".join(refused.fields.values())
+        figures, problem = None, words_of(refused)
     return page.render(
         "pages/finance_follow_up.html",
         {
