@@ -107,7 +107,7 @@ class AwareDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime: every time in SVU is timezone-aware")
-        return value.astimezone(UTC)
+        return value if value.tzinfo is UTC else value.astimezone(UTC)
 
     def process_result_value(self, value, dialect):  # type: ignore[no-untyped-def]
         if value is None:

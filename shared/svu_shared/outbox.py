@@ -20,6 +20,7 @@ from opentelemetry import trace
 from sqlalchemy import Table, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from svu_shared.batch import batch_writes
 from svu_shared.contracts.base import IntegrationEvent
 from svu_shared.envelope import CONTENT_TYPE, CloudEvent
 from svu_shared.telemetry import context_from_traceparent, current_traceparent
@@ -31,18 +32,21 @@ RELAY_LOCK = 0x5356552D52454C  # "SVU-REL": the publishing relay of a service's 
 
 
 async def add_to_outbox(session: AsyncSession, outbox: Table, event: IntegrationEvent) -> CloudEvent:
-    """Record `event` for publication; call inside the transaction that makes the state change."""
+    """Record `event` for publication; call inside the transaction that makes the state change. While the session
+    applies a partition batch, the row is written with the batch's others at its end (ADR 0020)."""
     envelope = CloudEvent.wrap(event, event.source)
-    await session.execute(
-        insert(outbox).values(
-            event_id=envelope.id,
-            topic=event.topic,
-            key=envelope.subject,
-            payload=envelope.to_bytes(),
-            traceparent=current_traceparent(),
-            created_at=datetime.now(UTC),
-        )
+    row = dict(
+        event_id=envelope.id,
+        topic=event.topic,
+        key=envelope.subject,
+        payload=envelope.to_bytes(),
+        traceparent=current_traceparent(),
+        created_at=datetime.now(UTC),
     )
+    if (batch := batch_writes(session)) is not None:
+        batch.insert(outbox, row)
+    else:
+        await session.execute(insert(outbox).values(**row))
     return envelope
 
 

@@ -23,7 +23,7 @@ from svu_shared.auth import Principal
 from svu_shared.consumer import EventConsumer
 from svu_shared.db import DATABASE_UNAVAILABLE, make_engine, make_sessions
 from svu_shared.http_app import http_app
-from svu_shared.inbox import Handlers, Inbox, topics_of
+from svu_shared.inbox import Batching, Handlers, Inbox, topics_of
 from svu_shared.kafka import (
     ALL_TOPICS,
     dlq_topic,
@@ -69,6 +69,7 @@ class ServiceRuntime:
         messaging: Messaging,
         migrations_dir: Path,
         handlers: Handlers | None = None,
+        batching: Batching | None = None,
     ) -> None:
         self.name = name
         self.settings = settings
@@ -78,7 +79,7 @@ class ServiceRuntime:
         self.engine = make_engine(settings.database_url)
         self.sessions = make_sessions(self.engine)
         self.relay = OutboxRelay(self.sessions, messaging.outbox, settings.relay_batch_size)
-        self.inbox = Inbox(self.sessions, messaging.inbox, handlers or {})
+        self.inbox = Inbox(self.sessions, messaging.inbox, handlers or {}, batching)
         self.inbox.on_commit = self.relay.nudge
         self.metrics = MetricSource(name)
         self.consumer = EventConsumer(

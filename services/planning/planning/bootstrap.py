@@ -4,6 +4,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from planning.adapters.batch import batched
 from planning.adapters.tables import messaging
 from planning.entrypoints import cases, due, follow_up, messages, records, stays
 from planning.service_layer.handlers import HANDLERS
@@ -21,6 +22,7 @@ def bootstrap(settings: PlanningSettings | None = None) -> FastAPI:
         messaging=messaging,
         migrations_dir=MIGRATIONS,
         handlers=HANDLERS,
+        batching=batched,
     )
     return service_app(
         runtime,

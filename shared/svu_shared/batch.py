@@ -1,0 +1,67 @@
+"""Writes held for the end of a partition batch (ADR 0020): the rows a batch's handlers insert are kept in the
+session and written when the batch has been applied, with one multi-row statement per table instead of one round
+trip per row. All of it is still in the batch's one transaction (ADR 0005): a failure anywhere rolls back the lot.
+
+A service's batching hook (`Inbox(batching=...)`) puts a `BatchWrites` in the session for the batch; the writers that
+know it (the outbox's `add_to_outbox`, a service's own adapters) add their rows to it instead of executing an INSERT.
+Without a hook (a single event, the per-event fallback, a request) every writer executes its statement at once, as
+before. Rows of one table are written in the order they were added, so the outbox's ids keep the batch's order.
+"""
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, Table, any_, bindparam, insert
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.ext.asyncio import AsyncSession
+
+BATCH_KEY = "svu.batch"
+# PostgreSQL's wire protocol takes at most 32,767 parameters in one statement; SQLite's default limit is 32,766.
+MAX_PARAMETERS = 30_000
+
+
+class BatchWrites:
+    """Rows to insert at the end of the batch, per table, in the order they came."""
+
+    def __init__(self) -> None:
+        self._inserts: dict[Table, list[dict[str, Any]]] = {}
+
+    def insert(self, table: Table, row: dict[str, Any]) -> None:
+        self._inserts.setdefault(table, []).append(row)
+
+    async def flush(self, session: AsyncSession) -> None:
+        for table, rows in self._inserts.items():
+            await insert_rows(session, table, rows)
+        self._inserts.clear()
+
+
+async def insert_rows(session: AsyncSession, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Multi-row INSERTs of `rows` (all with the same keys), each within the drivers' parameter limit. A column
+    that is NULL in every row and has no default is left out: it is NULL all the same, and each value costs a
+    bind step (a new stay has most of its columns empty)."""
+    if not rows:
+        return
+    empty = [name for name in rows[0] if _null_by_default(table.c[name]) and all(row[name] is None for row in rows)]
+    if empty:
+        kept = [name for name in rows[0] if name not in empty]
+        rows = [{name: row[name] for name in kept} for row in rows]
+    per_statement = max(1, MAX_PARAMETERS // max(1, len(rows[0])))
+    for start in range(0, len(rows), per_statement):
+        await session.execute(insert(table), rows[start : start + per_statement])
+
+
+def batch_writes(session: AsyncSession) -> BatchWrites | None:
+    """The batch's held writes, when `session` applies a partition batch; None otherwise."""
+    found = session.info.get(BATCH_KEY)
+    return found if isinstance(found, BatchWrites) else None
+
+
+def _null_by_default(column: Any) -> bool:
+    return bool(column.nullable) and column.default is None and column.server_default is None
+
+
+def one_of(session: AsyncSession, column: Any, values: list[Any]) -> ColumnElement[bool]:
+    """`column IN values` for a batch's many values: on PostgreSQL `= ANY(array)`, one statement text whatever the
+    number of values (parsed once per connection); elsewhere an IN list."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, values, type_=ARRAY(column.type)))  # type: ignore[no-any-return]
+    return column.in_(values)  # type: ignore[no-any-return]
