@@ -44,9 +44,33 @@ async def insert_rows(session: AsyncSession, table: Table, rows: list[dict[str, 
     if empty:
         kept = [name for name in rows[0] if name not in empty]
         rows = [{name: row[name] for name in kept} for row in rows]
+    if session.get_bind().dialect.name == "postgresql" and await _copy(session, table, rows):
+        return
     per_statement = max(1, MAX_PARAMETERS // max(1, len(rows[0])))
     for start in range(0, len(rows), per_statement):
         await session.execute(insert(table), rows[start : start + per_statement])
+
+
+async def _copy(session: AsyncSession, table: Table, rows: list[dict[str, Any]]) -> bool:
+    """PostgreSQL's COPY of the rows, in the session's transaction: the cheapest way in for many rows, for the
+    server and for us (asyncpg encodes the records; no statement per row). Each value first goes through its
+    column type's bind step, as an INSERT's would. False when the transaction has not begun on the driver's
+    connection yet (nothing ran in it): then the caller INSERTs, which begins it."""
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    if not getattr(raw.dbapi_connection, "_started", False):
+        return False
+    names = list(rows[0])
+    dialect = connection.dialect
+    steps = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
+    records = [
+        tuple(row[name] if step is None else step(row[name]) for name, step in zip(names, steps, strict=True))
+        for row in rows
+    ]
+    driver = raw.driver_connection
+    assert driver is not None
+    await driver.copy_records_to_table(table.name, records=records, columns=names)
+    return True
 
 
 def batch_writes(session: AsyncSession) -> BatchWrites | None:
