@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SERVICES := $(shell sed -n 's/^name = "\(.*\)"/\1/p' services/services.toml)
 
-.PHONY: help install run up down test unit lint audit contracts compose-check bench clean token
+.PHONY: help install run up down test unit lint audit contracts compose-check bench rebuild clean token
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -53,6 +53,9 @@ contracts: install ## Regenerate the JSON Schemas and the AsyncAPI 3 document fr
 
 bench: install ## Benchmarks (figures, never pass/fail); see bench/README.md
 	@$(PY) -m bench
+
+rebuild: install ## Rebuild a service's state from its topics into an empty database: make rebuild SERVICE=planning
+	@$(PY) -m svu_shared.rebuild "$(SERVICE)"
 
 clean: ## Remove local state (.local: broker data, databases, logs)
 	@rm -rf .local

@@ -15,6 +15,9 @@ log = logging.getLogger(__name__)
 # never import this module, so there is no cycle.
 ALL_TOPICS: tuple[str, ...] = TOPICS
 PARTITIONS = 3
+# The topics are the log of record: a service's state can be rebuilt from them (svu_shared.rebuild, ADR 0020), so
+# they keep every event (the broker's default deletes after 7 days).
+KEEP_EVERY_EVENT = {"retention.ms": "-1"}
 
 
 def dlq_topic(topic: str) -> str:
@@ -55,7 +58,7 @@ async def ensure_topics(bootstrap: str, topics: list[str], replication_factor: i
         if missing:
             try:
                 await admin.create_topics(
-                    [NewTopic(t, num_partitions=PARTITIONS, replication_factor=replication_factor) for t in missing]
+                    [NewTopic(t, PARTITIONS, replication_factor, topic_configs=KEEP_EVERY_EVENT) for t in missing]
                 )
             except TopicAlreadyExistsError:
                 pass  # another service created it between our list and create

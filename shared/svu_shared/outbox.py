@@ -20,7 +20,7 @@ from opentelemetry import trace
 from sqlalchemy import Table, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from svu_shared.batch import batch_writes
+from svu_shared.batch import batch_writes, one_of
 from svu_shared.contracts.base import IntegrationEvent
 from svu_shared.envelope import CONTENT_TYPE, CloudEvent
 from svu_shared.telemetry import context_from_traceparent, current_traceparent
@@ -92,7 +92,8 @@ class OutboxRelay:
                 return 0
             acks = [await self._send(producer, r) for r in rows]
             await asyncio.gather(*acks)
-            await session.execute(update(o).where(o.c.id.in_([r.id for r in rows])).values(sent_at=datetime.now(UTC)))
+            sent = one_of(session, o.c.id, [r.id for r in rows])
+            await session.execute(update(o).where(sent).values(sent_at=datetime.now(UTC)))
         return len(rows)
 
     async def _send(self, producer: AIOKafkaProducer, row):  # type: ignore[no-untyped-def]
