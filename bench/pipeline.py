@@ -1,12 +1,15 @@
 """Benchmark: admission notices over HTTP, and the time from a ward's request until planning has applied it.
 
-Admission and planning run as real processes (uvicorn) on PostgreSQL and the bench broker. A load generator in
-this process posts notices; the latency of one notice is the planning inbox row's `received_at` (written in the
-handler's transaction) minus the moment the request was sent, joined through admission's outbox (stay id ->
-event id). Two runs:
+Admission and planning run as real processes (uvicorn) on PostgreSQL and the bench broker, admission with
+`BENCH_ADMISSION_WORKERS` worker processes (2: one per core) and planning with one. A lean load generator in this
+process (`bench/http_client.py`) posts notices; the latency of one notice is the planning inbox row's `received_at`
+(written in the handler's transaction) minus the moment the request was sent, joined through admission's outbox
+(stay id -> event id). Two runs:
 
 - a fixed offered load (open loop: requests leave on schedule whatever the answers do), below saturation;
 - saturation (closed loop: a fixed number of clients, each sending its next request on the last answer).
+
+The services listen on `BENCH_HTTP_PORT` (admission) and the port after it (planning), 38001 by default.
 """
 
 import asyncio
@@ -16,20 +19,22 @@ import time
 import uuid
 from dataclasses import dataclass
 
-import httpx
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bench.figures import figure
+from bench.http_client import Pool
 from bench.realparts import Parts
 from deploy.local_system import ROOT, ServiceProcess
 from tests.support.auth import bearer
 from tests.support.notices import admission_notice  # one shape of a notice for tests and bench
 
-FIXED_RATE = float(os.environ.get("BENCH_FIXED_RATE", "40"))  # notices per second
+FIXED_RATE = float(os.environ.get("BENCH_FIXED_RATE", "200"))  # notices per second
 FIXED_SECONDS = float(os.environ.get("BENCH_FIXED_SECONDS", "15"))
 SATURATION_CLIENTS = int(os.environ.get("BENCH_SATURATION_CLIENTS", "32"))
-SATURATION_NOTICES = int(os.environ.get("BENCH_SATURATION_NOTICES", "2000"))
+SATURATION_NOTICES = int(os.environ.get("BENCH_SATURATION_NOTICES", "4000"))
+ADMISSION_WORKERS = int(os.environ.get("BENCH_ADMISSION_WORKERS", "2"))
+PORT = int(os.environ.get("BENCH_HTTP_PORT", "38001"))  # admission's; planning's is the next one
 
 
 @dataclass
@@ -40,13 +45,13 @@ class Sent:
     status: int
 
 
-async def _post(client: httpx.AsyncClient, stay_id: str) -> Sent:
+async def _post(client: Pool, stay_id: str) -> Sent:
     sent_at = time.time()
-    response = await client.post("/admission-notices", json=admission_notice(stay_id, care_unit="SE-BENCH"))
-    return Sent(stay_id, sent_at, time.time(), response.status_code)
+    status, _ = await client.post("/admission-notices", admission_notice(stay_id, care_unit="SE-BENCH"))
+    return Sent(stay_id, sent_at, time.time(), status)
 
 
-async def fixed_load(client: httpx.AsyncClient, rate: float, seconds: float) -> list[Sent]:
+async def fixed_load(client: Pool, rate: float, seconds: float) -> list[Sent]:
     start = time.monotonic()
     tasks = []
     for i in range(int(rate * seconds)):
@@ -55,7 +60,7 @@ async def fixed_load(client: httpx.AsyncClient, rate: float, seconds: float) -> 
     return list(await asyncio.gather(*tasks))
 
 
-async def saturation(client: httpx.AsyncClient, clients: int, notices: int) -> list[Sent]:
+async def saturation(client: Pool, clients: int, notices: int) -> list[Sent]:
     queue = [f"sat-{uuid.uuid4().hex[:12]}" for _ in range(notices)]
     results: list[Sent] = []
 
@@ -117,6 +122,7 @@ def _figures(label: str, sent: list[Sent], latencies: list[float], offered: floa
         round(len(sent) / seconds, 1),
         "notices/s accepted over HTTP",
         offered_per_second=offered,
+        admission_workers=ADMISSION_WORKERS,
         notices=len(sent),
         applied_latency_ms={"p50": round(p50 * 1000, 1), "p99": round(p99 * 1000, 1)},
         http_latency_ms={"p50": round(http_p50 * 1000, 1), "p99": round(http_p99 * 1000, 1)},
@@ -126,12 +132,13 @@ def _figures(label: str, sent: list[Sent], latencies: list[float], offered: floa
 def main(parts: Parts) -> list[dict]:
     dbs = {s: parts.fresh_database(f"svu_bench_{s}") for s in ("admission", "planning")}
     processes = []
-    for service, port in (("admission", 38001), ("planning", 38002)):
+    for service, port, workers in (("admission", PORT, ADMISSION_WORKERS), ("planning", PORT + 1, 1)):
         prefix = service.upper()
         env = {
             f"{prefix}_PORT": str(port),
             f"{prefix}_KAFKA_BOOTSTRAP": parts.bootstrap,
             f"{prefix}_DATABASE_URL": dbs[service],
+            f"{prefix}_WORKERS": str(workers),
         }
         processes.append(ServiceProcess(service, port, env, ROOT / ".local" / "bench" / f"{service}.log"))
     try:
@@ -139,22 +146,23 @@ def main(parts: Parts) -> list[dict]:
             proc.start()
         for proc in processes:
             proc.wait_healthy()
-        return asyncio.run(_run(processes[0].url, dbs))
+        return asyncio.run(_run(PORT, dbs))
     finally:
         for proc in processes:
             proc.stop()
 
 
-async def _run(admission_url: str, dbs: dict[str, str]) -> list[dict]:
-    limits = httpx.Limits(max_connections=SATURATION_CLIENTS * 2)
-    headers = bearer("ward", "SE-BENCH")
-    async with httpx.AsyncClient(base_url=admission_url, timeout=60, limits=limits, headers=headers) as client:
+async def _run(port: int, dbs: dict[str, str]) -> list[dict]:
+    client = Pool("127.0.0.1", port, bearer("ward", "SE-BENCH"))
+    try:
         warm_up = await saturation(client, 4, 100)  # connections, planning's consumer joining its group
         await applied_latencies(dbs["admission"], dbs["planning"], warm_up)
         fixed = await fixed_load(client, FIXED_RATE, FIXED_SECONDS)
         fixed_latencies = await applied_latencies(dbs["admission"], dbs["planning"], fixed)
         saturated = await saturation(client, SATURATION_CLIENTS, SATURATION_NOTICES)
         saturated_latencies = await applied_latencies(dbs["admission"], dbs["planning"], saturated)
+    finally:
+        await client.close()
     return [
         _figures("fixed_load", fixed, fixed_latencies, FIXED_RATE),
         _figures("saturation", saturated, saturated_latencies, None),

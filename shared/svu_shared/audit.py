@@ -2,15 +2,21 @@
 role, organisation), what (stay ids, endpoint), when and the outcome, in an append-only table of the service's
 own database. The database refuses UPDATE and DELETE on it (a trigger), so not even a bug can rewrite it.
 
+Concurrent requests' rows are written together, one transaction for all that wait (a group commit, ADR 0020); each
+request still answers only once its own row is committed.
+
 Which stays a request touched: the `stay_id` or `case_id` in its path, or the ids a route names in
 `request.state.audit_stays` (a list or a new notice). One row per stay; a request about no stay has one row.
 """
 
+import asyncio
 from datetime import UTC, datetime
+from typing import Any
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, insert, select
+from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from svu_shared.auth import Principal, principal_of, require_role
 from svu_shared.db import AwareDateTime
@@ -90,8 +96,39 @@ async def record_access(runtime, request: Request, principal: Principal, status:
         for stay_id in stays_of(request)
     ]
     # Its own transaction (the request's has ended, whatever its outcome), without waking the outbox relay.
-    async with runtime.sessions() as session, session.begin():
-        await session.execute(insert(runtime.messaging.audit_log), rows)
+    await runtime.audit.write(rows)
+
+
+class AuditWriter:
+    """Writes the rows of the requests waiting at a moment in one transaction, then wakes each of them (or gives
+    each the error); the rows that came meanwhile go in the next. Alone, a request's rows go at once, as before."""
+
+    def __init__(self, sessions: async_sessionmaker, table: Table) -> None:
+        self._sessions, self._table = sessions, table
+        self._waiting: list[tuple[list[dict[str, Any]], asyncio.Future[None]]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def write(self, rows: list[dict[str, Any]]) -> None:
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting.append((rows, done))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_waiting(), name="audit writer")
+        await done
+
+    async def _write_waiting(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting, []
+            try:
+                async with self._sessions() as session, session.begin():
+                    await session.execute(insert(self._table), [row for rows, _ in batch for row in rows])
+            except Exception as exc:
+                for _, done in batch:
+                    if not done.done():
+                        done.set_exception(exc)
+            else:
+                for _, done in batch:
+                    if not done.done():
+                        done.set_result(None)
 
 
 class AuditEntry(BaseModel):

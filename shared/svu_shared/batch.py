@@ -8,9 +8,10 @@ Without a hook (a single event, the per-event fallback, a request) every writer 
 before. Rows of one table are written in the order they were added, so the outbox's ids keep the batch's order.
 """
 
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, any_, bindparam, insert
+from sqlalchemy import ColumnElement, Table, any_, bindparam, insert, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -71,6 +72,25 @@ async def _copy(session: AsyncSession, table: Table, rows: list[dict[str, Any]])
     assert driver is not None
     await driver.copy_records_to_table(table.name, records=records, columns=names)
     return True
+
+
+async def update_rows(session: AsyncSession, table: Table, key: str, rows: list[dict[str, Any]]) -> None:
+    """Each row's every column written to the row of its `key` (all rows with the same keys): one UPDATE statement
+    whose values are parameters, run once per row (an executemany for several), so SQLAlchemy builds and caches
+    the statement once rather than a statement with every value in it per call."""
+    if rows:
+        await session.execute(_update_statement(table, key, tuple(rows[0])), [_prefixed(row) for row in rows])
+
+
+def _prefixed(row: dict[str, Any]) -> dict[str, Any]:
+    return {f"b_{name}": value for name, value in row.items()}
+
+
+@cache
+def _update_statement(table: Table, key: str, names: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    # Parameters are named b_<column>: SQLAlchemy reserves a column's own name for the SET clause.
+    columns = {name: bindparam(f"b_{name}", type_=table.c[name].type) for name in names if name != key}
+    return update(table).where(table.c[key] == bindparam(f"b_{key}")).values(columns)
 
 
 def batch_writes(session: AsyncSession) -> BatchWrites | None:

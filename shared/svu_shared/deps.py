@@ -45,7 +45,8 @@ Limit = Annotated[int, Query(ge=1, le=1000, description="Rows in the page")]
 Offset = Annotated[int, Query(ge=0, le=1_000_000, description="Rows skipped before the page")]
 
 
-def _runtime(request: Request) -> ServiceRuntime:
+async def _runtime(request: Request) -> ServiceRuntime:
+    # async: FastAPI runs a plain `def` dependency in its thread pool, a thread hand-off on every request.
     return request.app.state.runtime  # type: ignore[no-any-return]
 
 

@@ -46,7 +46,7 @@ async def add_to_outbox(session: AsyncSession, outbox: Table, event: Integration
     if (batch := batch_writes(session)) is not None:
         batch.insert(outbox, row)
     else:
-        await session.execute(insert(outbox).values(**row))
+        await session.execute(insert(outbox), row)
     return envelope
 
 

@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import MetaData, Table, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from svu_shared.audit import audit_router, audit_table, record_access
+from svu_shared.audit import AuditWriter, audit_router, audit_table, record_access
 from svu_shared.auth import Principal
 from svu_shared.consumer import EventConsumer
 from svu_shared.db import DATABASE_UNAVAILABLE, make_engine, make_sessions
@@ -76,9 +76,10 @@ class ServiceRuntime:
         self.messaging = messaging
         self.migrations_dir = migrations_dir
         self.consumes = topics_of(handlers or {})
-        self.engine = make_engine(settings.database_url)
+        self.engine = make_engine(settings.database_url, settings.database_pool_size, settings.database_max_overflow)
         self.sessions = make_sessions(self.engine)
         self.relay = OutboxRelay(self.sessions, messaging.outbox, settings.relay_batch_size)
+        self.audit = AuditWriter(self.sessions, messaging.audit_log)
         self.inbox = Inbox(self.sessions, messaging.inbox, handlers or {}, batching)
         self.inbox.on_commit = self.relay.nudge
         self.metrics = MetricSource(name)

@@ -4,6 +4,7 @@
 
 from typing import Literal
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -12,6 +13,8 @@ class HttpSettings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int
+    # uvicorn worker processes on the port (svu_shared.http_app.serve); one for `make run` (SQLite).
+    workers: int = Field(default=1, ge=1)
     # Telemetry: "console" prints spans and metrics, "otlp" sends them to otel_endpoint (the collector's
     # OTLP/HTTP base URL, e.g. http://127.0.0.1:4318), "none" exports nothing.
     otel_exporter: Literal["none", "console", "otlp"] = "none"
@@ -27,6 +30,9 @@ class HttpSettings(BaseSettings):
 
 class ServiceSettings(HttpSettings):
     database_url: str
+    # PostgreSQL connections per process (each worker has its own pool): kept open, and opened for a burst.
+    database_pool_size: int = 20
+    database_max_overflow: int = 10
     kafka_bootstrap: str = "127.0.0.1:9092"
     # Replication factor of the topics a service creates: 1 on the single development broker, 3 on a
     # cluster (min.insync.replicas 2 is the broker's setting, so acks=all survives losing one broker).

@@ -11,14 +11,14 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from planning.adapters.rows import case_from_row, case_row, stay_from_row, stay_row
 from planning.adapters.tables import cases, parked_events, stays
 from planning.domain.case import Case
 from planning.domain.stay import PlannedStay
-from svu_shared.batch import BATCH_KEY, BatchWrites, insert_rows, one_of
+from svu_shared.batch import BATCH_KEY, BatchWrites, insert_rows, one_of, update_rows
 from svu_shared.contracts import IntegrationEvent
 from svu_shared.envelope import CloudEvent
 
@@ -107,10 +107,10 @@ class StayBatch(BatchWrites):
 
     async def flush(self, session: AsyncSession) -> None:
         await insert_rows(session, stays, [stay_row(self._stay(s)) for s in sorted(self.new_stays)])
-        await _update_all(session, stays, "stay_id", [stay_row(self._stay(s)) for s in sorted(self.changed_stays)])
+        await update_rows(session, stays, "stay_id", [stay_row(self._stay(s)) for s in sorted(self.changed_stays)])
         case_of = {case.case_id: case for stay_cases in self.cases.values() for case in stay_cases.values()}
         await insert_rows(session, cases, [case_row(case_of[c]) for c in sorted(self.new_cases)])
-        await _update_all(session, cases, "case_id", [case_row(case_of[c]) for c in sorted(self.changed_cases)])
+        await update_rows(session, cases, "case_id", [case_row(case_of[c]) for c in sorted(self.changed_cases)])
         if self.taken:
             taken = one_of(session, parked_events.c.stay_id, sorted(self.taken))
             await session.execute(delete(parked_events).where(taken))
@@ -121,19 +121,6 @@ class StayBatch(BatchWrites):
         stay = self.stays[stay_id]
         assert stay is not None
         return stay
-
-
-async def _update_all(session: AsyncSession, table: Any, key: str, rows: list[dict[str, Any]]) -> None:
-    """One UPDATE statement run for many rows (executemany): every column of each row, by its key."""
-    if not rows:
-        return
-    columns = [name for name in rows[0] if name != key]
-    statement = (
-        update(table)
-        .where(table.c[key] == bindparam(f"b_{key}"))
-        .values({name: bindparam(f"b_{name}", type_=table.c[name].type) for name in columns})
-    )
-    await session.execute(statement, [{f"b_{name}": value for name, value in row.items()} for row in rows])
 
 
 def stay_batch(session: AsyncSession) -> StayBatch | None:

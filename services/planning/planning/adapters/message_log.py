@@ -66,7 +66,7 @@ class MessageLog:
         if (batch := batch_writes(self._session)) is not None:
             batch.insert(messages, row)
         else:
-            await self._session.execute(insert(messages).values(**row))
+            await self._session.execute(insert(messages), row)
 
     async def header(self, message_id: str, stay_id: str) -> Header | None:
         """The message's sender and addressee, if it is the stay's."""
@@ -82,7 +82,7 @@ class MessageLog:
         return None if row is None else Acknowledgement(**row)
 
     async def add_acknowledgement(self, acknowledgement: Acknowledgement) -> None:
-        await self._session.execute(insert(acknowledgements).values(**acknowledgement.__dict__))
+        await self._session.execute(insert(acknowledgements), acknowledgement.__dict__)
 
     async def ward_acknowledgement(self, message_id: str) -> WardAcknowledgement | None:
         query = select(ward_acknowledgements).where(ward_acknowledgements.c.message_id == message_id)
@@ -90,7 +90,7 @@ class MessageLog:
         return None if row is None else WardAcknowledgement(**row)
 
     async def add_ward_acknowledgement(self, acknowledgement: WardAcknowledgement) -> None:
-        await self._session.execute(insert(ward_acknowledgements).values(**acknowledgement.__dict__))
+        await self._session.execute(insert(ward_acknowledgements), acknowledgement.__dict__)
 
 
 class ParkedEvents:
@@ -104,7 +104,7 @@ class ParkedEvents:
         if (batch := stay_batch(self._session)) is not None and batch.covers(stay_id):
             batch.park(envelope, stay_id, row)
         else:
-            await self._session.execute(insert(parked_events).values(**row))
+            await self._session.execute(insert(parked_events), row)
 
     async def take(self, stay_id: str) -> list[CloudEvent]:
         """The stay's parked events, removed from the table, in the order they came."""
@@ -123,4 +123,4 @@ class ParkedEvents:
         if (batch := batch_writes(self._session)) is not None:
             batch.insert(messaging.dead_letters, row)
         else:
-            await self._session.execute(insert(messaging.dead_letters).values(**row))
+            await self._session.execute(insert(messaging.dead_letters), row)

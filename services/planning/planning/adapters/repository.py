@@ -3,7 +3,7 @@ is to change, and the receivers' cases of a stay. Each repository works in the c
 and its outbox row commit together (architecture §3). While the session applies a partition batch, a stay the batch
 covers, and its cases, are the batch's (`adapters/batch.py`, ADR 0020): read from it and written at its end."""
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from planning.adapters.batch import stay_batch
@@ -11,6 +11,7 @@ from planning.adapters.rows import case_from_row, case_row, stay_from_row, stay_
 from planning.adapters.tables import cases, stays
 from planning.domain.case import Case
 from planning.domain.stay import PlannedStay
+from svu_shared.batch import update_rows
 
 __all__ = ["CaseRepository", "StayRepository", "case_from_row", "stay_from_row"]
 
@@ -32,13 +33,13 @@ class StayRepository:
         if (batch := stay_batch(self._session)) is not None and batch.covers(stay.stay_id):
             batch.add_stay(stay)
             return
-        await self._session.execute(insert(stays).values(**stay_row(stay)))
+        await self._session.execute(insert(stays), stay_row(stay))
 
     async def save(self, stay: PlannedStay) -> None:
         if (batch := stay_batch(self._session)) is not None and batch.covers(stay.stay_id):
             batch.save_stay(stay)
             return
-        await self._session.execute(update(stays).where(stays.c.stay_id == stay.stay_id).values(**stay_row(stay)))
+        await update_rows(self._session, stays, "stay_id", [stay_row(stay)])
 
 
 class CaseRepository:
@@ -67,10 +68,10 @@ class CaseRepository:
         if (batch := stay_batch(self._session)) is not None and batch.covers(case.stay_id):
             batch.add_case(case)
             return
-        await self._session.execute(insert(cases).values(**case_row(case)))
+        await self._session.execute(insert(cases), case_row(case))
 
     async def save(self, case: Case) -> None:
         if (batch := stay_batch(self._session)) is not None and batch.covers(case.stay_id):
             batch.save_case(case)
             return
-        await self._session.execute(update(cases).where(cases.c.case_id == case.case_id).values(**case_row(case)))
+        await update_rows(self._session, cases, "case_id", [case_row(case)])
