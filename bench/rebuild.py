@@ -8,15 +8,13 @@ figure is records read per second from the first record to the last batch commit
 and joining the broker are not in it (about a second, whatever the size).
 """
 
-import asyncio
 import os
-import time
-import uuid
 from datetime import UTC, datetime, timedelta
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaProducer
 
-from bench.figures import figure
+from bench.consumer import bare
+from bench.figures import figure, run
 from bench.realparts import Parts
 from planning.bootstrap import bootstrap as planning_app
 from planning.settings import PlanningSettings
@@ -51,28 +49,9 @@ async def fill(bootstrap: str, stays: int) -> tuple[list[str], int]:
     return topics, sent
 
 
-async def bare(bootstrap: str, topics: list[str], count: int) -> float:
-    consumer = AIOKafkaConsumer(
-        *topics, bootstrap_servers=bootstrap, group_id=f"bench-bare-{uuid.uuid4().hex[:6]}",
-        auto_offset_reset="earliest", enable_auto_commit=False, max_poll_records=2000,
-    )  # fmt: skip
-    await consumer.start()
-    try:
-        seen = 0
-        start: float | None = None
-        while seen < count:
-            batches = await consumer.getmany(timeout_ms=1000)
-            if batches and start is None:
-                start = time.perf_counter()
-            seen += sum(len(records) for records in batches.values())
-        return time.perf_counter() - (start or time.perf_counter())
-    finally:
-        await consumer.stop()
-
-
 async def _run(parts: Parts) -> list[dict]:
     topics, sent = await fill(parts.bootstrap, STAYS)
-    bare_seconds = await bare(parts.bootstrap, topics, sent)
+    bare_rate = await bare(parts.bootstrap, topics, sent)
     settings = PlanningSettings(database_url=parts.fresh_database("svu_bench_rebuild"), kafka_bootstrap=parts.bootstrap)
     runtime = planning_app(settings).state.runtime
     result = await rebuild(runtime)
@@ -80,14 +59,14 @@ async def _run(parts: Parts) -> list[dict]:
     print(
         f"rebuild of planning from {', '.join(topics)} ({STAYS:,} stays): {result.records:,} records in "
         f"{result.seconds:.1f} s, {result.rate:,.0f} records/s ({result.applied:,} applied); "
-        f"bare aiokafka on the same topics: {sent / bare_seconds:,.0f} records/s"
+        f"bare aiokafka on the same topics: {bare_rate:,.0f} records/s"
     )
     return [
         figure(
             "rebuild_planning",
             round(result.rate),
             "records/s",
-            ("bare_aiokafka_consumer_same_topics", round(sent / bare_seconds)),
+            ("bare_aiokafka_consumer_same_topics", round(bare_rate)),
             records=result.records,
             applied=result.applied,
             stays=STAYS,
@@ -97,4 +76,4 @@ async def _run(parts: Parts) -> list[dict]:
 
 
 def main(parts: Parts) -> list[dict]:
-    return asyncio.run(_run(parts))
+    return run(_run(parts))

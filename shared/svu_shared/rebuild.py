@@ -29,8 +29,10 @@ import logging
 import sys
 import time
 import uuid
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from sqlalchemy import func, inspect, select, table, update
@@ -155,6 +157,15 @@ def service_runtime(service: str) -> ServiceRuntime:
     return bootstrap().state.runtime  # type: ignore[no-any-return]
 
 
+def _run(main: Coroutine[Any, Any, Rebuilt]) -> Rebuilt:
+    """On uvloop, as the services run under uvicorn, where it is installed."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(main)
+    return uvloop.run(main)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m svu_shared.rebuild", description=__doc__.split("\n")[0])
     parser.add_argument("service", help="the service to rebuild, e.g. planning")
@@ -169,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"rebuild: {args.service} consumes no topic: there is nothing to rebuild from", file=sys.stderr)
         return 2
     try:
-        result = asyncio.run(rebuild(runtime, args.group, args.allow_partial))
+        result = _run(rebuild(runtime, args.group, args.allow_partial))
     except (NotEmpty, Incomplete) as exc:
         print(f"rebuild: {exc}", file=sys.stderr)
         return 2

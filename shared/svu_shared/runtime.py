@@ -78,7 +78,9 @@ class ServiceRuntime:
         self.consumes = topics_of(handlers or {})
         self.engine = make_engine(settings.database_url, settings.database_pool_size, settings.database_max_overflow)
         self.sessions = make_sessions(self.engine)
-        self.relay = OutboxRelay(self.sessions, messaging.outbox, settings.relay_batch_size)
+        self.relay = OutboxRelay(
+            self.sessions, messaging.outbox, settings.relay_batch_size, settings.relay_linger_seconds
+        )
         self.audit = AuditWriter(self.sessions, messaging.audit_log)
         self.inbox = Inbox(self.sessions, messaging.inbox, handlers or {}, batching)
         self.inbox.on_commit = self.relay.nudge

@@ -40,6 +40,8 @@ class ServiceSettings(HttpSettings):
     consumer_group: str | None = None
     metrics_interval_seconds: float = 5.0
     relay_batch_size: int = 500
+    # How long the outbox relay, woken by a commit, waits for the commits behind it before it publishes (ADR 0020).
+    relay_linger_seconds: float = 0.005
     # The consumer (ADR 0012): how often an event that fails for its own sake is tried before it is dead-lettered,
     # and how long the consumer may make no progress while it has lag before readiness (/health) says so.
     consumer_max_attempts: int = 3
