@@ -12,7 +12,8 @@ from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
-from bench.figures import figure, run
+from bench.figures import figure
+from bench.measure import peak_memory_mb, reset_peak_memory, run
 from bench.realparts import Parts
 from planning.adapters.batch import batched
 from planning.adapters.tables import messaging
@@ -107,13 +108,15 @@ async def _run(parts: Parts) -> list[dict]:
     topic = f"bench.admission.{uuid.uuid4().hex[:6]}"
     await fill(parts.bootstrap, topic, EVENTS)
     bare_rate = await bare(parts.bootstrap, [topic], EVENTS)
+    reset_peak_memory()
     rate, from_start = await ours(parts, topic, EVENTS)
+    peak = peak_memory_mb()
     print(
         f"one consumer, {EVENTS:,} admission notices: {rate:,.0f} events/s applied exactly once; "
         f"bare aiokafka on the same topic: {bare_rate:,.0f} events/s"
     )
     reference = ("bare_aiokafka_consumer", round(bare_rate))
-    details = {"events": EVENTS, "from_start_events_per_second": round(from_start)}
+    details = {"events": EVENTS, "from_start_events_per_second": round(from_start), "peak_memory_mb": peak}
     return [figure("consumer_events_applied", round(rate), "events/s", reference, **details)]
 
 

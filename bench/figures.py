@@ -1,10 +1,7 @@
 """One shape for every figure in bench/results/latest.json: name, value, unit, the reference measured in the
 same run (when there is one), and what else explains the figure."""
 
-from collections.abc import Coroutine
-from typing import Any, TypeVar
-
-T = TypeVar("T")
+from typing import Any
 
 
 def figure(name: str, value: float, unit: str, reference: tuple[str, float] | None = None, **details: Any) -> dict:
@@ -12,10 +9,3 @@ def figure(name: str, value: float, unit: str, reference: tuple[str, float] | No
     if reference is not None:
         entry["reference"] = {"name": reference[0], "value": reference[1], "unit": unit}
     return {**entry, **details}
-
-
-def run(main: Coroutine[Any, Any, T]) -> T:
-    """Runs a benchmark's coroutine on the event loop the services run on: uvicorn's, uvloop (ADR 0020)."""
-    import uvloop
-
-    return uvloop.run(main)

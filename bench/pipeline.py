@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from bench.figures import figure
 from bench.http_client import Pool
+from bench.measure import children, peak_memory_mb, run
 from bench.realparts import Parts
 from deploy.local_system import ROOT, ServiceProcess
 from tests.support.auth import bearer
@@ -146,7 +147,12 @@ def main(parts: Parts) -> list[dict]:
             proc.start()
         for proc in processes:
             proc.wait_healthy()
-        return asyncio.run(_run(PORT, dbs))
+        figures = run(_run(PORT, dbs))
+        # Each process's peak resident memory: admission's uvicorn supervisor and its workers, planning's process.
+        peaks = {
+            proc.name: [peak_memory_mb(pid) for pid in children(proc.process.pid)] for proc in processes if proc.process
+        }
+        return [{**f, "peak_memory_mb": peaks} for f in figures]
     finally:
         for proc in processes:
             proc.stop()

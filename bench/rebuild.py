@@ -14,7 +14,8 @@ from datetime import UTC, datetime, timedelta
 from aiokafka import AIOKafkaProducer
 
 from bench.consumer import bare
-from bench.figures import figure, run
+from bench.figures import figure
+from bench.measure import peak_memory_mb, reset_peak_memory, run
 from bench.realparts import Parts
 from planning.bootstrap import bootstrap as planning_app
 from planning.settings import PlanningSettings
@@ -54,7 +55,9 @@ async def _run(parts: Parts) -> list[dict]:
     bare_rate = await bare(parts.bootstrap, topics, sent)
     settings = PlanningSettings(database_url=parts.fresh_database("svu_bench_rebuild"), kafka_bootstrap=parts.bootstrap)
     runtime = planning_app(settings).state.runtime
+    reset_peak_memory()
     result = await rebuild(runtime)
+    peak = peak_memory_mb()
     assert result.records == sent, (result.records, sent)
     print(
         f"rebuild of planning from {', '.join(topics)} ({STAYS:,} stays): {result.records:,} records in "
@@ -71,6 +74,7 @@ async def _run(parts: Parts) -> list[dict]:
             applied=result.applied,
             stays=STAYS,
             seconds=round(result.seconds, 1),
+            peak_memory_mb=peak,
         )
     ]
 
