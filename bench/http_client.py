@@ -7,6 +7,7 @@ This one spends a few tens of microseconds. It speaks only what the bench needs:
 answers (uvicorn sends Content-Length for a JSON answer)."""
 
 import asyncio
+import contextlib
 import json
 from collections.abc import Mapping
 
@@ -45,7 +46,8 @@ class Connection:
 
     async def close(self) -> None:
         self._writer.close()
-        await self._writer.wait_closed()
+        with contextlib.suppress(ConnectionError):
+            await self._writer.wait_closed()
 
 
 class Pool:
@@ -58,7 +60,14 @@ class Pool:
 
     async def post(self, path: str, body: object) -> tuple[int, bytes]:
         connection = self._idle.pop() if self._idle else await self._open()
-        answer = await connection.post(path, body)
+        try:
+            answer = await connection.post(path, body)
+        except (ConnectionError, asyncio.IncompleteReadError):
+            # The server closed a connection that was idle longer than its keep-alive (uvicorn: 5 s) before it read
+            # this request: send it again on a new one.
+            await connection.close()
+            connection = await self._open()
+            answer = await connection.post(path, body)
         self._idle.append(connection)
         return answer
 

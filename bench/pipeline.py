@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from bench.figures import figure
 from bench.http_client import Pool
-from bench.measure import children, peak_memory_mb, run
+from bench.measure import CpuMeter, children, peak_memory_mb, run
 from bench.realparts import Parts
 from deploy.local_system import ROOT, ServiceProcess
 from tests.support.auth import bearer
@@ -147,7 +147,8 @@ def main(parts: Parts) -> list[dict]:
             proc.start()
         for proc in processes:
             proc.wait_healthy()
-        figures = run(_run(PORT, dbs))
+        pids = {proc.name: proc.process.pid for proc in processes if proc.process is not None}
+        figures = run(_run(PORT, dbs, CpuMeter(pids, parts.pg_port, int(parts.bootstrap.rsplit(":", 1)[1]))))
         # Each process's peak resident memory: admission's uvicorn supervisor and its workers, planning's process.
         peaks = {
             proc.name: [peak_memory_mb(pid) for pid in children(proc.process.pid)] for proc in processes if proc.process
@@ -158,18 +159,24 @@ def main(parts: Parts) -> list[dict]:
             proc.stop()
 
 
-async def _run(port: int, dbs: dict[str, str]) -> list[dict]:
+async def _run(port: int, dbs: dict[str, str], cpu: CpuMeter) -> list[dict]:
     client = Pool("127.0.0.1", port, bearer("ward", "SE-BENCH"))
     try:
         warm_up = await saturation(client, 4, 100)  # connections, planning's consumer joining its group
         await applied_latencies(dbs["admission"], dbs["planning"], warm_up)
+        cpu.start()
         fixed = await fixed_load(client, FIXED_RATE, FIXED_SECONDS)
         fixed_latencies = await applied_latencies(dbs["admission"], dbs["planning"], fixed)
+        fixed_cpu = cpu.stop(len(fixed))
+        cpu.start()
         saturated = await saturation(client, SATURATION_CLIENTS, SATURATION_NOTICES)
         saturated_latencies = await applied_latencies(dbs["admission"], dbs["planning"], saturated)
+        saturated_cpu = cpu.stop(len(saturated))
     finally:
         await client.close()
+    for label, used in (("fixed_load", fixed_cpu), ("saturation", saturated_cpu)):
+        print(f"{label}: CPU ms per notice: " + ", ".join(f"{name} {ms}" for name, ms in used.items()))
     return [
-        _figures("fixed_load", fixed, fixed_latencies, FIXED_RATE),
-        _figures("saturation", saturated, saturated_latencies, None),
+        {**_figures("fixed_load", fixed, fixed_latencies, FIXED_RATE), "cpu_ms_per_notice": fixed_cpu},
+        {**_figures("saturation", saturated, saturated_latencies, None), "cpu_ms_per_notice": saturated_cpu},
     ]
