@@ -9,12 +9,19 @@ process (`bench/http_client.py`) posts notices; the latency of one notice is the
 - a fixed offered load (open loop: requests leave on schedule whatever the answers do), below saturation;
 - saturation (closed loop: a fixed number of clients, each sending its next request on the last answer).
 
-The services listen on `BENCH_HTTP_PORT` (admission) and the port after it (planning), 38001 by default.
+The reference in the same run is `bench/bare_http.py`: the same uvicorn with as many workers, answering 201 without
+doing anything, under the same load generator and clients (the ceiling of the machine's HTTP before any work).
+
+The services listen on `BENCH_HTTP_PORT` (admission), the port after it (planning) and the one after that (the
+reference), 38001 by default.
 """
 
 import asyncio
 import os
+import socket
 import statistics
+import subprocess
+import sys
 import time
 import uuid
 from dataclasses import dataclass
@@ -130,6 +137,36 @@ def _figures(label: str, sent: list[Sent], latencies: list[float], offered: floa
     )
 
 
+def bare_http_rate(port: int) -> float:
+    """Notices/s the reference app (`bench/bare_http.py`) answers under the saturation load."""
+    command = [sys.executable, "-m", "uvicorn", "bench.bare_http:app", "--port", str(port), "--log-level", "warning"]
+    server = subprocess.Popen([*command, "--workers", str(ADMISSION_WORKERS)], cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        return run(_bare(port))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+async def _bare(port: int) -> float:
+    client = Pool("127.0.0.1", port, bearer("ward", "SE-BENCH"))
+    try:
+        await saturation(client, 4, 100)
+        sent = await saturation(client, SATURATION_CLIENTS, SATURATION_NOTICES)
+    finally:
+        await client.close()
+    return len(sent) / (max(s.answered_at for s in sent) - min(s.sent_at for s in sent))
+
+
 def main(parts: Parts) -> list[dict]:
     dbs = {s: parts.fresh_database(f"svu_bench_{s}") for s in ("admission", "planning")}
     processes = []
@@ -153,10 +190,13 @@ def main(parts: Parts) -> list[dict]:
         peaks = {
             proc.name: [peak_memory_mb(pid) for pid in children(proc.process.pid)] for proc in processes if proc.process
         }
-        return [{**f, "peak_memory_mb": peaks} for f in figures]
     finally:
         for proc in processes:
             proc.stop()
+    reference = bare_http_rate(PORT + 2)
+    print(f"reference, uvicorn answering 201 and nothing else: {reference:,.0f} requests/s")
+    ref = {"name": "bare_uvicorn_same_load", "value": round(reference, 1), "unit": "requests/s answered"}
+    return [{**f, "reference": ref, "peak_memory_mb": peaks} for f in figures]
 
 
 async def _run(port: int, dbs: dict[str, str], cpu: CpuMeter) -> list[dict]:
