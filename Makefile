@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SERVICES := $(shell sed -n 's/^name = "\(.*\)"/\1/p' services/services.toml)
 
-.PHONY: help install run up down test unit lint audit contracts compose-check compose-secrets bench clean token screenshots browser oidc
+.PHONY: help install run up down test unit lint audit contracts compose-check compose-secrets bench rebuild clean token screenshots browser oidc
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -65,6 +65,9 @@ bench: install ## Benchmarks (figures, never pass/fail); see bench/README.md
 
 compose-secrets: install ## The broker's CA, certificate and per-principal passwords as docker-compose.yml's secrets
 	@$(PY) -m deploy.broker_access compose-secrets
+
+rebuild: install ## Rebuild a service's state from its topics into an empty database: make rebuild SERVICE=planning
+	@$(PY) -m svu_shared.rebuild "$(SERVICE)"
 
 clean: ## Remove local state (.local: broker data, databases, logs)
 	@rm -rf .local

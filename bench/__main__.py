@@ -6,21 +6,23 @@ import platform
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import billing_whatif, consumer, pipeline, producer_ceiling, settle_year, web
+from bench import billing_whatif, consumer, pipeline, producer_ceiling, rebuild, settle_year, web
 from bench.realparts import real_parts
 
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
 
 
 def main() -> None:
-    # BENCH_ONLY=messaging|web|billing runs one group; both by default.
+    # BENCH_ONLY=messaging|web|billing runs one group, or one messaging benchmark by name
+    # (producer|consumer|rebuild|http); everything by default.
     only = os.environ.get("BENCH_ONLY", "")
     figures: list[dict] = []
-    if only in ("", "messaging"):
+    messaging = {"producer": producer_ceiling, "consumer": consumer, "rebuild": rebuild, "http": pipeline}
+    chosen = [bench for name, bench in messaging.items() if only in ("", "messaging", name)]
+    if chosen:
         with real_parts() as parts:
-            figures += producer_ceiling.main(parts)
-            figures += consumer.main(parts)
-            figures += pipeline.main(parts)
+            for bench in chosen:
+                figures += bench.main(parts)
     if only in ("", "web"):
         with real_parts() as parts:
             figures += web.main(parts)

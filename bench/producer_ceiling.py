@@ -7,6 +7,7 @@ Records of about the size of one of our CloudEvents (~600 bytes), acks=all and i
 import asyncio
 import os
 import re
+import resource
 import subprocess
 
 from bench.figures import figure
@@ -50,5 +51,7 @@ def main(parts: Parts) -> list[dict]:
             megabytes_per_second=mb,
             tool="org.apache.kafka.tools.ProducerPerformance (Kafka 4.1.0)",
             summary=out,
+            # The largest process this bench has waited for: the tool's JVM (-Xmx512m).
+            peak_memory_mb=round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
         )
     ]

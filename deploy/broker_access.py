@@ -35,9 +35,10 @@ from svu_shared.kafka import SCRAM, KafkaAccess, dlq_topic, ensure_topics
 
 SUPER_USERS = ("admin", "broker")
 DAY_MS = 24 * 3600 * 1000
-# Topic retention, explicit (ADR 0023): an event topic keeps a fortnight, more than any outage a consumer must
-# catch up from (the outbox keeps what was never sent); a dead-letter topic a month, for operators to replay.
-EVENT_RETENTION_MS = 14 * DAY_MS
+# Topic retention, explicit (ADR 0023): an event topic keeps 400 days, a billing year and its disputes, so a
+# service's state can be rebuilt from the topics (svu_shared.rebuild, ADR 0020); a dead-letter topic a month, for
+# operators to replay.
+EVENT_RETENTION_MS = 400 * DAY_MS
 DLQ_RETENTION_MS = 30 * DAY_MS
 
 

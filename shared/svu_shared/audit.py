@@ -6,23 +6,26 @@ role the service runs as may only add and read rows (ADR 0026), so not even a bu
 - A write's row is committed in the write's own transaction (`ServiceRuntime.transaction` calls `record_in`): a
   change without its row cannot be committed.
 - Every other request, refused ones included (401, 403, 404, 413, 422), gets its row after the answer
-  (`record_access`); a request without a valid token is recorded as `anonymous`.
+  (`record_access`); a request without a valid token is recorded as `anonymous`. Those rows of concurrent
+  requests are written together, one transaction for all that wait (a group commit, `AuditWriter`, ADR 0020).
 - Which stays a request touched: the ids a route names (`note_stays`, or `request.state.audit_stays`: a list, a
   new notice, a loaded case), else the `stay_id` in its path. A list is one row naming all its stays.
 """
 
+import asyncio
 import contextlib
 import secrets
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from fastapi import APIRouter, Query, Request, Response
 from opentelemetry import trace
 from pydantic import BaseModel
 from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, Text, insert, inspect, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from svu_shared.auth import Principal, principal_of, require_role
 from svu_shared.db import AwareDateTime
@@ -211,10 +214,41 @@ def mark_recorded() -> None:
 
 
 async def record_access(runtime, request: Request, principal: Principal | None, status: int) -> None:  # type: ignore[no-untyped-def]
-    """After the answer, for a request whose row no write committed: its own transaction, without waking the
-    outbox relay."""
-    async with runtime.sessions() as session, session.begin():
-        await session.execute(insert(runtime.messaging.audit_log), [access_row(request, principal, status)])
+    """After the answer, for a request whose row no write committed: its own transaction (shared with the
+    requests answered at the same moment), without waking the outbox relay."""
+    await runtime.audit.write([access_row(request, principal, status)])
+
+
+class AuditWriter:
+    """Writes the rows of the requests waiting at a moment in one transaction, then wakes each of them (or gives
+    each the error); the rows that came meanwhile go in the next. Alone, a request's rows go at once, as before."""
+
+    def __init__(self, sessions: async_sessionmaker, table: Table) -> None:
+        self._sessions, self._table = sessions, table
+        self._waiting: list[tuple[list[dict[str, Any]], asyncio.Future[None]]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def write(self, rows: list[dict[str, Any]]) -> None:
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting.append((rows, done))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_waiting(), name="audit writer")
+        await done
+
+    async def _write_waiting(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting, []
+            try:
+                async with self._sessions() as session, session.begin():
+                    await session.execute(insert(self._table), [row for rows, _ in batch for row in rows])
+            except Exception as exc:
+                for _, done in batch:
+                    if not done.done():
+                        done.set_exception(exc)
+            else:
+                for _, done in batch:
+                    if not done.done():
+                        done.set_result(None)
 
 
 class AuditEntry(BaseModel):

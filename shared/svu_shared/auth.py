@@ -5,10 +5,16 @@ Every endpoint except /health and /openapi.json needs a token (ADR 0011). The cl
 municipalities). Issuer, audience (the service's own), expiry, issued-at and not-before are checked by PyJWT with a
 small clock leeway, and a token may live at most a set time (ADR 0024); the JWKS is fetched with PyJWT's client and
 cached, so a rotated key is picked up by its `kid`.
+
+A token that verified is remembered for at most `VERIFIED_SECONDS` (never past its expiry): a user's next requests
+with the same token skip the signature check and the worker thread it runs in (ADR 0020). That is within what the
+JWKS cache allows already: a key withdrawn from the JWKS is noticed after its cache lifetime (300 s) either way.
 """
 
 import asyncio
 import re
+import threading
+import time
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,6 +32,8 @@ from svu_shared.contracts.municipality import municipality_code_problem
 Role = Literal["ward", "primary_care", "municipality", "finance", "admin"]
 ROLES: tuple[str, ...] = get_args(Role)
 ALGORITHMS = ["RS256", "ES256"]
+VERIFIED_SECONDS = 60.0
+VERIFIED_MAX = 10_000
 HSA_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")  # used with fullmatch: "$" would accept a final newline
 
 
@@ -79,6 +87,22 @@ class TokenVerifier:
         self._audience = audience
         self._leeway = leeway_seconds
         self._max_lifetime = max_lifetime_seconds
+        self._verified: dict[str, tuple[Principal, float]] = {}  # token -> (principal, remembered until)
+        self._lock = threading.Lock()
+
+    def remembered(self, token: str) -> Principal | None:
+        """The principal of a token verified in the last `VERIFIED_SECONDS` and not expired since; else None."""
+        found = self._verified.get(token)
+        return found[0] if found is not None and time.time() < found[1] else None
+
+    def _remember(self, token: str, principal: Principal, expires: float) -> None:
+        with self._lock:
+            if len(self._verified) >= VERIFIED_MAX:
+                now = time.time()
+                self._verified = {t: entry for t, entry in self._verified.items() if entry[1] > now}
+                if len(self._verified) >= VERIFIED_MAX:
+                    self._verified.clear()
+            self._verified[token] = (principal, min(expires, time.time() + VERIFIED_SECONDS))
 
     def verify(self, token: str) -> Principal:
         """The token's principal; raises HTTPException(401) naming what is wrong with it."""
@@ -110,7 +134,9 @@ class TokenVerifier:
             raise _unauthorized(f"token claim role must be one of {', '.join(ROLES)}")
         if not isinstance(org, str) or (problem := org_problem(role, org)):
             raise _unauthorized(f"token claim org: {problem if isinstance(org, str) else 'missing'}")
-        return Principal(subject=str(claims["sub"]), role=role, org=org)
+        principal = Principal(subject=str(claims["sub"]), role=role, org=org)
+        self._remember(token, principal, float(claims["exp"]))
+        return principal
 
 
 def _numbers(*values: object) -> bool:
@@ -143,7 +169,9 @@ async def authenticate(request: Request) -> Principal:
         if credentials is None:
             raise HTTPException(401, "a bearer token is required", headers={"WWW-Authenticate": "Bearer"})
         verifier: TokenVerifier = request.app.state.verifier
-        principal: Principal = await asyncio.to_thread(verifier.verify, credentials.credentials)
+        principal = verifier.remembered(credentials.credentials)
+        if principal is None:
+            principal = await asyncio.to_thread(verifier.verify, credentials.credentials)
     except HTTPException as refused:
         state.token_refusal = refused
         raise

@@ -6,6 +6,8 @@ the database commit, and never stall on one event (ADR 0012).
 - Only what is transient is retried until it succeeds: the database away, restarting, out of connections, a
   serialisation failure or deadlock (`db.is_transient`). Every other failure is the event's: it is tried
   `max_attempts` times with backoff, then dead-lettered with its reason, and the consumer goes on.
+- A partition's batch is applied in one transaction; when it fails, its halves are applied the same way, down to
+  the one event that fails, which alone gets the verdict below (ADR 0005, ADR 0020).
 - Progress is visible: retries in progress and the age of the oldest unapplied event per partition are metrics,
   and `stalled_for` tells readiness when the consumer has lag but has made no progress for a while.
 """
@@ -21,9 +23,10 @@ from opentelemetry import trace
 from sqlalchemy import Table, insert
 from sqlalchemy.exc import DBAPIError
 
+from svu_shared.contracts import IntegrationEvent
 from svu_shared.db import is_transient, sqlstate
 from svu_shared.envelope import CloudEvent
-from svu_shared.inbox import Inbox, Poison, RejectedEvent, decode
+from svu_shared.inbox import Inbox, Poison, RejectedEvent, decode_event
 from svu_shared.kafka import dlq_topic
 from svu_shared.metrics import MetricSource
 from svu_shared.metrics import dead_letters as dead_letters_metric
@@ -72,6 +75,9 @@ class EventConsumer:
         self._max_attempts = max_attempts
         self._first_backoff = first_backoff_seconds
         self.applied = 0
+        # A rebuild (svu_shared.rebuild) reads topics whose dead letters went to the dead-letter topic the first
+        # time: it records them in the table only.
+        self.send_dead_letters = True
         self.retrying: dict[str, Retry] = {}  # by event id
         self._last_progress = time.monotonic()
 
@@ -110,25 +116,36 @@ class EventConsumer:
 
     async def handle_batch(self, records: list[ConsumerRecord], producer_ready, stop: asyncio.Event) -> None:  # type: ignore[no-untyped-def]
         """Dead-letters the undecodable, then applies the rest in one transaction; if that fails (a rejected
-        event, a handler error, the database away) it rolls back and applies them one by one, where each
-        failure gets its own verdict."""
-        wanted: list[tuple[ConsumerRecord, CloudEvent]] = []
+        event, a handler error, the database away) it rolls back and applies each half the same way, so the
+        events around a failing one still go in batches and the failing one alone gets its own verdict."""
+        wanted: list[tuple[ConsumerRecord, CloudEvent, IntegrationEvent]] = []
         for record in records:
-            decoded = decode(record)
+            decoded = decode_event(record)
             if isinstance(decoded, Poison):
                 await self.dead_letter(record, decoded, producer_ready)
-            elif decoded.type in self.inbox.handlers:  # other types are valid events this service does not use
-                wanted.append((record, decoded))
-        if not wanted:
+            elif decoded[0].type in self.inbox.handlers:  # other types are valid events this service does not use
+                wanted.append((record, *decoded))
+        if wanted:
+            await self._apply_in_parts(wanted, producer_ready, stop)
+
+    async def _apply_in_parts(self, wanted, producer_ready, stop: asyncio.Event) -> None:  # type: ignore[no-untyped-def]
+        if len(wanted) == 1:
+            record, envelope, _event = wanted[0]
+            with self._span(record, envelope):
+                await self._apply_with_retries(record, envelope, producer_ready, stop)
             return
         try:
             self.applied += await self.inbox.apply_all(wanted, self._span)
             return
         except Exception as exc:
-            log.info("%s: batch of %d rolled back (%s); applying one by one", self.service, len(wanted), describe(exc))
-        for record, envelope in wanted:
-            with self._span(record, envelope):
-                await self._apply_with_retries(record, envelope, producer_ready, stop)
+            if stop.is_set() and is_transient(exc):
+                raise  # stopping while the database is away: the offsets stay uncommitted, nothing is lost
+            log.info(
+                "%s: batch of %d rolled back (%s); applying it in halves", self.service, len(wanted), describe(exc)
+            )
+        middle = len(wanted) // 2
+        await self._apply_in_parts(wanted[:middle], producer_ready, stop)
+        await self._apply_in_parts(wanted[middle:], producer_ready, stop)
 
     def _span(self, record: ConsumerRecord, envelope: CloudEvent):  # type: ignore[no-untyped-def]
         """The handler's span, child of the producer span whose context came in the traceparent header."""
@@ -207,7 +224,7 @@ class EventConsumer:
             ("svu.dlq.consumer", self.service.encode()),
         ]
         dead_letters_metric.add(1, {"svu.service": self.service, "messaging.destination.name": record.topic})
-        while True:
+        while self.send_dead_letters:
             producer: AIOKafkaProducer | None = await producer_ready()
             if producer is not None:
                 try:

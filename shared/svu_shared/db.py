@@ -68,7 +68,10 @@ def is_transient(exc: BaseException) -> bool:
     return False
 
 
-def make_engine(database_url: str) -> AsyncEngine:
+def make_engine(database_url: str, pool_size: int = 20, max_overflow: int = 10) -> AsyncEngine:
+    """The service's engine. On PostgreSQL a pool of `pool_size` connections kept open, and `max_overflow` more
+    opened for a burst and closed after it: a pool smaller than the requests in flight opens and closes a
+    connection (a server process) per request (ADR 0020)."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
@@ -85,7 +88,9 @@ def make_engine(database_url: str) -> AsyncEngine:
 
         return engine
     # hide_parameters: a database error's message never carries a row's values (a personnummer) into a log.
-    return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True, hide_parameters=True)
+    return create_async_engine(
+        url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True, hide_parameters=True
+    )
 
 
 def insert_or_merge(session: AsyncSession, table: Table):  # type: ignore[no-untyped-def]
@@ -110,7 +115,7 @@ class AwareDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime: every time in SVU is timezone-aware")
-        return value.astimezone(UTC)
+        return value if value.tzinfo is UTC else value.astimezone(UTC)
 
     def process_result_value(self, value, dialect):  # type: ignore[no-untyped-def]
         if value is None:

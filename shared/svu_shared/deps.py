@@ -52,15 +52,16 @@ Limit = Annotated[int, Query(ge=1, le=1000, description="Rows in the page")]
 Offset = Annotated[int, Query(ge=0, le=1_000_000, description="Rows skipped before the page")]
 
 
-def _runtime(request: Request) -> ServiceRuntime:
+async def _runtime(request: Request) -> ServiceRuntime:
+    # async: FastAPI runs a plain `def` dependency in its thread pool, a thread hand-off on every request.
     return request.app.state.runtime  # type: ignore[no-any-return]
 
 
 Runtime = Annotated[ServiceRuntime, Depends(_runtime)]
 
 
-def _readable_since(request: Request) -> datetime:
-    settings = _runtime(request).settings
+async def _readable_since(request: Request) -> datetime:
+    settings = (await _runtime(request)).settings
     assert isinstance(settings, ClinicalSettings)  # a service keeping clinical records (ADR 0025)
     return datetime.now(UTC) - timedelta(days=settings.read_access_after_discharge_days)
 

@@ -177,8 +177,22 @@ def _documented(app: FastAPI) -> dict[str, Any]:
     return app.openapi_schema
 
 
-def serve(app: FastAPI, settings: HttpSettings) -> None:
+def serve(app: FastAPI | str, settings: HttpSettings) -> None:
+    """Runs the service under uvicorn. With `settings.workers` > 1 (`<SERVICE>_WORKERS`), `app` is the import path
+    of the service's app factory ("admission.bootstrap:bootstrap") and uvicorn starts that many worker processes on
+    the one port, each with its own app: its own connection pool, outbox relay (one publishes at a time, ADR 0012)
+    and consumer (in the service's one group). Several workers need PostgreSQL: SQLite (`make run`) takes one."""
     import uvicorn
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    uvicorn.run(app, host=settings.host, port=settings.port, timeout_graceful_shutdown=20)
+    common: dict[str, Any] = {"host": settings.host, "port": settings.port, "timeout_graceful_shutdown": 20}
+    if settings.workers > 1:
+        if not isinstance(app, str):
+            raise SystemExit("several workers need the app factory's import path (module:function)")
+        if str(getattr(settings, "database_url", "")).startswith("sqlite"):
+            raise SystemExit("several workers need PostgreSQL: SQLite (make run) takes one worker")
+        uvicorn.run(app, factory=True, workers=settings.workers, **common)
+    elif isinstance(app, str):
+        uvicorn.run(app, factory=True, **common)
+    else:
+        uvicorn.run(app, **common)

@@ -79,7 +79,8 @@ def new_consumer(access: KafkaAccess, group_id: str, topics: list[str]) -> AIOKa
         group_id=group_id,
         enable_auto_commit=False,
         auto_offset_reset="earliest",
-        max_poll_records=500,
+        max_poll_records=2000,
+        max_partition_fetch_bytes=2 * 1024 * 1024,
     )
 
 

@@ -24,7 +24,8 @@ def serve_or_migrate(bootstrap: Callable[[Settings], FastAPI], settings: Setting
     """The app is built only to serve: migrating needs no token verifier, broker or telemetry."""
     args = sys.argv[1:]
     if not args:
-        serve(bootstrap(settings), settings)
+        # Several workers (`<PREFIX>WORKERS`, ADR 0020): uvicorn imports the factory in each worker process.
+        serve(f"{bootstrap.__module__}:{bootstrap.__name__}" if settings.workers > 1 else bootstrap(settings), settings)
     elif args == ["migrate"]:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
         upgrade_to_head(migrations_dir, settings.database_url)

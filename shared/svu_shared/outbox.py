@@ -20,6 +20,7 @@ from opentelemetry import trace
 from sqlalchemy import Table, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from svu_shared.batch import batch_writes, one_of
 from svu_shared.contracts.base import IntegrationEvent
 from svu_shared.envelope import CONTENT_TYPE, CloudEvent
 from svu_shared.telemetry import context_from_traceparent, current_traceparent
@@ -31,18 +32,21 @@ RELAY_LOCK = 0x5356552D52454C  # "SVU-REL": the publishing relay of a service's 
 
 
 async def add_to_outbox(session: AsyncSession, outbox: Table, event: IntegrationEvent) -> CloudEvent:
-    """Record `event` for publication; call inside the transaction that makes the state change."""
+    """Record `event` for publication; call inside the transaction that makes the state change. While the session
+    applies a partition batch, the row is written with the batch's others at its end (ADR 0020)."""
     envelope = CloudEvent.wrap(event, event.source)
-    await session.execute(
-        insert(outbox).values(
-            event_id=envelope.id,
-            topic=event.topic,
-            key=envelope.subject,
-            payload=envelope.to_bytes(),
-            traceparent=current_traceparent(),
-            created_at=datetime.now(UTC),
-        )
+    row = dict(
+        event_id=envelope.id,
+        topic=event.topic,
+        key=envelope.subject,
+        payload=envelope.to_bytes(),
+        traceparent=current_traceparent(),
+        created_at=datetime.now(UTC),
     )
+    if (batch := batch_writes(session)) is not None:
+        batch.insert(outbox, row)
+    else:
+        await session.execute(insert(outbox), row)
     return envelope
 
 
@@ -60,10 +64,15 @@ async def _publishing_turn(session: AsyncSession) -> bool:
 
 
 class OutboxRelay:
-    def __init__(self, sessions: async_sessionmaker, outbox: Table, batch_size: int = 500) -> None:
+    def __init__(
+        self, sessions: async_sessionmaker, outbox: Table, batch_size: int = 500, linger_seconds: float = 0.0
+    ) -> None:
         self._sessions = sessions
         self._outbox = outbox
         self._batch_size = batch_size
+        # Woken by a commit, the relay waits this long for the commits right behind it: one pass (a transaction,
+        # the advisory lock, a select, an update) for all of them rather than one per request (ADR 0020).
+        self._linger = linger_seconds
         self._wakeup = asyncio.Event()
 
     def nudge(self) -> None:
@@ -88,7 +97,8 @@ class OutboxRelay:
                 return 0
             acks = [await self._send(producer, r) for r in rows]
             await asyncio.gather(*acks)
-            await session.execute(update(o).where(o.c.id.in_([r.id for r in rows])).values(sent_at=datetime.now(UTC)))
+            sent = one_of(session, o.c.id, [r.id for r in rows])
+            await session.execute(update(o).where(sent).values(sent_at=datetime.now(UTC)))
         return len(rows)
 
     async def _send(self, producer: AIOKafkaProducer, row):  # type: ignore[no-untyped-def]
@@ -122,4 +132,6 @@ class OutboxRelay:
             try:
                 await asyncio.wait_for(self._wakeup.wait(), timeout=delay)
             except TimeoutError:
-                pass
+                continue
+            if self._linger:
+                await asyncio.sleep(self._linger)

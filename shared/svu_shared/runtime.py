@@ -19,12 +19,12 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import MetaData, Table, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from svu_shared.audit import audit_router, audit_table, mark_recorded, record_access, record_in
+from svu_shared.audit import AuditWriter, audit_router, audit_table, mark_recorded, record_access, record_in
 from svu_shared.auth import Principal
 from svu_shared.consumer import EventConsumer
 from svu_shared.db import DATABASE_UNAVAILABLE, make_engine, make_sessions
 from svu_shared.http_app import http_app
-from svu_shared.inbox import Handlers, Inbox, topics_of
+from svu_shared.inbox import Batching, Handlers, Inbox, topics_of
 from svu_shared.kafka import new_consumer, new_producer, start_with_retry
 from svu_shared.messaging_tables import dead_letter_table, inbox_table, outbox_table
 from svu_shared.metrics import MetricSource, register, unregister
@@ -65,6 +65,7 @@ class ServiceRuntime:
         migrations_dir: Path,
         handlers: Handlers | None = None,
         parked: Table | None = None,
+        batching: Batching | None = None,
     ) -> None:
         self.name = name
         self.parked = parked  # the events kept for a stay not known yet, when the service parks any
@@ -75,10 +76,13 @@ class ServiceRuntime:
         self.kafka = settings.kafka_access(name)
         if settings.kafka_security != "PLAINTEXT" and self.kafka.password is None:
             log.warning("%s: no kafka_password set; using the local development broker's secrets", name)
-        self.engine = make_engine(settings.database_url)
+        self.engine = make_engine(settings.database_url, settings.database_pool_size, settings.database_max_overflow)
         self.sessions = make_sessions(self.engine)
-        self.relay = OutboxRelay(self.sessions, messaging.outbox, settings.relay_batch_size)
-        self.inbox = Inbox(self.sessions, messaging.inbox, handlers or {})
+        self.relay = OutboxRelay(
+            self.sessions, messaging.outbox, settings.relay_batch_size, settings.relay_linger_seconds
+        )
+        self.audit = AuditWriter(self.sessions, messaging.audit_log)
+        self.inbox = Inbox(self.sessions, messaging.inbox, handlers or {}, batching)
         self.inbox.on_commit = self.relay.nudge
         self.metrics = MetricSource(name)
         self.consumer = EventConsumer(

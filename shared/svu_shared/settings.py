@@ -17,6 +17,8 @@ class HttpSettings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int
+    # uvicorn worker processes on the port (svu_shared.http_app.serve); one for `make run` (SQLite).
+    workers: int = Field(default=1, ge=1)
     # Telemetry: "console" prints spans and metrics, "otlp" sends them to otel_endpoint (the collector's
     # OTLP/HTTP base URL, e.g. http://127.0.0.1:4318), "none" exports nothing.
     otel_exporter: Literal["none", "console", "otlp"] = "none"
@@ -81,21 +83,26 @@ class BrokerClientSettings(HttpSettings):
 
 class ServiceSettings(BrokerClientSettings):
     database_url: str
+    # PostgreSQL connections per process (each worker has its own pool): kept open, and opened for a burst.
+    database_pool_size: int = 20
+    database_max_overflow: int = 10
     # Migrations at start (ADR 0026): on for `make run` and the tests; off where the runtime connects as a role that
     # may not change the schema (compose, production), where `python -m <service> migrate` runs first as the owner.
     migrate_on_start: bool = True
     consumer_group: str | None = None
     metrics_interval_seconds: float = 5.0
     relay_batch_size: int = 500
+    # How long the outbox relay, woken by a commit, waits for the commits behind it before it publishes (ADR 0020).
+    relay_linger_seconds: float = 0.005
     # The consumer (ADR 0012): how often an event that fails for its own sake is tried before it is dead-lettered,
     # and how long the consumer may make no progress while it has lag before readiness (/health) says so.
     consumer_max_attempts: int = 3
     consumer_stall_seconds: float = 60.0
     # Retention of the messaging tables (ADR 0023; ISO 8601 durations or seconds): sent outbox rows, inbox rows
-    # (longer than the event topics' 14 days, so a redelivery always finds its id), events parked for a stay whose
+    # (longer than the event topics' 400 days, so a redelivery always finds its id), events parked for a stay whose
     # notice never came (then dead-lettered); purged every purge_interval_seconds.
     outbox_sent_retention: timedelta = timedelta(days=7)
-    inbox_retention: timedelta = timedelta(days=30)
+    inbox_retention: timedelta = timedelta(days=430)
     parked_retention: timedelta = timedelta(days=7)
     purge_interval_seconds: float = 3600.0
 

@@ -24,7 +24,7 @@ async def test_sent_outbox_rows_inbox_rows_and_parked_events_are_purged_after_th
     await planning.feed(notice_event("OLD"))  # opens two cases: two outbox rows, one inbox row
     orphan = await planning.feed(DischargeReadyNotified(stay_id="ORPHAN", judged_at=READY, sent_at=READY))
     now = datetime.now(UTC)
-    long_ago = now - timedelta(days=40)
+    long_ago = now - timedelta(days=440)  # past every retention of ADR 0023
     async with runtime.sessions() as s, s.begin():
         await s.execute(update(outbox).values(sent_at=long_ago))
         await s.execute(update(inbox).values(received_at=long_ago))

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from planning.adapters.batch import batched
 from planning.adapters.tables import messaging, parked_events
 from planning.entrypoints import cases, due, feed, follow_up, messages, records, stays
 from planning.service_layer.handlers import HANDLERS
@@ -22,6 +23,7 @@ def bootstrap(settings: PlanningSettings | None = None) -> FastAPI:
         migrations_dir=MIGRATIONS,
         handlers=HANDLERS,
         parked=parked_events,
+        batching=batched,
     )
     return service_app(
         runtime,

@@ -42,7 +42,9 @@ def bootstrap(settings: WebSettings | None = None) -> FastAPI:
         await store.open()
         stop = asyncio.Event()
         follower = (
-            asyncio.create_task(live.follow(hub, settings.kafka_access("web"), settings.live_topics, stop))
+            asyncio.create_task(
+                live.follow(hub, settings.kafka_access("web"), settings.live_topics, stop, settings.live_lookback_days)
+            )
             if settings.live_enabled
             else None
         )

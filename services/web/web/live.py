@@ -7,9 +7,9 @@ browser is told only "something about stay X changed" (server-sent event `change
 that stay) and fetches the changed parts with its own token, so the services' access rules decide what it sees.
 
 Who is concerned: the parties of the stay (its ward, its municipality, its vårdcentral), learnt from the
-admission notices, corrections, transfers and cases the replica has read; each replica reads the topics from the
-beginning when it starts to learn them, and tells browsers only of events newer than its start. Billing's events
-concern finance and the municipality they name."""
+admission notices, corrections, transfers and cases the replica has read; each replica reads the topics' last
+`live_lookback_days` when it starts to learn them, and tells browsers only of events newer than its start.
+Billing's events concern finance and the municipality they name."""
 
 import asyncio
 import contextlib
@@ -21,7 +21,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer
+from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener
 
 from svu_shared.kafka import KafkaAccess, start_with_retry
 
@@ -82,19 +82,42 @@ class Hub:
             self.tell(stay_id, once)
 
 
-async def follow(hub: Hub, access: KafkaAccess, topics: tuple[str, ...], stop: asyncio.Event) -> None:
-    """Reads every event (this replica's own group, from the beginning) and tells the hub."""
+class _FromLookback(ConsumerRebalanceListener):  # type: ignore[misc]
+    """Each assigned partition starts at its first event of the lookback (aiokafka's `offsets_for_times`); a
+    partition with none since then starts at its end."""
+
+    def __init__(self, consumer: AIOKafkaConsumer, since: datetime) -> None:
+        self._consumer, self._since = consumer, since
+
+    async def on_partitions_revoked(self, revoked: Any) -> None:
+        return None
+
+    async def on_partitions_assigned(self, assigned: Any) -> None:
+        moment = int(self._since.timestamp() * 1000)
+        found = await self._consumer.offsets_for_times({tp: moment for tp in assigned})
+        for tp in assigned:
+            if (at := found.get(tp)) is not None:
+                self._consumer.seek(tp, at.offset)
+            else:
+                await self._consumer.seek_to_end(tp)
+
+
+async def follow(
+    hub: Hub, access: KafkaAccess, topics: tuple[str, ...], stop: asyncio.Event, lookback_days: int = 30
+) -> None:
+    """Reads the events of the last `lookback_days` and every new one (this replica's own group) and tells the hub."""
     started = datetime.now(UTC) - timedelta(seconds=5)
     group = f"web-{uuid.uuid4().hex[:12]}"
 
     def make() -> AIOKafkaConsumer:
         return AIOKafkaConsumer(
-            *topics, **access.options(), group_id=group, auto_offset_reset="earliest", enable_auto_commit=True
+            **access.options(), group_id=group, auto_offset_reset="earliest", enable_auto_commit=True
         )
 
     consumer = await start_with_retry(make, "web live updates", stop)
     if consumer is None:
         return
+    consumer.subscribe(topics=list(topics), listener=_FromLookback(consumer, started - timedelta(days=lookback_days)))
     try:
         while not stop.is_set():
             batches = await consumer.getmany(timeout_ms=500, max_records=1000)

@@ -1,5 +1,6 @@
 from typing import Literal
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from svu_shared.settings import BrokerClientSettings
@@ -33,6 +34,10 @@ class WebSettings(BrokerClientSettings):
     # Live updates: every replica reads every topic in a group of its own (ADR 0017), as the broker principal
     # `web`, which may only read the four event topics with groups named web-… (ADR 0021).
     live_topics: tuple[str, ...] = ("svu.admission", "svu.planning", "svu.discharge", "svu.billing")
+    # How far back a replica reads the topics at its start to learn the stays' parties (ADR 0017): the topics keep
+    # 400 days (ADR 0023), which a replica need not read before it is live; a stay older than this gets live
+    # updates again from its next notice, correction or case event, and its pages are right on every load.
+    live_lookback_days: int = Field(default=30, ge=0, le=400)
     live_enabled: bool = True
     service_timeout_seconds: float = 10.0
 

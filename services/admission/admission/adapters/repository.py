@@ -3,11 +3,12 @@
 from dataclasses import asdict, fields
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from admission.adapters.tables import stays
 from admission.domain.notice import AdmissionNotice
+from svu_shared.batch import update_rows
 
 
 class NoticeRepository:
@@ -28,10 +29,10 @@ class NoticeRepository:
         return [_notice(row) for row in rows.mappings()]
 
     async def add(self, notice: AdmissionNotice) -> None:
-        await self._session.execute(insert(stays).values(**_row(notice)))
+        await self._session.execute(insert(stays), _row(notice))
 
     async def save(self, notice: AdmissionNotice) -> None:
-        await self._session.execute(update(stays).where(stays.c.stay_id == notice.stay_id).values(**_row(notice)))
+        await update_rows(self._session, stays, "stay_id", [_row(notice)])
 
 
 def _notice(row: Any) -> AdmissionNotice:

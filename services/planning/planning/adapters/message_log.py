@@ -1,6 +1,7 @@
 """What planning keeps beside its aggregates: each stay's messages with their sender, addressee and text, and the
 parties' kvittens (domain §2, ADR 0014); the events that came before their stay's admission notice (architecture
-§3: out of order across topics)."""
+§3: out of order across topics). While the session applies a partition batch, their rows are written at its end
+(`adapters/batch.py`, ADR 0020)."""
 
 from datetime import UTC, datetime
 from typing import Any
@@ -8,6 +9,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from planning.adapters.batch import stay_batch
 from planning.adapters.tables import (
     SUBJECT_MAX_LENGTH,
     acknowledgements,
@@ -18,6 +20,7 @@ from planning.adapters.tables import (
 )
 from planning.domain.case import Acknowledgement
 from planning.domain.message import Header, Party, WardAcknowledgement
+from svu_shared.batch import batch_writes
 from svu_shared.envelope import CloudEvent
 
 
@@ -45,23 +48,25 @@ class MessageLog:
         """The message `envelope` of the stay from `sender` (the person `subject` for what a user did; their name is
         the subject too, as the token's principal carries no name, ADR 0014) to `to` (None: every party)."""
         person = subject[:SUBJECT_MAX_LENGTH] if subject else None
-        await self._session.execute(
-            insert(messages).values(
-                message_id=envelope.id,
-                stay_id=stay_id,
-                type=envelope.type,
-                source=envelope.source,
-                occurred_at=envelope.time,
-                received_at=datetime.now(UTC),
-                sender_role=sender.kind if sender else None,
-                sender_org=sender.org if sender else None,
-                sender_subject=person,
-                sender_name=person,
-                to_role=to.kind if to else None,
-                to_org=to.org if to else None,
-                text=text,
-            )
+        row = dict(
+            message_id=envelope.id,
+            stay_id=stay_id,
+            type=envelope.type,
+            source=envelope.source,
+            occurred_at=envelope.time,
+            received_at=datetime.now(UTC),
+            sender_role=sender.kind if sender else None,
+            sender_org=sender.org if sender else None,
+            sender_subject=person,
+            sender_name=person,
+            to_role=to.kind if to else None,
+            to_org=to.org if to else None,
+            text=text,
         )
+        if (batch := batch_writes(self._session)) is not None:
+            batch.insert(messages, row)
+        else:
+            await self._session.execute(insert(messages), row)
 
     async def header(self, message_id: str, stay_id: str) -> Header | None:
         """The message's sender and addressee, if it is the stay's."""
@@ -77,7 +82,7 @@ class MessageLog:
         return None if row is None else Acknowledgement(**row)
 
     async def add_acknowledgement(self, acknowledgement: Acknowledgement) -> None:
-        await self._session.execute(insert(acknowledgements).values(**acknowledgement.__dict__))
+        await self._session.execute(insert(acknowledgements), acknowledgement.__dict__)
 
     async def ward_acknowledgement(self, message_id: str) -> WardAcknowledgement | None:
         query = select(ward_acknowledgements).where(ward_acknowledgements.c.message_id == message_id)
@@ -85,7 +90,7 @@ class MessageLog:
         return None if row is None else WardAcknowledgement(**row)
 
     async def add_ward_acknowledgement(self, acknowledgement: WardAcknowledgement) -> None:
-        await self._session.execute(insert(ward_acknowledgements).values(**acknowledgement.__dict__))
+        await self._session.execute(insert(ward_acknowledgements), acknowledgement.__dict__)
 
 
 class ParkedEvents:
@@ -95,14 +100,16 @@ class ParkedEvents:
         self._session = session
 
     async def park(self, envelope: CloudEvent, stay_id: str) -> None:
-        await self._session.execute(
-            insert(parked_events).values(
-                event_id=envelope.id, stay_id=stay_id, envelope=envelope.to_bytes(), parked_at=datetime.now(UTC)
-            )
-        )
+        row = dict(event_id=envelope.id, stay_id=stay_id, envelope=envelope.to_bytes(), parked_at=datetime.now(UTC))
+        if (batch := stay_batch(self._session)) is not None and batch.covers(stay_id):
+            batch.park(envelope, stay_id, row)
+        else:
+            await self._session.execute(insert(parked_events), row)
 
     async def take(self, stay_id: str) -> list[CloudEvent]:
         """The stay's parked events, removed from the table, in the order they came."""
+        if (batch := stay_batch(self._session)) is not None and batch.covers(stay_id):
+            return batch.take_parked(stay_id)
         taken = await self._session.execute(
             delete(parked_events)
             .where(parked_events.c.stay_id == stay_id)
@@ -112,8 +119,8 @@ class ParkedEvents:
 
     async def refused(self, envelope: CloudEvent, reason: str) -> None:
         """A parked event the stay refuses: kept for operators in the dead letters, topic `parked` (ADR 0012)."""
-        await self._session.execute(
-            insert(messaging.dead_letters).values(
-                topic="parked", partition=-1, offset=-1, event_id=envelope.id, reason=reason, at=datetime.now(UTC)
-            )
-        )
+        row = dict(topic="parked", partition=-1, offset=-1, event_id=envelope.id, reason=reason, at=datetime.now(UTC))
+        if (batch := batch_writes(self._session)) is not None:
+            batch.insert(messaging.dead_letters, row)
+        else:
+            await self._session.execute(insert(messaging.dead_letters), row)

@@ -1,51 +1,21 @@
 """The planning aggregates in their tables (cosmicpython's repository): a stay, loaded with its row locked when it
 is to change, and the receivers' cases of a stay. Each repository works in the caller's transaction, so a change
-and its outbox row commit together (architecture §3)."""
+and its outbox row commit together (architecture §3). While the session applies a partition batch, a stay the batch
+covers, and its cases, are the batch's (`adapters/batch.py`, ADR 0020): read from it and written at its end."""
 
-from dataclasses import asdict, fields
-from datetime import datetime
 from typing import Any
 
-from pydantic import TypeAdapter
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from planning.adapters.tables import RECORDS, cases, stays
+from planning.adapters.batch import stay_batch
+from planning.adapters.rows import as_closed, case_from_row, case_row, stay_from_document, stay_from_row, stay_row
+from planning.adapters.tables import cases, stays
 from planning.domain.case import Case
-from planning.domain.stay import PlannedStay, StayStatus
+from planning.domain.stay import PlannedStay
+from svu_shared.batch import update_rows
 
-
-def stay_from_row(row: Any) -> PlannedStay:
-    values = {f.name: row[f.name] for f in fields(PlannedStay)}
-    values["status"] = StayStatus(values["status"])
-    for name in RECORDS:
-        if values[name] is not None:  # JSON keeps times as text; the rules compare them as instants
-            values[name] = {**values[name], "recorded_at": datetime.fromisoformat(values[name]["recorded_at"])}
-    return PlannedStay(**values)
-
-
-def _stay_row(stay: PlannedStay) -> dict[str, Any]:
-    row = asdict(stay)
-    for name in RECORDS:
-        if row[name] is not None:
-            row[name] = {**row[name], "recorded_at": row[name]["recorded_at"].isoformat()}
-    return row
-
-
-def case_from_row(row: Any) -> Case:
-    return Case(**{f.name: row[f.name] for f in fields(Case)})
-
-
-# A stay as a JSON document (a closed case's `stay_as_closed`), and back as the stay it was.
-_STAY_DOCUMENT = TypeAdapter(PlannedStay)
-
-
-def stay_as_document(stay: PlannedStay) -> dict[str, Any]:
-    return _STAY_DOCUMENT.dump_python(stay, mode="json")  # type: ignore[no-any-return]
-
-
-def stay_from_document(document: dict[str, Any]) -> PlannedStay:
-    return stay_from_row(_STAY_DOCUMENT.validate_python(document).__dict__)
+__all__ = ["CaseRepository", "StayRepository", "case_from_row", "stay_from_document", "stay_from_row"]
 
 
 class StayRepository:
@@ -54,16 +24,24 @@ class StayRepository:
 
     async def get(self, stay_id: str, lock: bool = False) -> PlannedStay | None:
         """The stay; with `lock`, its row stays locked until the transaction ends: a stay's changes (and so its
-        outbox rows) are serialised in commit order (ADR 0012)."""
+        outbox rows) are serialised in commit order (ADR 0012). A batch's stays were locked when it loaded them."""
+        if (batch := stay_batch(self._session)) is not None and batch.covers(stay_id):
+            return batch.stay(stay_id)
         query = select(stays).where(stays.c.stay_id == stay_id)
         row = (await self._session.execute(query.with_for_update() if lock else query)).mappings().first()
         return stay_from_row(row) if row else None
 
     async def add(self, stay: PlannedStay) -> None:
-        await self._session.execute(insert(stays).values(**_stay_row(stay)))
+        if (batch := stay_batch(self._session)) is not None and batch.covers(stay.stay_id):
+            batch.add_stay(stay)
+            return
+        await self._session.execute(insert(stays), stay_row(stay))
 
     async def save(self, stay: PlannedStay) -> None:
-        await self._session.execute(update(stays).where(stays.c.stay_id == stay.stay_id).values(**_stay_row(stay)))
+        if (batch := stay_batch(self._session)) is not None and batch.covers(stay.stay_id):
+            batch.save_stay(stay)
+            return
+        await update_rows(self._session, stays, "stay_id", [stay_row(stay)])
 
 
 class CaseRepository:
@@ -75,6 +53,8 @@ class CaseRepository:
         return case_from_row(row) if row else None
 
     async def of_stay(self, stay_id: str) -> list[Case]:
+        if (batch := stay_batch(self._session)) is not None and batch.covers(stay_id):
+            return batch.cases_of(stay_id)
         query = select(cases).where(cases.c.stay_id == stay_id).order_by(cases.c.case_id)
         return [case_from_row(row) for row in (await self._session.execute(query)).mappings()]
 
@@ -87,7 +67,10 @@ class CaseRepository:
         return found
 
     async def add(self, case: Case) -> None:
-        await self._session.execute(insert(cases).values(**asdict(case)))
+        if (batch := stay_batch(self._session)) is not None and batch.covers(case.stay_id):
+            batch.add_case(case)
+            return
+        await self._session.execute(insert(cases), case_row(case))
 
     async def stay_as_closed(self, case_id: str) -> PlannedStay | None:
         """The stay as it was when the case closed (ADR 0025); None for an open case."""
@@ -98,9 +81,10 @@ class CaseRepository:
     async def save(self, case: Case, stay: PlannedStay | None = None) -> None:
         """The case; a case that closes keeps `stay`, its stay as it is at the closing (what its receiver reads from
         then on, ADR 0025), and one that reopens keeps none."""
-        values: dict[str, Any] = asdict(case)
-        if case.closed_at is None:
-            values["stay_as_closed"] = None
-        elif stay is not None:
-            values["stay_as_closed"] = stay_as_document(stay)
+        if (batch := stay_batch(self._session)) is not None and batch.covers(case.stay_id):
+            batch.save_case(case, stay)
+            return
+        values: dict[str, Any] = case_row(case, as_closed(case, stay, None))
+        if case.closed_at is not None and stay is None:
+            del values["stay_as_closed"]  # a closed case saved without its stay keeps what it kept
         await self._session.execute(update(cases).where(cases.c.case_id == case.case_id).values(**values))
