@@ -2,8 +2,10 @@
 the same state as applying the events one by one, the events it publishes marked sent, its dead letters in its table
 only; it refuses a database that has applied events."""
 
+import contextlib
 import uuid
 from datetime import datetime, timedelta
+from unittest.mock import patch
 
 import pytest
 from aiokafka import AIOKafkaProducer
@@ -27,16 +29,15 @@ async def test_a_rebuild_from_the_topics_leaves_the_state_one_by_one_leaves(kafk
     # One topic for the admission and discharge events: a stay's events then come in the order they were sent, as in
     # the one-by-one run (across two topics their interleaving is the consumer's).
     topic = f"svu.test-rebuild-{run}"
-    await ensure_topics(kafka.bootstrap, [topic])
-    events = [
-        (topic, CloudEvent.wrap(e, e.source))
-        for i in range(3 * SHAPES)
-        for e in stay_history(f"R{run}-{i:03d}", i % SHAPES, START + timedelta(days=i))
+    await ensure_topics(kafka.admin, [topic])
+    histories = [
+        e for i in range(3 * SHAPES) for e in stay_history(f"R{run}-{i:03d}", i % SHAPES, START + timedelta(days=i))
     ]
+    events = [(topic, CloudEvent.wrap(e, e.source)) for e in histories]
     first = events[0][1]
     contradicting = first.model_copy(update={"id": str(uuid.uuid4()), "data": {**first.data, "municipality": "0180"}})
     events.append((topic, contradicting))
-    producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap)
+    producer = AIOKafkaProducer(**kafka.admin.options())
     await producer.start()
     try:
         for _, envelope in events:
@@ -55,11 +56,16 @@ async def test_a_rebuild_from_the_topics_leaves_the_state_one_by_one_leaves(kafk
         expected = await state(one_by_one)
 
     settings = PlanningSettings(
-        database_url=postgres.fresh_database(f"svu_it_rebuild_b_{run}"), kafka_bootstrap=kafka.bootstrap
+        database_url=postgres.fresh_database(f"svu_it_rebuild_b_{run}"),
+        kafka_bootstrap=kafka.bootstrap,
+        kafka_username="admin",  # the test's own topic has no ACL of planning's (ADR 0021)
     )
     runtime = planning_app(settings).state.runtime
     runtime.consumes = (topic,)
-    result = await rebuild(runtime)
+    with contextlib.ExitStack() as on_the_test_topic:  # each type belongs on its topic (ADR 0021): here the test's
+        for kind in {type(e) for e in histories}:
+            on_the_test_topic.enter_context(patch.object(kind, "topic", topic))
+        result = await rebuild(runtime)
     assert result.records == len(events) and result.seconds > 0
 
     async with in_process(planning_app, settings) as rebuilt:
