@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from planning.adapters.tables import cases, messages, parked_events, stays
+from planning.adapters.tables import cases, feed, messages, parked_events, stays
 from planning.bootstrap import bootstrap as planning_app
 from planning.settings import PlanningSettings
 from svu_shared.consumer import EventConsumer
@@ -59,6 +59,11 @@ async def state(service) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         ):
             event = CloudEvent.from_bytes(payload)
             published.setdefault(key, []).append((topic, event.type, event.data["case_id"]))
+        municipal_feed: dict[tuple[str, str], list[str]] = {}  # each municipality's entries of each stay, in order
+        for kommunkod, stay_id, envelope in await rows(
+            select(feed.c.municipality, feed.c.stay_id, feed.c.envelope).order_by(feed.c.position)
+        ):
+            municipal_feed.setdefault((kommunkod, stay_id), []).append(CloudEvent.from_bytes(envelope).type)
         return {
             "stays": await rows(select(stays).order_by(stays.c.stay_id)),
             "cases": await rows(
@@ -80,6 +85,7 @@ async def state(service) -> dict[str, Any]:  # type: ignore[no-untyped-def]
             "inbox": sorted(event_id for (event_id,) in await rows(select(m.inbox.c.event_id))),
             "refused parked": await rows(select(m.dead_letters.c.event_id, m.dead_letters.c.reason).order_by("id")),
             "published": published,  # each stay's, in the order the relay sends them (outbox id)
+            "feed": municipal_feed,  # ADR 0022
         }
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from planning.adapters.tables import feed
+from svu_shared.batch import batch_writes
 from svu_shared.envelope import CloudEvent
 
 
@@ -26,6 +27,10 @@ class Feed:
             }
             for kommunkod in dict.fromkeys(municipalities)
         ]
+        if (batch := batch_writes(self._session)) is not None:  # held for the batch's one write (ADR 0020)
+            for row in rows:
+                batch.insert(feed, row)
+            return
         await self._session.execute(insert(feed), rows)
 
     async def after(self, municipality: str, position: int, limit: int) -> list[tuple[int, str, CloudEvent]]:
