@@ -20,12 +20,14 @@ from svu_shared.contracts import (
     AdmissionNoticeCancelled,
     AdmissionNoticeCorrected,
     AdmissionNoticeSent,
+    AdmissionNoticeSentV2,
     DischargeInformationSent,
     DischargeReadyNotified,
     DischargeReadyWithdrawn,
     EstimatedDischargeDateChanged,
     IntegrationEvent,
     PatientDischarged,
+    PatientIdentified,
     PatientTransferred,
     StayEvent,
     event_model,
@@ -37,10 +39,10 @@ from svu_shared.facts import DuplicateEvent, RejectedEvent
 from svu_shared.inbox import Handlers
 
 
-def stay_of_notice(event: AdmissionNoticeSent) -> PlannedStay:
-    return PlannedStay(
+def stay_of_notice(event: AdmissionNoticeSent | AdmissionNoticeSentV2) -> PlannedStay:
+    stay = PlannedStay(
         stay_id=event.stay_id,
-        patient_id=event.patient_id,
+        patient_id=None,
         municipality=event.municipality,
         care_unit=event.care_unit,
         notice_care_unit=event.care_unit,
@@ -50,16 +52,17 @@ def stay_of_notice(event: AdmissionNoticeSent) -> PlannedStay:
         primary_care_unit=event.primary_care_unit,
         estimated_discharge_date=event.estimated_discharge_date,
         wards=(event.care_unit,),
-        protected_identity=event.protected_identity,
-        patient_name=event.patient_name,
-        patient_address=event.patient_address,
     )
+    if isinstance(event, AdmissionNoticeSent):  # the first version carried the identity (ADR 0028)
+        return stay.identified(event.patient_id, event.protected_identity, event.patient_name, event.patient_address)
+    return stay
 
 
 async def on_admission_notice(session: AsyncSession, envelope: CloudEvent, event: IntegrationEvent) -> None:
     """Opens the stay and a case for each receiver: the municipality, and the vårdcentral when known. A second
-    notice for the stay is a no-op when it is the same and refused when it differs (`notice_again`, ADR 0012)."""
-    assert isinstance(event, AdmissionNoticeSent)
+    notice for the stay is a no-op when it is the same and refused when it differs (`notice_again`, ADR 0012).
+    The events of the stay that came before it apply after it, its patient's identity among them (ADR 0028)."""
+    assert isinstance(event, AdmissionNoticeSent | AdmissionNoticeSentV2)
     stay = stay_of_notice(event)
     stays = StayRepository(session)
     existing = await stays.get(stay.stay_id, lock=True)
@@ -72,12 +75,31 @@ async def on_admission_notice(session: AsyncSession, envelope: CloudEvent, event
     await _apply_parked(session, stay.stay_id)
 
 
+async def on_patient_identified(session: AsyncSession, envelope: CloudEvent, event: IntegrationEvent) -> None:
+    """Who the patient is (ADR 0028): its own topic, so it may come before the stay's notice (then parked, applied
+    when the notice comes) or after it. The identity replaces the stay's and goes to the municipality's feed (ADR
+    0022), which needs it to identify its resident; it is no message of the stay's timeline (the notice is)."""
+    assert isinstance(event, PatientIdentified)
+    stays = StayRepository(session)
+    stay = await stays.get(event.stay_id, lock=True)
+    if stay is None:
+        await ParkedEvents(session).park(envelope, event.stay_id)
+        return
+    await stays.save(
+        stay.identified(event.patient_id, event.protected_identity, event.patient_name, event.patient_address)
+    )
+    await Feed(session).add(envelope, stay.stay_id, stay.municipality)
+
+
 async def _apply_parked(session: AsyncSession, stay_id: str) -> None:
     """Applies, in the order they came, the stay's events that arrived before its admission notice."""
     parked_events = ParkedEvents(session)
     for parked in await parked_events.take(stay_id):
         try:
-            await on_stay_event(session, parked, event_model(parked.type).model_validate(parked.data))
+            event = event_model(parked.type).model_validate(parked.data)
+            await (on_patient_identified if isinstance(event, PatientIdentified) else on_stay_event)(
+                session, parked, event
+            )
         except DuplicateEvent:
             pass
         except RejectedEvent as exc:
@@ -169,4 +191,9 @@ async def _open_cases(session: AsyncSession, stay_id: str, receivers: Collection
         await publish(session, case_changed(case))
 
 
-HANDLERS: Handlers = {AdmissionNoticeSent: on_admission_notice, **dict.fromkeys(FACTS, on_stay_event)}
+HANDLERS: Handlers = {
+    AdmissionNoticeSent: on_admission_notice,  # the first version, which may still be on the topic (ADR 0028)
+    AdmissionNoticeSentV2: on_admission_notice,
+    PatientIdentified: on_patient_identified,
+    **dict.fromkeys(FACTS, on_stay_event),
+}
