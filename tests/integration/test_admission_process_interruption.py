@@ -149,6 +149,10 @@ async def test_a_ward_the_patient_has_left_reads_the_stay_but_no_longer_acts_on_
     for path, body in acts:
         refused = await admission.http.post(path, json=body, headers=W)
         assert refused.status_code == 409 and "is on ward W2 now" in refused.json()["detail"], path
-    assert [e["type"] for e in await admission.published("I9")] == ["notice_sent", "patient_identified", "patient_transferred"]
+    assert [e["type"] for e in await admission.published("I9")] == [
+        "notice_sent",
+        "patient_identified",
+        "patient_transferred",
+    ]
     moved = await admission.http.post("/stays/I9/transfers", json={"to_care_unit": "W3"}, headers=ward("W2"))
     assert moved.status_code == 200 and moved.json()["care_unit"] == "W3"

@@ -78,7 +78,11 @@ async def test_only_planning_reads_the_patients_identity_and_only_admission_writ
     identity = "svu.admission.identity"
     await asyncio.wait_for(_write(kafka.access("admission"), identity), 30)
     await asyncio.wait_for(_read(kafka.access("planning"), "svu-planning-probe-", identity), 30)
-    for service, group in (("discharge", "svu-discharge-probe-"), ("billing", "svu-billing-probe-"), ("web", "web-probe-")):
+    for service, group in (
+        ("discharge", "svu-discharge-probe-"),
+        ("billing", "svu-billing-probe-"),
+        ("web", "web-probe-"),
+    ):
         with pytest.raises(TopicAuthorizationFailedError):
             await asyncio.wait_for(_read(kafka.access(service), group, identity), 30)
     await asyncio.wait_for(_read(kafka.access("discharge"), "svu-discharge-probe-", "svu.admission"), 30)

@@ -137,6 +137,7 @@ async def test_discharge_and_billing_follow_a_stay_from_the_notice_without_its_i
         facts = (await session.execute(select(stay_facts).where(stay_facts.c.stay_id == "ID6"))).mappings().all()
     assert [(f["kind"], f["municipality"], f["at"]) for f in facts] == [("admission_notice", "1280", notice.sent_at)]
 
+
 def test_the_notice_as_published_has_no_field_that_identifies_the_patient():
     example = AdmissionNoticeSentV2.model_validate({**admission_notice("ID7"), "sent_at": datetime.now().astimezone()})
     assert not {"patient_id", "patient_name", "patient_address"} & set(example.model_dump())

@@ -45,7 +45,7 @@ class AdmissionNoticeSent(AdmissionEvent):
                     "notice_deadline": "2025-03-02T10:00:00+01:00",
                     "primary_care_unit": "SE2321000016-VCLIMHAMN",
                 }
-            ]
+            ],
         }
     )
 

@@ -133,7 +133,7 @@ class PlannedStay:
         """A second admission notice for this stay: the same one again, or a contradiction. Times the ward may
         correct (admission, deadline, vårdcentral) and a later move are left out of the comparison: a correction
         and a move have their own events."""
-        same = ("notice_care_unit", "notice_sent_at")
+        same: tuple[str, ...] = ("notice_care_unit", "notice_sent_at")
         if notice.patient_id is not None:  # a first-version notice carries the identity too (ADR 0028)
             same += ("patient_id", "protected_identity")
         notice_municipality = (self.former_municipalities or (self.municipality,))[0]
@@ -163,7 +163,11 @@ class PlannedStay:
         if (self.patient_id, self.protected_identity, self.patient_name, self.patient_address) == identity:
             raise DuplicateEvent(f"stay {self.stay_id}: the same identity again")
         return replace(
-            self, patient_id=patient_id, protected_identity=protected_identity, patient_name=name, patient_address=address
+            self,
+            patient_id=patient_id,
+            protected_identity=protected_identity,
+            patient_name=name,
+            patient_address=address,
         )
 
     def discharged(self, at: datetime, destination: str) -> "PlannedStay":
