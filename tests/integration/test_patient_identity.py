@@ -62,6 +62,15 @@ def _as_before(stay_id: str) -> dict:  # type: ignore[type-arg]
     }
 
 
+# The municipality's feed (ADR 0022): the notice, its case, then the identity it needs to know its resident, whichever
+# of notice and identity came first.
+FEED_OF_A_NOTICE = [
+    "se.svu.admission.notice_sent.v2",
+    "se.svu.planning.case_opened.v1",
+    "se.svu.admission.patient_identified.v1",
+]
+
+
 async def _feed_types(planning, after: int = 0) -> list[str]:  # type: ignore[no-untyped-def]
     page = (await planning.http.get("/feed", params={"after": after}, headers=M)).json()
     return [e["event"]["type"] for e in page["items"]]
@@ -78,12 +87,7 @@ async def test_the_identity_after_its_notice_completes_the_stay(admission, plann
     }
     await planning.feed(identified)
     assert await _shown(planning, "ID1") == _as_before("ID1")
-    # The municipality's feed (ADR 0022) has the notice, its case, then the identity it needs to know its resident.
-    assert await _feed_types(planning) == [
-        "se.svu.admission.notice_sent.v2",
-        "se.svu.planning.case_opened.v1",
-        "se.svu.admission.patient_identified.v1",
-    ]
+    assert await _feed_types(planning) == FEED_OF_A_NOTICE
 
 
 async def test_the_identity_before_its_notice_waits_for_it(admission, planning):
@@ -92,11 +96,7 @@ async def test_the_identity_before_its_notice_waits_for_it(admission, planning):
     assert (await planning.http.get("/stays/ID2", headers=W)).status_code == 404  # kept until its notice comes
     await planning.feed(notice)
     assert await _shown(planning, "ID2") == _as_before("ID2")
-    assert await _feed_types(planning) == [
-        "se.svu.admission.notice_sent.v2",
-        "se.svu.planning.case_opened.v1",
-        "se.svu.admission.patient_identified.v1",
-    ]
+    assert await _feed_types(planning) == FEED_OF_A_NOTICE
 
 
 async def test_a_protected_identity_shows_neither_name_nor_address_in_either_order(admission, planning):

@@ -22,7 +22,25 @@ class AdmissionEvent(StayEvent):
     )
 
 
-class AdmissionNoticeSent(AdmissionEvent):
+class AdmissionNoticeFields(AdmissionEvent):
+    """What every version of the notice says about the admission (no event type of its own: not an event)."""
+
+    municipality: str = Field(pattern=r"^\d{4}$", description="Kommunkod (SCB) where the patient is folkbokförd")
+    care_unit: HsaId = Field(description="HSA-id of the admitting ward")
+    care_type: CareType = "somatic"
+    admitted_at: AwareDatetime
+    sent_at: AwareDatetime
+    estimated_discharge_date: date | None = None
+    support_needed_judged_at: AwareDatetime | None = Field(
+        None, description="The physician's judgement that support will be needed, when later than admission"
+    )
+    notice_deadline: AwareDatetime | None = Field(
+        None, description="24 h after admission or the later judgement (domain §2); sent_at after it is late"
+    )
+    primary_care_unit: HsaId | None = Field(None, description="HSA-id of the patient's vårdcentral, when known")
+
+
+class AdmissionNoticeSent(AdmissionNoticeFields):
     """Inskrivningsmeddelande, first version: the notice with the patient's identity. No longer published (ADR 0028):
     superseded by `se.svu.admission.notice_sent.v2` and `se.svu.admission.patient_identified.v1`; consumers still
     accept it, as the topic may hold it."""
@@ -50,25 +68,12 @@ class AdmissionNoticeSent(AdmissionEvent):
     )
 
     patient_id: str = Field(pattern=r"^\d{12}$", description="Personnummer or samordningsnummer, 12 digits")
-    municipality: str = Field(pattern=r"^\d{4}$", description="Kommunkod (SCB) where the patient is folkbokförd")
-    care_unit: HsaId = Field(description="HSA-id of the admitting ward")
-    care_type: CareType = "somatic"
-    admitted_at: AwareDatetime
-    sent_at: AwareDatetime
-    estimated_discharge_date: date | None = None
-    support_needed_judged_at: AwareDatetime | None = Field(
-        None, description="The physician's judgement that support will be needed, when later than admission"
-    )
-    notice_deadline: AwareDatetime | None = Field(
-        None, description="24 h after admission or the later judgement (domain §2); sent_at after it is late"
-    )
-    primary_care_unit: HsaId | None = Field(None, description="HSA-id of the patient's vårdcentral, when known")
     protected_identity: bool = Field(False, description="Skyddad identitet: name and address are never sent")
     patient_name: str | None = Field(None, max_length=200, description="Absent for a protected identity")
     patient_address: str | None = Field(None, max_length=300, description="Absent for a protected identity")
 
 
-class AdmissionNoticeSentV2(AdmissionEvent):
+class AdmissionNoticeSentV2(AdmissionNoticeFields):
     """Inskrivningsmeddelande: the ward told the home municipality and primary care of an admission. The patient's
     identity is not in it: it travels as `se.svu.admission.patient_identified.v1` on its own topic, to planning alone,
     committed with this notice (ADR 0028)."""
@@ -91,20 +96,6 @@ class AdmissionNoticeSentV2(AdmissionEvent):
             ]
         }
     )
-
-    municipality: str = Field(pattern=r"^\d{4}$", description="Kommunkod (SCB) where the patient is folkbokförd")
-    care_unit: HsaId = Field(description="HSA-id of the admitting ward")
-    care_type: CareType = "somatic"
-    admitted_at: AwareDatetime
-    sent_at: AwareDatetime
-    estimated_discharge_date: date | None = None
-    support_needed_judged_at: AwareDatetime | None = Field(
-        None, description="The physician's judgement that support will be needed, when later than admission"
-    )
-    notice_deadline: AwareDatetime | None = Field(
-        None, description="24 h after admission or the later judgement (domain §2); sent_at after it is late"
-    )
-    primary_care_unit: HsaId | None = Field(None, description="HSA-id of the patient's vårdcentral, when known")
 
 
 class AdmissionNoticeCorrected(AdmissionEvent):

@@ -61,7 +61,7 @@ def stay_of_notice(event: AdmissionNoticeSent | AdmissionNoticeSentV2) -> Planne
 async def on_admission_notice(session: AsyncSession, envelope: CloudEvent, event: IntegrationEvent) -> None:
     """Opens the stay and a case for each receiver: the municipality, and the vårdcentral when known. A second
     notice for the stay is a no-op when it is the same and refused when it differs (`notice_again`, ADR 0012).
-    The events of the stay that came before it apply after it, its patient's identity among them (ADR 0028)."""
+    The stay's events that came before it apply after it, its patient's identity among them (ADR 0028)."""
     assert isinstance(event, AdmissionNoticeSent | AdmissionNoticeSentV2)
     stay = stay_of_notice(event)
     stays = StayRepository(session)
@@ -75,31 +75,12 @@ async def on_admission_notice(session: AsyncSession, envelope: CloudEvent, event
     await _apply_parked(session, stay.stay_id)
 
 
-async def on_patient_identified(session: AsyncSession, envelope: CloudEvent, event: IntegrationEvent) -> None:
-    """Who the patient is (ADR 0028): its own topic, so it may come before the stay's notice (then parked, applied
-    when the notice comes) or after it. The identity replaces the stay's and goes to the municipality's feed (ADR
-    0022), which needs it to identify its resident; it is no message of the stay's timeline (the notice is)."""
-    assert isinstance(event, PatientIdentified)
-    stays = StayRepository(session)
-    stay = await stays.get(event.stay_id, lock=True)
-    if stay is None:
-        await ParkedEvents(session).park(envelope, event.stay_id)
-        return
-    await stays.save(
-        stay.identified(event.patient_id, event.protected_identity, event.patient_name, event.patient_address)
-    )
-    await Feed(session).add(envelope, stay.stay_id, stay.municipality)
-
-
 async def _apply_parked(session: AsyncSession, stay_id: str) -> None:
     """Applies, in the order they came, the stay's events that arrived before its admission notice."""
     parked_events = ParkedEvents(session)
     for parked in await parked_events.take(stay_id):
         try:
-            event = event_model(parked.type).model_validate(parked.data)
-            await (on_patient_identified if isinstance(event, PatientIdentified) else on_stay_event)(
-                session, parked, event
-            )
+            await on_stay_event(session, parked, event_model(parked.type).model_validate(parked.data))
         except DuplicateEvent:
             pass
         except RejectedEvent as exc:
@@ -120,7 +101,13 @@ FACTS: dict[type[StayEvent], Callable[[PlannedStay, Any], PlannedStay]] = {
     EstimatedDischargeDateChanged: lambda stay, e: stay.estimated(e.estimated_discharge_date),
     DischargeInformationSent: lambda stay, e: stay.information_sent(e.epicrisis_sent_at, e.medication_list_sent_at),
     PatientDischarged: lambda stay, e: stay.discharged(e.discharged_at, e.destination),
+    # Its own topic, so it may come before the notice (parked, applied after it) or after it (ADR 0028).
+    PatientIdentified: lambda stay, e: stay.identified(
+        e.patient_id, e.protected_identity, e.patient_name, e.patient_address
+    ),
 }
+# Facts that are no message of the stay's timeline: the patient's identity (the notice is the message, ADR 0028).
+NOT_MESSAGES: tuple[type[StayEvent], ...] = (PatientIdentified,)
 
 # What the timeline shows of a fact in the ward's words, beside its type and time (ADR 0014).
 TEXTS: dict[type[StayEvent], Callable[[Any], str]] = {
@@ -156,7 +143,8 @@ async def on_stay_event(session: AsyncSession, envelope: CloudEvent, event: Inte
     updated = FACTS[type(event)](stay, event)
     await stays.save(updated)
     text = TEXTS[type(event)](event) if type(event) in TEXTS else None
-    await MessageLog(session).add(envelope, stay.stay_id, Party("ward", stay.care_unit), text=text)
+    if not isinstance(event, NOT_MESSAGES):
+        await MessageLog(session).add(envelope, stay.stay_id, Party("ward", stay.care_unit), text=text)
     # The municipality's feed (ADR 0022); on a move, the former municipality learns of it and the new one follows.
     await Feed(session).add(envelope, stay.stay_id, stay.municipality, updated.municipality)
     if updated.receivers() != stay.receivers():
@@ -194,6 +182,5 @@ async def _open_cases(session: AsyncSession, stay_id: str, receivers: Collection
 HANDLERS: Handlers = {
     AdmissionNoticeSent: on_admission_notice,  # the first version, which may still be on the topic (ADR 0028)
     AdmissionNoticeSentV2: on_admission_notice,
-    PatientIdentified: on_patient_identified,
     **dict.fromkeys(FACTS, on_stay_event),
 }
