@@ -6,6 +6,7 @@ from datetime import date
 from typing import ClassVar, Literal
 
 from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic.config import JsonDict
 
 from svu_shared.contracts.base import HsaId, StayEvent
 
@@ -20,6 +21,19 @@ class AdmissionEvent(StayEvent):
     topic_summary: ClassVar[str] = (
         "Admission notices (inskrivningsmeddelanden) from wards. Key and subject: the stay id."
     )
+
+
+NOTICE_EXAMPLE: JsonDict = {
+    "stay_id": "SUS-2025-000123",
+    "municipality": "1280",
+    "care_unit": "SE2321000016-MEDAVD3",
+    "care_type": "somatic",
+    "admitted_at": "2025-03-01T10:00:00+01:00",
+    "sent_at": "2025-03-01T14:10:00+01:00",
+    "estimated_discharge_date": "2025-03-06",
+    "notice_deadline": "2025-03-02T10:00:00+01:00",
+    "primary_care_unit": "SE2321000016-VCLIMHAMN",
+}
 
 
 class AdmissionNoticeFields(AdmissionEvent):
@@ -50,20 +64,7 @@ class AdmissionNoticeSent(AdmissionNoticeFields):
     model_config = ConfigDict(
         json_schema_extra={
             "deprecated": True,
-            "examples": [
-                {
-                    "stay_id": "SUS-2025-000123",
-                    "patient_id": "191212121212",
-                    "municipality": "1280",
-                    "care_unit": "SE2321000016-MEDAVD3",
-                    "care_type": "somatic",
-                    "admitted_at": "2025-03-01T10:00:00+01:00",
-                    "sent_at": "2025-03-01T14:10:00+01:00",
-                    "estimated_discharge_date": "2025-03-06",
-                    "notice_deadline": "2025-03-02T10:00:00+01:00",
-                    "primary_care_unit": "SE2321000016-VCLIMHAMN",
-                }
-            ],
+            "examples": [{**NOTICE_EXAMPLE, "patient_id": "191212121212"}],
         }
     )
 
@@ -79,23 +80,7 @@ class AdmissionNoticeSentV2(AdmissionNoticeFields):
     committed with this notice (ADR 0028)."""
 
     event_type: ClassVar[str] = "se.svu.admission.notice_sent.v2"
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "stay_id": "SUS-2025-000123",
-                    "municipality": "1280",
-                    "care_unit": "SE2321000016-MEDAVD3",
-                    "care_type": "somatic",
-                    "admitted_at": "2025-03-01T10:00:00+01:00",
-                    "sent_at": "2025-03-01T14:10:00+01:00",
-                    "estimated_discharge_date": "2025-03-06",
-                    "notice_deadline": "2025-03-02T10:00:00+01:00",
-                    "primary_care_unit": "SE2321000016-VCLIMHAMN",
-                }
-            ]
-        }
-    )
+    model_config = ConfigDict(json_schema_extra={"examples": [NOTICE_EXAMPLE]})
 
 
 class AdmissionNoticeCorrected(AdmissionEvent):
