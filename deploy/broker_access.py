@@ -7,7 +7,7 @@
         [--wait SECONDS]                retried while the broker cannot be reached or authenticate yet
     python -m deploy.broker_access compose-secrets                  the files docker-compose.yml's secrets name
 
-One principal per service: it writes its own topic, reads the topics of its HANDLERS table and writes their
+One principal per service: it writes its own topics, reads the topics of its HANDLERS table and writes their
 dead-letter topics, in consumer groups named after it. `admin` (these scripts, dlq_replay) and `broker`
 (inter-broker and controller traffic) are super users. Nothing else is allowed: the broker's authorizer denies
 what no ACL allows, and it creates no topic by itself.
@@ -29,7 +29,7 @@ from aiokafka.protocol.admin import CreateAclsRequest
 
 from deploy.services import CATALOGUE_SERVICES
 from svu_shared import local_kafka_security
-from svu_shared.contracts import TOPICS
+from svu_shared.contracts import TOPICS, PatientIdentified
 from svu_shared.inbox import topics_of
 from svu_shared.kafka import SCRAM, KafkaAccess, dlq_topic, ensure_topics
 
@@ -59,15 +59,16 @@ def _handled_topics(service: str) -> tuple[str, ...]:
     return topics_of(getattr(module, "HANDLERS", {}))
 
 
-# The web backend-for-frontend reads every service's topic only to tell browsers that something changed.
-WEB = Principal("web", writes=(), reads=TOPICS, group_prefix="web-")
+# The web backend-for-frontend reads every service's topic only to tell browsers that something changed; never the
+# patient's identity, which planning alone reads (ADR 0028).
+WEB = Principal("web", writes=(), reads=tuple(t for t in TOPICS if t != PatientIdentified.topic), group_prefix="web-")
 
 
 def principals() -> tuple[Principal, ...]:
     services = tuple(
         Principal(
             s.name,
-            writes=(s.topic,) if s.topic else (),
+            writes=s.topics,
             reads=_handled_topics(s.name),
             group_prefix=f"svu-{s.name}",
         )

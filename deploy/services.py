@@ -14,7 +14,7 @@ class Service:
     name: str
     port: int
     test_port: int
-    topic: str
+    topics: tuple[str, ...]
     env_prefix: str
     settings: str
     database: bool = True
@@ -25,5 +25,6 @@ class Service:
 
 
 CATALOGUE_SERVICES: tuple[Service, ...] = tuple(
-    Service(**entry) for entry in tomllib.loads(CATALOGUE.read_text(encoding="utf-8"))["service"]
+    Service(**{**entry, "topics": tuple(entry["topics"])})
+    for entry in tomllib.loads(CATALOGUE.read_text(encoding="utf-8"))["service"]
 )

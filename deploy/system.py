@@ -24,6 +24,7 @@ from deploy.local_system import (
     wait_until,
 )
 from svu_shared import local_issuer
+from svu_shared.contracts import TOPICS
 
 RUN_DIR = ROOT / ".local" / "run"
 PIDS = RUN_DIR / "pids"
@@ -175,7 +176,7 @@ def demo(procs) -> dict[str, str]:  # type: ignore[no-untyped-def]
     for name, proc in procs.items():
         if name != "web":
             print(f"  {name:<10} {proc.url}/docs   (health: {proc.url}/health, log: {proc.log.relative_to(ROOT)})")
-    print(f"  broker     {BOOTSTRAP} (topics svu.admission, svu.planning, svu.discharge, svu.billing)")
+    print(f"  broker     {BOOTSTRAP} (topics {', '.join(TOPICS)})")
     print(f"\nOpen {url['web']}/ in a browser.")
     return stages
 

@@ -5,10 +5,11 @@
         [--after 0] [--follow]
 
 The feed (GET /feed, planning's OpenAPI) gives the municipality in the token every event of its residents' stays,
-oldest first, and nothing of other municipalities' patients: admission notices, corrections, transfers,
-discharge-ready, the cases and SIP steps, discharge. Each event is a CloudEvents envelope as in
-contracts/asyncapi.json. One line per event; a real system stores `last_position` with what it did, and starts from
-there. Without --follow it stops at the end of the feed. Uses only httpx and the JSON.
+oldest first, and nothing of other municipalities' patients: admission notices, the patient's identity (its own
+event, after the notice, ADR 0028), corrections, transfers, discharge-ready, the cases and SIP steps, discharge.
+Each event is a CloudEvents envelope as in contracts/asyncapi.json. One line per event; a real system stores
+`last_position` with what it did, and starts from there. Without --follow it stops at the end of the feed. Uses only
+httpx and the JSON.
 """
 
 import argparse

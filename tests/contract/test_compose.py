@@ -93,7 +93,7 @@ def test_the_list_of_services_agrees_with_their_settings_and_the_contracts():
         assert settings.model_config["env_prefix"] == service.env_prefix
         assert settings.model_fields["port"].default == service.port
         assert (ROOT / "services" / service.name / service.name / "__main__.py").exists()
-    assert [s.topic for s in CATALOGUE_SERVICES if s.topic] == list(ALL_TOPICS)
+    assert [t for s in CATALOGUE_SERVICES for t in s.topics] == list(ALL_TOPICS)
     assert len({s.port for s in CATALOGUE_SERVICES} | {s.test_port for s in CATALOGUE_SERVICES}) == 2 * len(SERVICES)
 
 

@@ -112,7 +112,17 @@ def test_every_type_carries_its_major_version():
 
 def test_events_are_grouped_by_topic_and_kafka_creates_exactly_their_topics():
     # The order a stay passes the producers (architecture §2); ALL_EVENTS keeps each topic's events together.
-    assert kafka.ALL_TOPICS == TOPICS == ("svu.admission", "svu.planning", "svu.discharge", "svu.billing")
+    assert (
+        kafka.ALL_TOPICS
+        == TOPICS
+        == (
+            "svu.admission",
+            "svu.admission.identity",
+            "svu.planning",
+            "svu.discharge",
+            "svu.billing",
+        )
+    )
     topics = [e.topic for e in ALL_EVENTS]
     assert topics == sorted(topics, key=TOPICS.index)
     assert len({(e.topic, e.source) for e in ALL_EVENTS}) == len(TOPICS)  # one producer (source) per topic

@@ -89,7 +89,7 @@ def test_admission_reaches_planning_and_discharge_ready_reaches_planning_and_bil
             event = json.loads(message.value())
             seen[event["type"]] = {"event": event, "topic": message.topic(), "headers": dict(message.headers() or [])}
         return {
-            "se.svu.admission.notice_sent.v1",
+            "se.svu.admission.notice_sent.v2",
             "se.svu.discharge.ready_notified.v1",
             "se.svu.discharge.ready_backdated.v1",
             "se.svu.planning.case_opened.v1",
@@ -99,12 +99,14 @@ def test_admission_reaches_planning_and_discharge_ready_reaches_planning_and_bil
         wait_until(read_until_all_seen, timeout=30, what="events on the topics")
     finally:
         consumer.close()
-    admission = seen["se.svu.admission.notice_sent.v1"]
+    admission = seen["se.svu.admission.notice_sent.v2"]
     assert admission["topic"] == "svu.admission"
     assert admission["event"]["specversion"] == "1.0"
     assert admission["event"]["source"] == "/svu/admission"
     assert admission["event"]["subject"] == stay_id
     assert admission["event"]["data"]["municipality"] == "1281"
+    # The notice identifies no one: the identity has a topic of its own, which planning alone reads (ADR 0028).
+    assert not {"patient_id", "patient_name", "patient_address"} & set(admission["event"]["data"])
     ready = seen["se.svu.discharge.ready_notified.v1"]
     assert ready["topic"] == "svu.discharge"
     # The notice's send time is the server's receipt; the paper notice's time came as a reasoned backdating.

@@ -20,10 +20,14 @@ def test_the_example_consumer_prints_the_municipalitys_stays_and_no_others(runni
         notice = admission_notice(stay_id, kommunkod)
         assert httpx.post(f"{admission}/admission-notices", json=notice, headers=ward(), timeout=10).status_code == 201
     wait_until(
-        lambda: httpx.get(
-            f"{planning}/cases", params={"stay_id": gotland}, headers=municipality("0980"), timeout=10
-        ).json()["items"],
-        what="planning to open Gotland's case",
+        lambda: [
+            case
+            for case in httpx.get(
+                f"{planning}/cases", params={"stay_id": gotland}, headers=municipality("0980"), timeout=10
+            ).json()["items"]
+            if case["patient_id"]
+        ],
+        what="planning to open Gotland's case and know its patient (the identity has a topic of its own, ADR 0028)",
     )
     token = tmp_path / "token"
     token.write_text(municipality("0980")["Authorization"].removeprefix("Bearer "))
@@ -37,5 +41,10 @@ def test_the_example_consumer_prints_the_municipalitys_stays_and_no_others(runni
     assert run.returncode == 0, run.stderr
     ours = [line for line in run.stdout.splitlines() if f"stay={gotland}" in line]
     # One line per event, in the order planning applied and published them.
-    assert [line.split()[1] for line in ours] == ["se.svu.admission.notice_sent.v1", "se.svu.planning.case_opened.v1"]
+    # The identity after the case, whichever came first: one waiting for its notice applies after it (ADR 0028).
+    assert [line.split()[1] for line in ours] == [
+        "se.svu.admission.notice_sent.v2",
+        "se.svu.planning.case_opened.v1",
+        "se.svu.admission.patient_identified.v1",
+    ]
     assert malmo not in run.stdout  # another municipality's patient is never shown

@@ -46,8 +46,8 @@ async def test_a_late_notice_is_visible_and_a_correction_of_the_judgement_time_m
     )
     assert after.status_code == 409 and "a cancelled notice cannot be corrected" in after.json()["detail"]
     events = await admission.published("A1")
-    assert [e["type"] for e in events] == ["notice_sent", "notice_corrected", "notice_cancelled"]
-    assert (events[0]["notice_deadline"], events[1]["primary_care_unit"]) == ("2025-03-02T09:00:00Z", "VC1")
+    assert [e["type"] for e in events] == ["patient_identified", "notice_sent", "notice_corrected", "notice_cancelled"]
+    assert (events[1]["notice_deadline"], events[2]["primary_care_unit"]) == ("2025-03-02T09:00:00Z", "VC1")
 
 
 async def test_the_discharge_timeline_its_rules_and_events(discharge):

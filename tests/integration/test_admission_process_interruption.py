@@ -40,8 +40,8 @@ async def test_a_death_ends_the_process_and_every_later_change_is_refused_naming
         seen = (await admission.http.get("/stays/I1", headers=reader)).json()
         assert (seen["interruption_reason"], seen["process_ended"]) == ("died", True)
     events = await admission.published("I1")
-    assert [e["type"] for e in events] == ["notice_sent", "process_interrupted"]
-    assert {k: v for k, v in events[1].items() if k != "type"} == {
+    assert [e["type"] for e in events] == ["patient_identified", "notice_sent", "process_interrupted"]
+    assert {k: v for k, v in events[2].items() if k not in ("type", "version")} == {
         "stay_id": "I1",
         "reason": "died",
         "note": "Avled i natt 04:10",
@@ -72,7 +72,7 @@ async def test_a_move_makes_the_new_municipality_the_stays_receiver_and_the_old_
     )
     assert (await admission.http.get("/stays/I3", headers=municipality("1281"))).status_code == 200
     assert (await admission.http.get("/stays/I3", headers=municipality("1280"))).status_code == 404
-    [_, event] = await admission.published("I3")
+    [_, _, event] = await admission.published("I3")
     assert (event["type"], event["reason"], event["note"], event["new_municipality"]) == (
         "process_interrupted",
         "moved_municipality",
@@ -108,7 +108,7 @@ async def test_the_new_municipality_is_validated_against_scbs_list_and_belongs_t
     ):
         invalid = await admission.http.post("/stays/I4/interruption", json=body, headers=W)
         assert (invalid.status_code, invalid.json()["errors"][0]["loc"]) == (422, ["body", field])
-    assert [e["type"] for e in await admission.published("I4")] == ["notice_sent"]
+    assert [e["type"] for e in await admission.published("I4")] == ["patient_identified", "notice_sent"]
 
 
 async def test_only_the_ward_that_has_the_patient_records_it(admission):
@@ -149,6 +149,10 @@ async def test_a_ward_the_patient_has_left_reads_the_stay_but_no_longer_acts_on_
     for path, body in acts:
         refused = await admission.http.post(path, json=body, headers=W)
         assert refused.status_code == 409 and "is on ward W2 now" in refused.json()["detail"], path
-    assert [e["type"] for e in await admission.published("I9")] == ["notice_sent", "patient_transferred"]
+    assert [e["type"] for e in await admission.published("I9")] == [
+        "patient_identified",
+        "notice_sent",
+        "patient_transferred",
+    ]
     moved = await admission.http.post("/stays/I9/transfers", json={"to_care_unit": "W3"}, headers=ward("W2"))
     assert moved.status_code == 200 and moved.json()["care_unit"] == "W3"

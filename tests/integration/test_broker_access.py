@@ -72,6 +72,24 @@ async def test_a_service_reads_only_the_topics_it_consumes(kafka):
         await asyncio.wait_for(_read(kafka.access("billing"), "svu-planning-probe-", "svu.discharge"), 30)
 
 
+async def test_only_planning_reads_the_patients_identity_and_only_admission_writes_it(kafka):
+    """ADR 0028: personnummer, name and address go to the receivers that must identify the patient, through planning;
+    discharge, billing and the web application read the notice but never the identity."""
+    identity = "svu.admission.identity"
+    await asyncio.wait_for(_write(kafka.access("admission"), identity), 30)
+    await asyncio.wait_for(_read(kafka.access("planning"), "svu-planning-probe-", identity), 30)
+    for service, group in (
+        ("discharge", "svu-discharge-probe-"),
+        ("billing", "svu-billing-probe-"),
+        ("web", "web-probe-"),
+    ):
+        with pytest.raises(TopicAuthorizationFailedError):
+            await asyncio.wait_for(_read(kafka.access(service), group, identity), 30)
+    await asyncio.wait_for(_read(kafka.access("discharge"), "svu-discharge-probe-", "svu.admission"), 30)
+    with pytest.raises(TopicAuthorizationFailedError):
+        await asyncio.wait_for(_write(kafka.access("planning"), identity), 30)
+
+
 async def test_the_broker_creates_no_topic_and_retention_is_explicit(kafka):
     topic = f"svu.never-created-{unique_hex()[:6]}"
     producer = new_producer(kafka.admin)
@@ -86,7 +104,10 @@ async def test_the_broker_creates_no_topic_and_retention_is_explicit(kafka):
     try:
         assert topic not in await admin.list_topics()
         described = await admin.describe_configs(
-            [ConfigResource(ConfigResourceType.TOPIC, t) for t in ("svu.admission", "svu.admission.dlq")]
+            [
+                ConfigResource(ConfigResourceType.TOPIC, t)
+                for t in ("svu.admission", "svu.admission.dlq", "svu.admission.identity", "svu.admission.identity.dlq")
+            ]
         )
     finally:
         await admin.close()
@@ -97,4 +118,9 @@ async def test_the_broker_creates_no_topic_and_retention_is_explicit(kafka):
         for key, value, *_ in entries
         if key == "retention.ms"
     }
-    assert retention == {"svu.admission": EVENT_RETENTION_MS, "svu.admission.dlq": DLQ_RETENTION_MS}
+    assert retention == {
+        "svu.admission": EVENT_RETENTION_MS,
+        "svu.admission.dlq": DLQ_RETENTION_MS,
+        "svu.admission.identity": EVENT_RETENTION_MS,
+        "svu.admission.identity.dlq": DLQ_RETENTION_MS,
+    }

@@ -73,7 +73,7 @@ async def test_the_notice_is_sent_at_receipt_and_a_backdating_moves_the_period_w
     events = await discharge.published("B1")
     assert [e["type"] for e in events] == ["ready_notified", "ready_backdated"]
     assert _at(events[0]["sent_at"]) == _at(received) and events[0]["judged_at"] == JUDGED
-    assert {k: v for k, v in events[1].items() if k not in ("type", "corrected_at")} == {
+    assert {k: v for k, v in events[1].items() if k not in ("type", "version", "corrected_at")} == {
         "stay_id": "B1",
         "sent_at": "2025-03-03T09:00:00+01:00",
         "received_at": events[0]["sent_at"],

@@ -77,10 +77,11 @@ async def test_backlog_counts_unsent_events_and_latency_counts_each_request(read
             for _ in range(3):
                 assert (await client.post("/admission-notices", json=admission_notice(unique_hex()))).status_code == 201
 
-        async def backlog_of_three():  # type: ignore[no-untyped-def]
-            return value(reader, "svu.outbox.backlog", **{"svu.service": "admission"}) == 3
+        async def backlog_of_six():  # type: ignore[no-untyped-def]
+            # Each notice and its patient's identity, committed together (ADR 0028).
+            return value(reader, "svu.outbox.backlog", **{"svu.service": "admission"}) == 6
 
-        await eventually(backlog_of_three, what="the backlog gauge to show the 3 unsent events")
+        await eventually(backlog_of_six, what="the backlog gauge to show the 6 unsent events")
         assert latency_count(reader) - before == 3
     finally:
         await admission.state.runtime.stop()

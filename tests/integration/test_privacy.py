@@ -8,7 +8,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from svu_shared.contracts import AdmissionNoticeSent
+from svu_shared.contracts import AdmissionNoticeSentV2, PatientIdentified
 from tests.support.auth import admin, finance, municipality, primary_care, ward
 from tests.support.notices import admission_notice
 
@@ -30,19 +30,24 @@ async def test_a_protected_identitys_name_and_address_stay_in_the_admission_serv
     for stay_id, protected in (("P1", True), ("P2", False)):
         posted = await admission.http.post("/admission-notices", json=_notice(stay_id, protected), headers=ward())
         assert posted.status_code == 201
-    [protected_event] = [e for e in await admission.published("P1")]
-    [open_event] = [e for e in await admission.published("P2")]
-    assert (protected_event["protected_identity"], protected_event.get("patient_name")) == (True, None)
-    assert protected_event.get("patient_address") is None and NAME not in str(protected_event)
-    assert (open_event["patient_name"], open_event["patient_address"]) == (NAME, ADDRESS)
+    [protected_identity, protected_notice] = await admission.published("P1")
+    [open_identity, open_notice] = await admission.published("P2")
+    # The notice identifies no one (ADR 0028); the identity goes on its own topic, to planning alone.
+    for notice in (protected_notice, open_notice):
+        assert (notice["type"], notice["version"]) == ("notice_sent", "v2")
+        assert not {"patient_id", "patient_name", "patient_address", "protected_identity"} & set(notice)
+    assert (protected_identity["type"], protected_identity["protected_identity"]) == ("patient_identified", True)
+    assert protected_identity.get("patient_name") is None and protected_identity.get("patient_address") is None
+    assert NAME not in str(protected_identity) and protected_identity["patient_id"] == PNR
+    assert (open_identity["patient_name"], open_identity["patient_address"]) == (NAME, ADDRESS)
     # The wards see the protected patient's name and address; the receivers do not, even in the admission service.
     assert (await admission.http.get("/stays/P1", headers=ward())).json()["patient_name"] == NAME
     for receiver in (municipality(), primary_care("VC1")):
         seen = (await admission.http.get("/stays/P1", headers=receiver)).json()
         assert (seen["patient_name"], seen["patient_address"], seen["protected_identity"]) == (None, None, True)
-    for event in (protected_event, open_event):
-        data = {k: v for k, v in event.items() if k != "type"}
-        await planning.feed(AdmissionNoticeSent(**data))
+    for notice, identity in ((protected_notice, protected_identity), (open_notice, open_identity)):
+        await planning.feed(AdmissionNoticeSentV2(**notice))
+        await planning.feed(PatientIdentified(**identity))
     assert (await planning.http.get("/stays/P1", headers=municipality())).json()["patient_name"] is None
     assert (await planning.http.get("/stays/P2", headers=municipality())).json()["patient_name"] == NAME
 

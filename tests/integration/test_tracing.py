@@ -73,7 +73,7 @@ async def test_request_relay_kafka_and_handler_share_one_trace(spans, kafka, pos
         request = by_id[publish.parent.span_id]
         assert publish.name == "publish svu.admission" and publish.kind is trace.SpanKind.PRODUCER
         assert request.kind is trace.SpanKind.SERVER and request.attributes.get("http.route") == "/admission-notices"
-        assert handler.name == "planning handle se.svu.admission.notice_sent.v1"
+        assert handler.name == "planning handle se.svu.admission.notice_sent.v2"
         assert len({handler.context.trace_id, publish.context.trace_id, request.context.trace_id}) == 1
     finally:
         for app in (admission, planning):

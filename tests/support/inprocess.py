@@ -45,14 +45,14 @@ class InProcess:
         return envelope
 
     async def published(self, stay_id: str) -> list[dict[str, Any]]:
-        """The events this service published about a stay, in order: type and data."""
+        """The events this service published about a stay, in order: type (without its version), version and data."""
         outbox = self.runtime.messaging.outbox
         async with self.runtime.sessions() as s:
             rows = await s.execute(
                 select(outbox.c.payload).where(outbox.c.key == stay_id).order_by(outbox.c.created_at)
             )
             envelopes = [CloudEvent.from_bytes(p) for (p,) in rows]
-        return [{"type": e.type.split(".")[-2], **e.data} for e in envelopes]
+        return [{"type": e.type.split(".")[-2], "version": e.type.split(".")[-1], **e.data} for e in envelopes]
 
 
 @asynccontextmanager

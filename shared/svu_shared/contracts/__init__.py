@@ -10,6 +10,8 @@ from svu_shared.contracts.admission import (
     AdmissionNoticeCancelled,
     AdmissionNoticeCorrected,
     AdmissionNoticeSent,
+    AdmissionNoticeSentV2,
+    PatientIdentified,
     PatientTransferred,
 )
 from svu_shared.contracts.planning import (
@@ -55,6 +57,7 @@ __all__ = [
     "AdmissionNoticeCancelled",
     "AdmissionNoticeCorrected",
     "AdmissionNoticeSent",
+    "AdmissionNoticeSentV2",
     "AssessmentRecorded",
     "CareContactAssigned",
     "CaseClosed",
@@ -68,6 +71,7 @@ __all__ = [
     "InvoiceIssued",
     "MessageAcknowledged",
     "PatientDischarged",
+    "PatientIdentified",
     "PatientTransferred",
     "ReceivingDecided",
     "SettlementCalculated",

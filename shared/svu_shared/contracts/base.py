@@ -44,6 +44,8 @@ class IntegrationEvent(BaseModel):
     source: ClassVar[str]
     topic_summary: ClassVar[str]  # the AsyncAPI channel's description
     key_description: ClassVar[str]  # what key() returns, for the schema's `subject` and the Kafka key binding
+    # A type a breaking change replaced (architecture §2): no longer published, still accepted by its consumers.
+    superseded_by: ClassVar[str | None] = None
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:

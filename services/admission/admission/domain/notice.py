@@ -27,6 +27,10 @@ POSTED = (
     "patient_address",
     "protected_identity",
 )
+# Who the patient is: published on its own topic to planning alone, never in the notice (ADR 0028).
+IDENTITY = ("patient_id", "protected_identity", "patient_name", "patient_address")
+# None of IDENTITY: a notice for the wrong patient is cancelled and sent again (`corrected`), so no correction
+# publishes an identity.
 CORRECTABLE = ("admitted_at", "support_needed_judged_at", "primary_care_unit")
 
 

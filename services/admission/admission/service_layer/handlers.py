@@ -15,13 +15,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from admission.adapters.repository import NoticeRepository
 from admission.adapters.tables import messaging
-from admission.domain.notice import POSTED, AdmissionNotice, is_new_notice
+from admission.domain.notice import IDENTITY, POSTED, AdmissionNotice, is_new_notice
 from svu_shared.contracts import (
     AdmissionNoticeCancelled,
     AdmissionNoticeCorrected,
-    AdmissionNoticeSent,
+    AdmissionNoticeSentV2,
     IntegrationEvent,
     PatientDischarged,
+    PatientIdentified,
     PatientTransferred,
 )
 from svu_shared.contracts.admission import InterruptionReason, ProcessInterrupted
@@ -39,16 +40,27 @@ async def send_admission_notice(session: AsyncSession, notice: AdmissionNotice) 
     created = is_new_notice(notice, await notices.get(notice.stay_id))
     if created:
         await notices.add(notice)
-        await _publish(session, notice_sent(notice))
+        for event in notice_sent(notice):
+            await _publish(session, event)
     return await _stored(notices, notice.stay_id), created
 
 
-def notice_sent(notice: AdmissionNotice) -> AdmissionNoticeSent:
-    """What the receivers get: for a protected identity (skyddad identitet) neither name nor address (ADR 0011)."""
-    data = {name: getattr(notice, name) for name in POSTED}
+def notice_sent(notice: AdmissionNotice) -> tuple[PatientIdentified, AdmissionNoticeSentV2]:
+    """What the receivers get, in one transaction: the patient's identity on its own topic, which planning alone
+    reads (GDPR art. 5.1 c, ADR 0028), and the notice on the topic every follower of the stay reads. The identity
+    goes first, so planning usually has it (parked) when the notice opens the cases and the receivers look."""
+    data = {name: getattr(notice, name) for name in POSTED if name not in IDENTITY}
+    sent = AdmissionNoticeSentV2(**data, sent_at=notice.sent_at, notice_deadline=notice.deadline)
+    return patient_identified(notice, notice.sent_at), sent
+
+
+def patient_identified(notice: AdmissionNotice, at: datetime) -> PatientIdentified:
+    """The identity as the notice has it; for a protected identity (skyddad identitet) neither name nor address
+    (ADR 0011)."""
+    identity = {name: getattr(notice, name) for name in IDENTITY}
     if notice.protected_identity:
-        data.update(patient_name=None, patient_address=None)
-    return AdmissionNoticeSent(**data, sent_at=notice.sent_at, notice_deadline=notice.deadline)
+        identity.update(patient_name=None, patient_address=None)
+    return PatientIdentified(stay_id=notice.stay_id, **identity, identified_at=at)
 
 
 async def correct_notice(

@@ -4,6 +4,7 @@ from billing.domain.facts import MOVED, FactKind, StayFact
 from svu_shared.contracts import (
     AdmissionNoticeCancelled,
     AdmissionNoticeSent,
+    AdmissionNoticeSentV2,
     DischargeReadyNotified,
     DischargeReadyWithdrawn,
     IntegrationEvent,
@@ -14,7 +15,7 @@ from svu_shared.contracts.discharge import DischargeReadyBackdated
 
 
 def fact_from_event(event_id: str, event: IntegrationEvent) -> StayFact | None:
-    if isinstance(event, AdmissionNoticeSent):
+    if isinstance(event, AdmissionNoticeSent | AdmissionNoticeSentV2):  # v1 may still be on the topic (ADR 0028)
         return StayFact(
             event.stay_id, FactKind.ADMISSION_NOTICE, event.sent_at, event_id, event.municipality, event.care_type
         )
@@ -52,6 +53,7 @@ def _process_wave_fact(event_id: str, event: IntegrationEvent) -> StayFact | Non
 
 BILLED_EVENTS = (
     AdmissionNoticeSent,
+    AdmissionNoticeSentV2,
     DischargeReadyNotified,
     DischargeReadyWithdrawn,
     PatientDischarged,

@@ -21,6 +21,7 @@ from discharge.domain.timeline import DischargeTimeline
 from svu_shared.contracts import (
     AdmissionNoticeCancelled,
     AdmissionNoticeSent,
+    AdmissionNoticeSentV2,
     DischargeInformationSent,
     DischargeReadyNotified,
     DischargeReadyWithdrawn,
@@ -161,8 +162,9 @@ async def _visible(
 
 
 async def on_notice_sent(session: AsyncSession, _envelope: CloudEvent, event: IntegrationEvent) -> None:
-    """The notice tells who may act on the stay: its municipality and its ward."""
-    assert isinstance(event, AdmissionNoticeSent)  # HANDLERS gives each handler its own class
+    """The notice tells who may act on the stay: its municipality and its ward (either version: v1 may still be on
+    the topic; this service uses none of v1's identity fields, ADR 0028)."""
+    assert isinstance(event, AdmissionNoticeSent | AdmissionNoticeSentV2)  # HANDLERS gives each handler its class
     await _follow(
         session,
         event.stay_id,
@@ -203,6 +205,7 @@ async def _follow(
 
 HANDLERS: Handlers = {
     AdmissionNoticeSent: on_notice_sent,
+    AdmissionNoticeSentV2: on_notice_sent,
     PatientTransferred: on_patient_transferred,
     AdmissionNoticeCancelled: on_notice_cancelled,
     ProcessInterrupted: on_process_interrupted,

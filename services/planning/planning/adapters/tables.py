@@ -38,7 +38,7 @@ stays = Table(
     "stays",
     metadata,
     Column("stay_id", String(64), primary_key=True),
-    Column("patient_id", String(12), nullable=False, index=True),
+    Column("patient_id", String(12), nullable=True, index=True),  # NULL until the identity event came (ADR 0028)
     Column("municipality", String(4), nullable=False, index=True),
     Column("care_unit", String(64), nullable=False, index=True),
     Column("notice_care_unit", String(64), nullable=False),

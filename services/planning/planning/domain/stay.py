@@ -27,7 +27,7 @@ ENDING_INTERRUPTIONS = {"declined_support": "the patient declines support", "die
 @dataclass(frozen=True)
 class PlannedStay:
     stay_id: str
-    patient_id: str
+    patient_id: str | None  # None until the patient's identity has come (its own event, ADR 0028)
     municipality: str
     care_unit: str
     notice_care_unit: str  # the ward that sent the notice: follow-up counts its timeliness there
@@ -133,7 +133,9 @@ class PlannedStay:
         """A second admission notice for this stay: the same one again, or a contradiction. Times the ward may
         correct (admission, deadline, vårdcentral) and a later move are left out of the comparison: a correction
         and a move have their own events."""
-        same = ("patient_id", "notice_care_unit", "notice_sent_at", "protected_identity")
+        same: tuple[str, ...] = ("notice_care_unit", "notice_sent_at")
+        if notice.patient_id is not None:  # a first-version notice carries the identity too (ADR 0028)
+            same += ("patient_id", "protected_identity")
         notice_municipality = (self.former_municipalities or (self.municipality,))[0]
         if notice_municipality == notice.municipality and all(getattr(self, f) == getattr(notice, f) for f in same):
             raise DuplicateEvent(f"stay {self.stay_id}: the same admission notice again")
@@ -141,6 +143,31 @@ class PlannedStay:
             f"stay {self.stay_id} already has an admission notice (sent {self.notice_sent_at.isoformat()}) that "
             "differs from this one: a stay has one notice; a change is a correction (notice_corrected), another "
             "admission has its own stay id (domain §2)"
+        )
+
+    def identified(
+        self, patient_id: str, protected_identity: bool, name: str | None, address: str | None
+    ) -> "PlannedStay":
+        """Who the patient is, from the admission service's identity event (ADR 0028), before or after the notice:
+        it replaces what the stay had; for a protected identity name and address are kept by no one (ADR 0011).
+        A stay has one patient: another personnummer is refused (a notice for the wrong patient is cancelled and
+        sent again, domain §2)."""
+        if self.patient_id is not None and self.patient_id != patient_id:
+            raise RejectedEvent(
+                f"stay {self.stay_id} is another patient's: a stay has one patient; a notice for the wrong patient "
+                "is cancelled and sent again (domain §2)"
+            )
+        if protected_identity:
+            name = address = None
+        identity = (patient_id, protected_identity, name, address)
+        if (self.patient_id, self.protected_identity, self.patient_name, self.patient_address) == identity:
+            raise DuplicateEvent(f"stay {self.stay_id}: the same identity again")
+        return replace(
+            self,
+            patient_id=patient_id,
+            protected_identity=protected_identity,
+            patient_name=name,
+            patient_address=address,
         )
 
     def discharged(self, at: datetime, destination: str) -> "PlannedStay":

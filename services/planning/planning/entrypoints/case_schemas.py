@@ -23,7 +23,7 @@ class CaseOut(BaseModel):
     closed_as: str | None = None  # receiver_changed, cancelled, interrupted, returned, closed_by_receiver
     closed_by: str | None = None
     status: str  # admitted, discharge_ready, discharged (the stay's, while the case is open), closed, cancelled
-    patient_id: str
+    patient_id: str | None  # None until the patient's identity has come (ADR 0028)
     patient_name: str | None = None  # never for a protected identity
     protected_identity: bool = False
     municipality: str | None = None

@@ -73,7 +73,7 @@ class StaySummary(BaseModel):
     """One row of the ward's list: the patient and where the SVU process stands."""
 
     stay_id: str
-    patient_id: str
+    patient_id: str | None  # None until the patient's identity has come (ADR 0028)
     patient_name: str | None
     protected_identity: bool
     municipality: str
@@ -162,7 +162,7 @@ class DueRowOut(BaseModel):
     in words (Förfallen, never colour alone)."""
 
     stay_id: str
-    patient_id: str
+    patient_id: str | None  # None until the patient's identity has come (ADR 0028)
     patient_name: str | None
     protected_identity: bool
     care_unit: str

@@ -20,12 +20,14 @@ from svu_shared.contracts import (
     AdmissionNoticeCancelled,
     AdmissionNoticeCorrected,
     AdmissionNoticeSent,
+    AdmissionNoticeSentV2,
     DischargeInformationSent,
     DischargeReadyNotified,
     DischargeReadyWithdrawn,
     EstimatedDischargeDateChanged,
     IntegrationEvent,
     PatientDischarged,
+    PatientIdentified,
     PatientTransferred,
     StayEvent,
     event_model,
@@ -37,10 +39,10 @@ from svu_shared.facts import DuplicateEvent, RejectedEvent
 from svu_shared.inbox import Handlers
 
 
-def stay_of_notice(event: AdmissionNoticeSent) -> PlannedStay:
-    return PlannedStay(
+def stay_of_notice(event: AdmissionNoticeSent | AdmissionNoticeSentV2) -> PlannedStay:
+    stay = PlannedStay(
         stay_id=event.stay_id,
-        patient_id=event.patient_id,
+        patient_id=None,
         municipality=event.municipality,
         care_unit=event.care_unit,
         notice_care_unit=event.care_unit,
@@ -50,16 +52,17 @@ def stay_of_notice(event: AdmissionNoticeSent) -> PlannedStay:
         primary_care_unit=event.primary_care_unit,
         estimated_discharge_date=event.estimated_discharge_date,
         wards=(event.care_unit,),
-        protected_identity=event.protected_identity,
-        patient_name=event.patient_name,
-        patient_address=event.patient_address,
     )
+    if isinstance(event, AdmissionNoticeSent):  # the first version carried the identity (ADR 0028)
+        return stay.identified(event.patient_id, event.protected_identity, event.patient_name, event.patient_address)
+    return stay
 
 
 async def on_admission_notice(session: AsyncSession, envelope: CloudEvent, event: IntegrationEvent) -> None:
     """Opens the stay and a case for each receiver: the municipality, and the vårdcentral when known. A second
-    notice for the stay is a no-op when it is the same and refused when it differs (`notice_again`, ADR 0012)."""
-    assert isinstance(event, AdmissionNoticeSent)
+    notice for the stay is a no-op when it is the same and refused when it differs (`notice_again`, ADR 0012).
+    The stay's events that came before it apply after it, its patient's identity among them (ADR 0028)."""
+    assert isinstance(event, AdmissionNoticeSent | AdmissionNoticeSentV2)
     stay = stay_of_notice(event)
     stays = StayRepository(session)
     existing = await stays.get(stay.stay_id, lock=True)
@@ -98,7 +101,13 @@ FACTS: dict[type[StayEvent], Callable[[PlannedStay, Any], PlannedStay]] = {
     EstimatedDischargeDateChanged: lambda stay, e: stay.estimated(e.estimated_discharge_date),
     DischargeInformationSent: lambda stay, e: stay.information_sent(e.epicrisis_sent_at, e.medication_list_sent_at),
     PatientDischarged: lambda stay, e: stay.discharged(e.discharged_at, e.destination),
+    # Its own topic, so it may come before the notice (parked, applied after it) or after it (ADR 0028).
+    PatientIdentified: lambda stay, e: stay.identified(
+        e.patient_id, e.protected_identity, e.patient_name, e.patient_address
+    ),
 }
+# Facts that are no message of the stay's timeline: the patient's identity (the notice is the message, ADR 0028).
+NOT_MESSAGES: tuple[type[StayEvent], ...] = (PatientIdentified,)
 
 # What the timeline shows of a fact in the ward's words, beside its type and time (ADR 0014).
 TEXTS: dict[type[StayEvent], Callable[[Any], str]] = {
@@ -134,7 +143,8 @@ async def on_stay_event(session: AsyncSession, envelope: CloudEvent, event: Inte
     updated = FACTS[type(event)](stay, event)
     await stays.save(updated)
     text = TEXTS[type(event)](event) if type(event) in TEXTS else None
-    await MessageLog(session).add(envelope, stay.stay_id, Party("ward", stay.care_unit), text=text)
+    if not isinstance(event, NOT_MESSAGES):
+        await MessageLog(session).add(envelope, stay.stay_id, Party("ward", stay.care_unit), text=text)
     # The municipality's feed (ADR 0022); on a move, the former municipality learns of it and the new one follows.
     await Feed(session).add(envelope, stay.stay_id, stay.municipality, updated.municipality)
     if updated.receivers() != stay.receivers():
@@ -169,4 +179,8 @@ async def _open_cases(session: AsyncSession, stay_id: str, receivers: Collection
         await publish(session, case_changed(case))
 
 
-HANDLERS: Handlers = {AdmissionNoticeSent: on_admission_notice, **dict.fromkeys(FACTS, on_stay_event)}
+HANDLERS: Handlers = {
+    AdmissionNoticeSent: on_admission_notice,  # the first version, which may still be on the topic (ADR 0028)
+    AdmissionNoticeSentV2: on_admission_notice,
+    **dict.fromkeys(FACTS, on_stay_event),
+}

@@ -36,6 +36,25 @@ def test_a_different_admission_notice_for_the_stay_is_refused_naming_the_rule(ch
         stay().notice_again(replace(stay(), **change))
 
 
+def test_a_notice_without_the_identity_again_is_a_duplicate_of_the_identified_stay():
+    """ADR 0028: the second version of the notice carries no identity; the stay has it from its own event."""
+    identified = stay()
+    with pytest.raises(DuplicateEvent):
+        identified.notice_again(replace(stay(), patient_id=None, protected_identity=False, patient_name=None))
+    with pytest.raises(RejectedEvent, match="a stay has one notice"):
+        identified.notice_again(replace(stay(), patient_id=None, notice_sent_at=READY))
+
+
+def test_the_identity_again_is_a_duplicate_and_another_patients_is_refused():
+    identified = replace(stay(), patient_id=None).identified("191212121212", False, "Tolvan", "Storgatan 1")
+    with pytest.raises(DuplicateEvent):
+        identified.identified("191212121212", False, "Tolvan", "Storgatan 1")
+    protected = identified.identified("191212121212", True, "Tolvan", "Storgatan 1")
+    assert (protected.protected_identity, protected.patient_name, protected.patient_address) == (True, None, None)
+    with pytest.raises(RejectedEvent, match="a stay has one patient"):
+        identified.identified("191010101010", False, "Tolvan", "Storgatan 1")
+
+
 def test_a_second_discharge_is_a_duplicate_when_the_same_and_refused_when_not():
     discharged = stay().discharge_ready(READY).discharged(READY + timedelta(days=1), "home")
     with pytest.raises(DuplicateEvent):
