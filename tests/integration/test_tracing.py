@@ -45,7 +45,8 @@ async def test_request_relay_kafka_and_handler_share_one_trace(spans, kafka, pos
         async def event_id():  # type: ignore[no-untyped-def]
             async with admission.state.runtime.sessions() as s:
                 outbox = admission_messaging.outbox
-                return (await s.execute(select(outbox.c.event_id).where(outbox.c.key == stay_id))).scalar()
+                notice = (outbox.c.key == stay_id) & (outbox.c.topic == "svu.admission")  # not the identity (ADR 0028)
+                return (await s.execute(select(outbox.c.event_id).where(notice))).scalar()
 
         async def case_opened():  # type: ignore[no-untyped-def]
             async with planning.state.runtime.sessions() as s:
