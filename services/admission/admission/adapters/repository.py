@@ -3,12 +3,13 @@
 from dataclasses import asdict, fields
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from admission.adapters.tables import stays
 from admission.domain.notice import AdmissionNotice
 from svu_shared.batch import update_rows
+from svu_shared.db import insert_or_merge
 
 
 class NoticeRepository:
@@ -28,8 +29,12 @@ class NoticeRepository:
         rows = await self._session.execute(query.order_by(stays.c.admitted_at.desc(), stays.c.stay_id))
         return [_notice(row) for row in rows.mappings()]
 
-    async def add(self, notice: AdmissionNotice) -> None:
-        await self._session.execute(insert(stays), _row(notice))
+    async def add_if_new(self, notice: AdmissionNotice) -> AdmissionNotice | None:
+        """The notice as stored, or None when the stay has one already (left as it is). One round trip: the row
+        comes back from the insert (ADR 0020); a concurrent insert of the same stay waits for the other's commit."""
+        query = insert_or_merge(self._session, stays).values(_row(notice)).on_conflict_do_nothing().returning(stays)
+        row = (await self._session.execute(query)).mappings().first()
+        return None if row is None else _notice(row)
 
     async def save(self, notice: AdmissionNotice) -> None:
         await update_rows(self._session, stays, "stay_id", [_row(notice)])
