@@ -32,8 +32,10 @@ class NoticeRepository:
     async def add_if_new(self, notice: AdmissionNotice) -> AdmissionNotice | None:
         """The notice as stored, or None when the stay has one already (left as it is). One round trip: the row
         comes back from the insert (ADR 0020); a concurrent insert of the same stay waits for the other's commit."""
-        query = insert_or_merge(self._session, stays).values(_row(notice)).on_conflict_do_nothing().returning(stays)
-        row = (await self._session.execute(query)).mappings().first()
+        # The values as parameters, not in the statement (`.values(row)`): the statement is then compiled once and
+        # cached, not built and compiled again for every notice.
+        query = insert_or_merge(self._session, stays).on_conflict_do_nothing().returning(stays)
+        row = (await self._session.execute(query, _row(notice))).mappings().first()
         return None if row is None else _notice(row)
 
     async def save(self, notice: AdmissionNotice) -> None:
