@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from planning.adapters.tables import cases, messages, parked_events, stays
+from planning.adapters.tables import cases, feed, messages, parked_events, stays
 from planning.bootstrap import bootstrap as planning_app
 from planning.settings import PlanningSettings
 from svu_shared.consumer import EventConsumer
@@ -80,6 +80,14 @@ async def state(service) -> dict[str, Any]:  # type: ignore[no-untyped-def]
             "inbox": sorted(event_id for (event_id,) in await rows(select(m.inbox.c.event_id))),
             "refused parked": await rows(select(m.dead_letters.c.event_id, m.dead_letters.c.reason).order_by("id")),
             "published": published,  # each stay's, in the order the relay sends them (outbox id)
+            "feed": [  # each municipality's entries in their order (ADR 0022), the events planning publishes too
+                (municipality, stay_id, CloudEvent.from_bytes(envelope).type)
+                for municipality, stay_id, envelope in await rows(
+                    select(feed.c.municipality, feed.c.stay_id, feed.c.envelope).order_by(
+                        feed.c.municipality, feed.c.position
+                    )
+                )
+            ],
         }
 
 

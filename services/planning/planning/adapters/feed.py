@@ -8,6 +8,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from planning.adapters.tables import feed
+from svu_shared.batch import batch_writes
 from svu_shared.envelope import CloudEvent
 
 
@@ -26,7 +27,11 @@ class Feed:
             }
             for kommunkod in dict.fromkeys(municipalities)
         ]
-        await self._session.execute(insert(feed), rows)
+        if (batch := batch_writes(self._session)) is not None:  # written with the batch's others (ADR 0020)
+            for row in rows:
+                batch.insert(feed, row)
+        else:
+            await self._session.execute(insert(feed), rows)
 
     async def after(self, municipality: str, position: int, limit: int) -> list[tuple[int, str, CloudEvent]]:
         """The municipality's entries after `position`: (position, stay id, event), oldest first."""

@@ -1,11 +1,11 @@
 """What planning publishes (architecture §2): the domain's new state turned into its integration event, written to
 the outbox in the transaction that saves the state (architecture §3). Nothing else builds a planning event."""
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from planning.adapters.feed import Feed
-from planning.adapters.tables import messaging, stays
+from planning.adapters.repository import StayRepository
+from planning.adapters.tables import messaging
 from planning.domain.case import Acknowledgement, Case
 from planning.domain.message import Meddelande, WardAcknowledgement
 from planning.domain.stay import PlannedStay, RecordKind
@@ -120,7 +120,6 @@ async def publish(session: AsyncSession, event: IntegrationEvent) -> CloudEvent:
     envelope = await add_to_outbox(session, messaging.outbox, event)
     to_role = getattr(event, "to_role", None)
     if isinstance(event, StayEvent) and to_role in (None, "municipality"):
-        found = await session.execute(select(stays.c.municipality).where(stays.c.stay_id == event.stay_id))
-        if (municipality := found.scalar()) is not None:
+        if (municipality := await StayRepository(session).municipality_of(event.stay_id)) is not None:
             await Feed(session).add(envelope, event.stay_id, municipality)
     return envelope
