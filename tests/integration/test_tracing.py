@@ -76,6 +76,9 @@ async def test_request_relay_kafka_and_handler_share_one_trace(spans, kafka, pos
         assert request.kind is trace.SpanKind.SERVER and request.attributes.get("http.route") == "/admission-notices"
         assert handler.name == "planning handle se.svu.admission.notice_sent.v2"
         assert len({handler.context.trace_id, publish.context.trace_id, request.context.trace_id}) == 1
+        # One server span per request, none per ASGI message (ADR 0020).
+        same_trace = [s.name for s in spans.get_finished_spans() if s.context.trace_id == request.context.trace_id]
+        assert not [name for name in same_trace if name.endswith((" http send", " http receive"))], same_trace
     finally:
         for app in (admission, planning):
             await app.state.runtime.stop()

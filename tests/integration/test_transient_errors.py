@@ -1,6 +1,8 @@
 """Which database errors the consumer retries (ADR 0012), decided on errors a real PostgreSQL raises through
 asyncpg and SQLAlchemy: by SQLSTATE class and by the driver's connection state."""
 
+import asyncio
+
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
@@ -63,3 +65,25 @@ async def test_a_connection_killed_under_the_driver_is_transient(database_url):
         assert is_transient(caught.value)
     finally:
         await engine.dispose()
+
+
+async def test_a_pooled_connection_the_server_closed_is_replaced_at_checkout(database_url):
+    """In place of pool_pre_ping's round trip per checkout (ADR 0020): the pool's one connection is terminated by
+    the server while idle, and the next request gets a new one instead of an error (ADR 0006)."""
+    engine, admin = make_engine(database_url, pool_size=1, max_overflow=0), make_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            first = (await connection.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+            pooled = (await connection.get_raw_connection()).driver_connection
+        async with admin.connect() as connection:
+            await connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
+        deadline = asyncio.get_running_loop().time() + 10
+        while not pooled.is_closed():  # the event loop reads the server's goodbye
+            assert asyncio.get_running_loop().time() < deadline, "the server did not close the connection"
+            await asyncio.sleep(0.01)
+        async with engine.connect() as connection:
+            second = (await connection.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+        assert second != first
+    finally:
+        await engine.dispose()
+        await admin.dispose()

@@ -3,9 +3,10 @@ happens to it, saves the new notice and turns what happened into its integration
 (the outbox, architecture §3; ADR 0013). A broken rule (`NoticeRuleBroken`) leaves the transaction and is answered
 with 409.
 
-Each answers the stay as stored, read back in that transaction: the answer is the stay as committed, with no second
-round trip after the commit that could fail on its own. A use case on a stay answers None when there is no such
-stay, or not one the caller takes part in (`may_see`, checked before the rule: its existence is not shown, ADR 0011).
+Each answers the stay as stored, read back in that transaction (a new notice's row comes back from its insert):
+the answer is the stay as committed, with no second round trip after the commit that could fail on its own. A use
+case on a stay answers None when there is no such stay, or not one the caller takes part in (`may_see`, checked
+before the rule: its existence is not shown, ADR 0011).
 """
 
 from collections.abc import Callable
@@ -37,12 +38,13 @@ MaySee = Callable[[AdmissionNotice], bool]
 async def send_admission_notice(session: AsyncSession, notice: AdmissionNotice) -> tuple[AdmissionNotice, bool]:
     """The stay and whether the notice is new; this very notice posted again changes nothing (ADR 0006)."""
     notices = NoticeRepository(session)
-    created = is_new_notice(notice, await notices.get(notice.stay_id))
-    if created:
-        await notices.add(notice)
+    if (stored := await notices.add_if_new(notice)) is not None:
         for event in notice_sent(notice):
             await _publish(session, event)
-    return await _stored(notices, notice.stay_id), created
+        return stored, True
+    recorded = await _stored(notices, notice.stay_id)
+    is_new_notice(notice, recorded)  # False for this very notice; another notice for the stay is refused
+    return recorded, False
 
 
 def notice_sent(notice: AdmissionNotice) -> tuple[PatientIdentified, AdmissionNoticeSentV2]:

@@ -27,11 +27,11 @@ class Feed:
             }
             for kommunkod in dict.fromkeys(municipalities)
         ]
-        if (batch := batch_writes(self._session)) is not None:  # held for the batch's one write (ADR 0020)
+        if (batch := batch_writes(self._session)) is not None:  # written with the batch's others (ADR 0020)
             for row in rows:
                 batch.insert(feed, row)
-            return
-        await self._session.execute(insert(feed), rows)
+        else:
+            await self._session.execute(insert(feed), rows)
 
     async def after(self, municipality: str, position: int, limit: int) -> list[tuple[int, str, CloudEvent]]:
         """The municipality's entries after `position`: (position, stay id, event), oldest first."""

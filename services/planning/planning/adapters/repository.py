@@ -31,6 +31,14 @@ class StayRepository:
         row = (await self._session.execute(query.with_for_update() if lock else query)).mappings().first()
         return stay_from_row(row) if row else None
 
+    async def municipality_of(self, stay_id: str) -> str | None:
+        """The stay's municipality as this transaction sees it (a batch's stay as the batch has it), or None."""
+        if (batch := stay_batch(self._session)) is not None and batch.covers(stay_id):
+            stay = batch.stay(stay_id)
+            return None if stay is None else stay.municipality
+        found = await self._session.execute(select(stays.c.municipality).where(stays.c.stay_id == stay_id))
+        return found.scalar()
+
     async def add(self, stay: PlannedStay) -> None:
         if (batch := stay_batch(self._session)) is not None and batch.covers(stay.stay_id):
             batch.add_stay(stay)

@@ -120,7 +120,6 @@ async def publish(session: AsyncSession, event: IntegrationEvent) -> CloudEvent:
     envelope = await add_to_outbox(session, messaging.outbox, event)
     to_role = getattr(event, "to_role", None)
     if isinstance(event, StayEvent) and to_role in (None, "municipality"):
-        # The stay as the repository has it: in a partition batch a stay the batch made is not in the table yet.
-        if (stay := await StayRepository(session).get(event.stay_id)) is not None:
-            await Feed(session).add(envelope, event.stay_id, stay.municipality)
+        if (municipality := await StayRepository(session).municipality_of(event.stay_id)) is not None:
+            await Feed(session).add(envelope, event.stay_id, municipality)
     return envelope
