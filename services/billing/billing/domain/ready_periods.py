@@ -302,8 +302,13 @@ def timelines(facts: pl.DataFrame) -> Timelines:
     then in the order given)."""
     facts = facts.select(FACT_SCHEMA.keys()).with_row_index("seq")
     effective, unmatched = _backdated(facts)
-    ordered = _marked(effective.sort("stay_id", "at", "kind", "seq").with_row_index("pos"), key="stay_id")
-    ordered = ordered.with_columns(stay=(first.cum_sum() - 1).cast(pl.UInt32))
+    # Each stay's number, in the order of stay ids: counted along the runs of one stay's facts when they come sorted by
+    # stay id (a file written stay by stay), ranked otherwise. Sorting by the number is sorting by the stay id.
+    stay_id = pl.col("stay_id")
+    runs = (stay_id != stay_id.shift(1)).fill_null(True).cum_sum() - 1
+    number = runs if effective["stay_id"].is_sorted() else stay_id.rank("dense") - 1
+    ordered = effective.with_columns(stay=number.cast(pl.UInt32)).sort("stay", "at", "kind", "seq")
+    ordered = _marked(ordered.with_row_index("pos"))
 
     # How far the stay has come before each fact: discharged, or ended by a death or declined support (which end the
     # process, and the ready period, unless the stay ended before them; ADR 0016).
