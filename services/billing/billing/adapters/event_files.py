@@ -143,7 +143,8 @@ def _plain_facts(path: Path, data: bytes) -> pl.DataFrame | None:
     every check; None otherwise (the caller reads it again and names the first bad line). The checks are those of
     `_read_csv`, each where it is cheapest: a stay id once per run of lines of one stay, a municipality once per
     code, an event by the reader."""
-    schema = {**{name: pl.String for name in CSV_HEADER}, "event": CSV_EVENT}
+    schema: dict[str, pl.DataType | type[pl.DataType]] = {name: pl.String for name in CSV_HEADER}
+    schema["event"] = CSV_EVENT
     try:
         rows = pl.read_csv(data, schema=schema, has_header=True, quote_char=None).rechunk()
     except pl.exceptions.PolarsError:  # a line with more columns, an unknown event, bytes that are not UTF-8
