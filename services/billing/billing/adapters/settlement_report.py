@@ -1,8 +1,11 @@
 """Settlements as finance reads them: JSON with decimals as strings, or CSV."""
 
+import functools
 import io
 import json
+from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_UP, Decimal
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 from billing.domain.settlement import MunicipalityLine, Settlement
@@ -47,7 +50,56 @@ def settlement_dict(settlement: Settlement) -> dict[str, Any]:
 
 
 def settlement_json(settlement: Settlement) -> str:
-    return json.dumps(settlement_dict(settlement), indent=2, ensure_ascii=False) + "\n"
+    return indented_json(settlement_dict(settlement)) + "\n"
+
+
+def indented_json(value: Any, level: int = 0) -> str:
+    """`json.dumps(value, indent=2, ensure_ascii=False)`, the same text, with objects and lists that hold no other
+    written by the C encoder (its item separator carrying the newline and indent): with an indent, `json` encodes in
+    pure Python, about 18 ms for a month's 4,300 long stays under the long-stayer proposal."""
+    items: Iterable[Any]
+    if isinstance(value, dict):
+        opening, closing, items = "{", "}", value.values()
+        if not all(type(k) is str for k in value):  # a key json would convert: its own encoder, indented here
+            return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + "  " * level)
+    elif isinstance(value, list | tuple):
+        opening, closing, items = "[", "]", value
+    else:
+        return _SCALAR.encode(value)
+    if not value:
+        return opening + closing
+    encode, pad = _flat_encoder(level)
+    if isinstance(value, list) and all(type(v) is dict for v in value):
+        # A list of objects (long stays, anomalies): one C call, with the objects' item separator; a `}`, a comma, a
+        # newline and a `{` are then the boundary between two objects (a string holds no newline unescaped).
+        text = "".join(_flat_encoder(level + 1)[0](value, 0))
+        if "[" not in text[1:-1] and text.count("{") == len(value) and "{}" not in text:
+            inner = _flat_encoder(level + 1)[1]
+            between = text[2:-2].replace("}," + inner + "{", pad + "}," + pad + "{" + inner)
+            return "[" + pad + "{" + inner + between + pad + "}" + pad[:-2] + "]"
+    if not any(isinstance(v, dict | list | tuple) for v in items):
+        return opening + pad + "".join(encode(value, 0))[1:-1] + pad[:-2] + closing
+
+    def item(v: Any) -> str:
+        return indented_json(v, level + 1) if isinstance(v, dict | list | tuple) else "".join(encode(v, 0))
+
+    if isinstance(value, dict):
+        parts = [f"{encode_basestring(k)}: {item(v)}" for k, v in value.items()]
+    else:
+        parts = [item(v) for v in value]
+    return opening + pad + ("," + pad).join(parts) + pad[:-2] + closing
+
+
+_SCALAR = json.JSONEncoder(ensure_ascii=False)
+
+
+@functools.cache
+def _flat_encoder(level: int) -> tuple[Callable[[Any, int], Iterable[str]], str]:
+    """The C encoder of an object or list at `level` holding no other (`json.encoder.c_make_encoder`, made once, as
+    `JSONEncoder` makes it for each call), and the newline and indent of its items."""
+    pad = "\n" + "  " * (level + 1)
+    assert c_make_encoder is not None
+    return c_make_encoder(None, _SCALAR.default, encode_basestring, None, ": ", "," + pad, False, False, True), pad
 
 
 SETTLEMENT_CSV_COLUMNS = [
