@@ -13,7 +13,17 @@ import polars as pl
 from pydantic import ValidationError
 
 from billing.adapters.event_facts import fact_from_event
-from billing.domain.facts import FACT_SCHEMA, KIND_CODE, FactKind, StayFact, facts_frame, micros, offset_seconds
+from billing.domain.facts import (
+    FACT_SCHEMA,
+    KIND_CODE,
+    EventIds,
+    FactKind,
+    FileFacts,
+    StayFact,
+    facts_frame,
+    micros,
+    offset_seconds,
+)
 from svu_shared.contracts import UnknownEventType, event_model
 from svu_shared.contracts.base import ID_MAX_LENGTH
 from svu_shared.contracts.municipality import municipality_code_problem
@@ -32,8 +42,9 @@ class EventFileError(ValueError):
     pass
 
 
-def read_facts(path: Path) -> pl.DataFrame:
-    """The file's facts in the engine's columns (FACT_SCHEMA), in the order of the file."""
+def read_facts(path: Path) -> pl.DataFrame | FileFacts:
+    """The file's facts in the engine's columns (FACT_SCHEMA), in the order of the file; a CSV file's with each
+    fact's event id as its line number (`file:line`, written out only for an underlag)."""
     try:
         data = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
         start = data[:1000].decode("utf-8", errors="ignore").lstrip()[:1]
@@ -46,7 +57,7 @@ def read_facts(path: Path) -> pl.DataFrame:
         raise EventFileError(f"{path}: cannot read the event file ({exc})") from None
 
 
-def _read_csv(path: Path, data: bytes) -> pl.DataFrame:
+def _read_csv(path: Path, data: bytes) -> FileFacts:
     """Every line checked, all at once: the first bad line stops the read, named with its number and what is wrong
     (the checks in the order they apply to a line). Each line is its own event (id `file:line`)."""
     header = next(csv.reader(data[: data.find(b"\n")].decode("utf-8").splitlines()), None)
@@ -93,7 +104,7 @@ def _read_csv(path: Path, data: bytes) -> pl.DataFrame:
             words = pl.when(failed).then(said).otherwise(words)
         line, problem = bad.select("line", words).row(0)
         raise EventFileError(f"{path}, line {line}: {problem}")
-    return _facts(path, rows.lazy()).collect()
+    return _facts(path, rows)
 
 
 def _stay_id_checks(personal: list[str]) -> list[tuple[pl.Expr, pl.Expr]]:
@@ -116,14 +127,18 @@ def _personal(stay_ids: pl.Series) -> list[str]:
     return [stay_id for stay_id in stay_ids.filter(shaped).unique().to_list() if stay_id_problem(stay_id) is not None]
 
 
-def _facts(path: Path, rows: pl.LazyFrame) -> pl.LazyFrame:
-    """Checked lines as the engine's facts (FACT_SCHEMA); each line its own event, `file:line`."""
+def _facts(path: Path, rows: pl.DataFrame) -> FileFacts:
+    """Checked lines as the engine's facts (FACT_SCHEMA); each line its own event, `file:line`, by its number."""
+    return FileFacts(_fact_columns(rows.lazy()).collect(), EventIds(name=path.name, lines=rows["line"]))
+
+
+def _fact_columns(rows: pl.LazyFrame) -> pl.LazyFrame:
     return rows.select(
         "stay_id",
         "kind",
         pl.col("at_utc").alias("at"),
         "at_offset",
-        pl.format(f"{path.name}:{{}}", "line").alias("event_id"),
+        pl.lit(None, pl.String).alias("event_id"),
         "municipality",
         "care_type",
         pl.lit(None, pl.String).alias("reason"),
@@ -138,7 +153,7 @@ CSV_EVENT = pl.Enum([kind.value for kind in CSV_KINDS])
 KIND_OF_CSV_EVENT = {i: KIND_CODE[kind.value] for i, kind in enumerate(CSV_KINDS)}
 
 
-def _plain_facts(path: Path, data: bytes) -> pl.DataFrame | None:
+def _plain_facts(path: Path, data: bytes) -> FileFacts | None:
     """The facts of a plain file (no quotes, no blank lines, five columns on every line), when every line passes
     every check; None otherwise (the caller reads it again and names the first bad line). The checks are those of
     `_read_csv`, each where it is cheapest: a stay id once per run of lines of one stay, a municipality once per
@@ -152,7 +167,9 @@ def _plain_facts(path: Path, data: bytes) -> pl.DataFrame | None:
     # Every line a record of five fields (a blank or short line reads as nulls, a long one fails), ended by LF or
     # CRLF (Polars drops the CR before an LF). The csv module would also end a line at a lone CR: in any field but
     # the stay id that fails a check, and a failed check reads the file again record by record.
-    if rows.null_count().sum_horizontal().item() or rows["stay_id"].str.contains("\r", literal=True).any():
+    if rows.null_count().sum_horizontal().item():
+        return None
+    if b"\r" in data and rows["stay_id"].str.contains("\r", literal=True).any():
         return None
     if any(municipality_code_problem(c) for c in rows["municipality"].unique().to_list()):
         return None
@@ -164,13 +181,13 @@ def _plain_facts(path: Path, data: bytes) -> pl.DataFrame | None:
     if not rows["care_type"].is_in(CARE_TYPES).all():
         return None
     lines = rows.lazy().with_columns(
-        line=pl.int_range(2, pl.len() + 2, dtype=pl.Int64),
         kind=pl.col("event").to_physical().replace_strict(KIND_OF_CSV_EVENT, return_dtype=pl.UInt8),
     )
-    facts = _facts(path, _with_instants(lines)).collect()
+    facts = _fact_columns(_with_instants(lines)).collect()
     if facts["at"].has_nulls() or facts["at_offset"].has_nulls():
         return None
-    return facts
+    line = pl.int_range(2, facts.height + 2, dtype=pl.Int64, eager=True)  # every record is one line here
+    return FileFacts(facts, EventIds(name=path.name, lines=line))
 
 
 def _csv_records(data: bytes) -> pl.DataFrame:

@@ -80,7 +80,8 @@ class Cohort:
         lines."""
         periods: dict[tuple[int, int], list[CountedPeriod]] = defaultdict(list)
         period_ids: dict[tuple[int, int], list[str]] = defaultdict(list)
-        for p in self.periods.sort("stay", "part", "n").iter_rows(named=True):
+        ids = self.timelines.event_ids  # the event numbers written out as ids, for the underlag only
+        for p in ids.numbered(self.periods.sort("stay", "part", "n"), "opened_by", "closed_by").iter_rows(named=True):
             key = (p["stay"], p["part"])
             periods[key].append(
                 CountedPeriod(
@@ -96,17 +97,15 @@ class Cohort:
             )
             period_ids[key] += [p["opened_by"], p["closed_by"]]
         others: dict[int, list[str]] = defaultdict(list)
-        for stay, event_id in (
-            self.timelines.others.join(self.stays.select("stay"), on="stay", how="semi")
-            .select("stay", "event_id")
-            .rows()
-        ):
+        mine = self.timelines.others.join(self.stays.select("stay"), on="stay", how="semi")
+        for stay, event_id in ids.numbered(mine, "event_id").select("stay", "event_id").rows():
             others[stay].append(event_id)
         counted = []
-        for s in self.stays.sort("municipality", "stay", "part").iter_rows(named=True):
+        stays = ids.numbered(self.stays.sort("municipality", "stay", "part"), *EVENT_COLUMNS)
+        for s in stays.iter_rows(named=True):
             key = (s["stay"], s["part"])
-            ids = [s["admission_notice"], s["sip_invitation"], s["discharged_by"], s["cancelled_by"]]
-            ids += others[s["stay"]] + period_ids[key]
+            behind = [s["admission_notice"], s["sip_invitation"], s["discharged_by"], s["cancelled_by"]]
+            behind += others[s["stay"]] + period_ids[key]
             counted.append(
                 CountedStay(
                     s["stay_id"],
@@ -114,7 +113,7 @@ class Cohort:
                     s["care_type"],
                     s["ready_days"],
                     tuple(periods[key]),
-                    tuple(sorted({i for i in ids if i})),
+                    tuple(sorted({i for i in behind if i})),
                     s["credited_by"],
                     s["credited_days"],
                 )
@@ -179,7 +178,8 @@ def _month_members(timelines: Timelines, period: Month) -> MonthMembers:
 
 
 # What eligibility (§3.1 rule 1, §3.2), the rules by care type and the underlag take from a part's stay.
-PART_NEEDS = ("care_type", "admission_notice", "sip_invitation", "discharged_by", "cancelled_by")
+EVENT_COLUMNS = ("admission_notice", "sip_invitation", "discharged_by", "cancelled_by")
+PART_NEEDS = ("care_type", *EVENT_COLUMNS)
 
 
 def _part_key() -> pl.Expr:
