@@ -71,10 +71,12 @@ def _read_csv(path: Path, data: bytes) -> FileFacts:
     rows = _csv_records(data)
     codes = {c: municipality_code_problem(c) for c in rows["municipality"].unique().to_list()}
     personal = _personal(rows["stay_id"])
-    rows = _with_instants(
-        rows.lazy().with_columns(
-            kind=pl.col("event").replace_strict(KIND_CODE_OF_CSV, default=None, return_dtype=pl.UInt8)
-        )
+    rows = _at_utc(
+        _instants(
+            rows.lazy().with_columns(
+                kind=pl.col("event").replace_strict(KIND_CODE_OF_CSV, default=None, return_dtype=pl.UInt8)
+            )
+        ).collect()
     ).collect()
     checks = [  # in the order they apply to a line: the first that fails is named
         (pl.col("columns") != len(CSV_HEADER), pl.format("expected {} columns, found {}", len(CSV_HEADER), "columns")),
@@ -171,19 +173,28 @@ def _plain_facts(path: Path, data: bytes) -> FileFacts | None:
         return None
     if b"\r" in data and rows["stay_id"].str.contains("\r", literal=True).any():
         return None
-    if any(municipality_code_problem(c) for c in rows["municipality"].unique().to_list()):
-        return None
-    stay_id = pl.col("stay_id")
-    stay_ids = rows.filter((stay_id != stay_id.shift(1)).fill_null(True))["stay_id"]
-    personal = _personal(stay_ids)
-    if stay_ids.to_frame().select(pl.any_horizontal(failed for failed, _ in _stay_id_checks(personal)).any()).item():
-        return None
-    if not rows["care_type"].is_in(CARE_TYPES).all():
-        return None
-    lines = rows.lazy().with_columns(
-        kind=pl.col("event").to_physical().replace_strict(KIND_OF_CSV_EVENT, return_dtype=pl.UInt8),
+    stay_id, lines = pl.col("stay_id"), rows.lazy()
+    # The checks' columns and the times, side by side on Polars' threads.
+    codes, care_types, stay_ids, read = pl.collect_all(
+        [
+            lines.select(pl.col("municipality").unique()),
+            lines.select(pl.col("care_type").is_in(CARE_TYPES).all()),
+            lines.filter((stay_id != stay_id.shift(1)).fill_null(True)).select("stay_id"),
+            _instants(
+                lines.with_columns(
+                    kind=pl.col("event").to_physical().replace_strict(KIND_OF_CSV_EVENT, return_dtype=pl.UInt8)
+                )
+            ),
+        ]
     )
-    facts = _fact_columns(_with_instants(lines)).collect()
+    if any(municipality_code_problem(c) for c in codes["municipality"].to_list()):
+        return None
+    personal = _personal(stay_ids["stay_id"])
+    if stay_ids.select(pl.any_horizontal(failed for failed, _ in _stay_id_checks(personal)).any()).item():
+        return None
+    if not care_types.item():
+        return None
+    facts = _fact_columns(_at_utc(read)).collect()
     if facts["at"].has_nulls() or facts["at_offset"].has_nulls():
         return None
     line = pl.int_range(2, facts.height + 2, dtype=pl.Int64, eager=True)  # every record is one line here
@@ -208,20 +219,25 @@ def _csv_records(data: bytes) -> pl.DataFrame:
 USUAL_TIME = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9][+-]([01][0-9]|2[0-3]):[0-5][0-9]$"
 
 
-def _with_instants(rows: pl.LazyFrame) -> pl.LazyFrame:
-    """`at_utc` (microseconds since the epoch) and `at_offset` (seconds) of each row's `at`; null when `at` is not a
-    time (`at_utc`) or has no offset (`at_offset`)."""
+def _instants(rows: pl.LazyFrame) -> pl.LazyFrame:
+    """Whether each row's `at` is in the usual form (`usual`), and if so its `offset` (seconds) and `wall` clock."""
     at = pl.col("at")
     usual = at.str.contains(USUAL_TIME)
     # In the usual form the offset is ±HH:MM after the seconds (the pattern has checked its digits).
     sign = pl.when(at.str.slice(19, 1) == "-").then(-1).otherwise(1)
     hours, minutes = (at.str.slice(start, 2).str.to_integer(strict=False) for start in (20, 23))
-    read = rows.with_columns(  # one pass: the expressions run side by side
+    return rows.with_columns(  # one pass: the expressions run side by side
         usual=usual,
         offset=pl.when(usual).then(sign * (hours * 3600 + minutes * 60)).cast(pl.Int32),
         # Times are mostly distinct: no cache of parsed texts.
         wall=at.str.slice(0, 19).str.to_datetime("%Y-%m-%dT%H:%M:%S", time_unit="us", strict=False, cache=False),
-    ).collect()
+    )
+
+
+def _at_utc(read: pl.DataFrame) -> pl.LazyFrame:
+    """`at_utc` (microseconds since the epoch) and `at_offset` (seconds) of each row's `at` (`_instants`); null when
+    `at` is not a time (`at_utc`) or has no offset (`at_offset`). A time in another form than the usual is read by
+    `datetime.fromisoformat`, once per distinct text."""
     in_columns = pl.col("wall").cast(pl.Int64) - pl.col("offset").cast(pl.Int64) * 1_000_000
     if read["usual"].all():
         return read.lazy().with_columns(at_utc=in_columns, at_offset=pl.col("offset"))

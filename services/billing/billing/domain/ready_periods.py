@@ -373,7 +373,7 @@ def timelines(facts: pl.DataFrame | FileFacts) -> Timelines:
     # first fact that names one (a move names the new one), and how it ended.
     stays = ordered.filter(first).select("stay", "stay_id")  # row k is stay k
     known = ordered.lazy()
-    for columns, where in (
+    wanted = (
         ({"municipality": "municipality"}, ~interruption & pl.col("municipality").is_not_null()),
         ({"care_type": "care_type"}, pl.col("care_type").is_not_null()),
         ({"event_id": "admission_notice"}, kind == K[FactKind.ADMISSION_NOTICE]),
@@ -381,13 +381,12 @@ def timelines(facts: pl.DataFrame | FileFacts) -> Timelines:
         ({"at": "discharged_at", "at_offset": "discharged_offset", "event_id": "discharged_by"}, discharge),
         ({"event_id": "cancelled_by"}, kind == K[FactKind.NOTICE_CANCELLED]),
         ({"at": "process_ended_at", "at_offset": "process_ended_offset", "reason": "interrupted"}, pl.col("ends")),
-    ):
-        firsts = (
-            known.filter(where)
-            .select("stay", *columns)
-            .filter((pl.col("stay") != pl.col("stay").shift(1)).fill_null(True))
-            .collect()
-        )
+    )
+    each_first = pl.collect_all(  # side by side, on Polars' threads
+        known.filter(where).select("stay", *columns).filter((pl.col("stay") != pl.col("stay").shift(1)).fill_null(True))
+        for columns, where in wanted
+    )
+    for (columns, _), firsts in zip(wanted, each_first, strict=True):
         for column, name in columns.items():  # each stay's value at its row; none where it has no such fact
             empty = pl.repeat(None, stays.height, dtype=firsts[column].dtype, eager=True).alias(name)
             stays = stays.with_columns(empty.scatter(firsts["stay"], firsts[column]))
