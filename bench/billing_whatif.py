@@ -97,7 +97,8 @@ async def _measure(url: str) -> tuple[list[float], list[float], list[float], int
     from billing.settings import BillingSettings
     from svu_shared.local_issuer import token
 
-    app = bootstrap(BillingSettings(database_url=url))
+    # The local issuer's finance token (ADR 0024): the app trusts it only in development mode.
+    app = bootstrap(BillingSettings(database_url=url, SVU_AUTH_MODE="dev"))
     headers = {"Authorization": f"Bearer {token('finance', 'SE2321000016-EKONOMI')}"}
     answer: dict = {}
     answered: list[float] = []

@@ -13,7 +13,17 @@ import polars as pl
 from pydantic import ValidationError
 
 from billing.adapters.event_facts import fact_from_event
-from billing.domain.facts import FACT_SCHEMA, KIND_CODE, FactKind, StayFact, facts_frame, micros, offset_seconds
+from billing.domain.facts import (
+    FACT_SCHEMA,
+    KIND_CODE,
+    EventIds,
+    FactKind,
+    FileFacts,
+    StayFact,
+    facts_frame,
+    micros,
+    offset_seconds,
+)
 from svu_shared.contracts import UnknownEventType, event_model
 from svu_shared.contracts.base import ID_MAX_LENGTH
 from svu_shared.contracts.municipality import municipality_code_problem
@@ -32,8 +42,9 @@ class EventFileError(ValueError):
     pass
 
 
-def read_facts(path: Path) -> pl.DataFrame:
-    """The file's facts in the engine's columns (FACT_SCHEMA), in the order of the file."""
+def read_facts(path: Path) -> pl.DataFrame | FileFacts:
+    """The file's facts in the engine's columns (FACT_SCHEMA), in the order of the file; a CSV file's with each
+    fact's event id as its line number (`file:line`, written out only for an underlag)."""
     try:
         data = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
         start = data[:1000].decode("utf-8", errors="ignore").lstrip()[:1]
@@ -46,32 +57,32 @@ def read_facts(path: Path) -> pl.DataFrame:
         raise EventFileError(f"{path}: cannot read the event file ({exc})") from None
 
 
-def _read_csv(path: Path, data: bytes, plain: bool = True) -> pl.DataFrame:
+def _read_csv(path: Path, data: bytes) -> FileFacts:
     """Every line checked, all at once: the first bad line stops the read, named with its number and what is wrong
     (the checks in the order they apply to a line). Each line is its own event (id `file:line`)."""
     header = next(csv.reader(data[: data.find(b"\n")].decode("utf-8").splitlines()), None)
     if header != CSV_HEADER:
         raise EventFileError(f"{path}, line 1: the header must be {','.join(CSV_HEADER)}, not {','.join(header or [])}")
-    rows = _csv_rows(data, plain)
+    facts = _plain_facts(path, data) if b'"' not in data else None
+    if facts is not None:
+        return facts
+    # Not plain, or a line fails a check: read again record by record, so the line is named as the csv module
+    # splits it, and check every line.
+    rows = _csv_records(data)
     codes = {c: municipality_code_problem(c) for c in rows["municipality"].unique().to_list()}
-    unknown = [code for code, problem in codes.items() if problem is not None]
-    # Stay ids are checked before they reach a settlement or an underlag (ADR 0027). A year has a million of them:
-    # only those with a long run of digits are looked at one by one for a personnummer.
-    candidates = rows.filter(pl.col("stay_id").str.contains(r"[0-9]{6}[-+]?[0-9]{4}"))["stay_id"].unique().to_list()
-    personal = [stay_id for stay_id in candidates if stay_id_problem(stay_id) is not None]
-    rows = _with_instants(rows).with_columns(
-        kind=pl.col("event").replace_strict(KIND_CODE_OF_CSV, default=None, return_dtype=pl.UInt8)
-    )
+    personal = _personal(rows["stay_id"])
+    rows = _at_utc(
+        _instants(
+            rows.lazy().with_columns(
+                kind=pl.col("event").replace_strict(KIND_CODE_OF_CSV, default=None, return_dtype=pl.UInt8)
+            )
+        ).collect()
+    ).collect()
     checks = [  # in the order they apply to a line: the first that fails is named
         (pl.col("columns") != len(CSV_HEADER), pl.format("expected {} columns, found {}", len(CSV_HEADER), "columns")),
-        (pl.col("stay_id") == "", pl.lit("stay_id is empty")),
+        *_stay_id_checks(personal),
         (
-            ~pl.col("stay_id").str.contains(rf"^{ID_ALPHABET}{{1,{ID_MAX_LENGTH}}}$"),
-            pl.lit(f"stay_id must be 1-{ID_MAX_LENGTH} letters, digits or _ . : -"),
-        ),
-        (pl.col("stay_id").is_in(personal), pl.lit(f"stay_id {PERSONNUMMER_IN_ID}")),
-        (
-            pl.col("municipality").is_in(unknown),
+            pl.col("municipality").is_in([code for code, problem in codes.items() if problem is not None]),
             pl.col("municipality").replace_strict(codes, return_dtype=pl.String),
         ),
         (
@@ -89,20 +100,47 @@ def _read_csv(path: Path, data: bytes, plain: bool = True) -> pl.DataFrame:
         ),
     ]
     bad = rows.filter(pl.any_horizontal(failed for failed, _ in checks)).head(1)
-    if not bad.is_empty() and plain:  # read again record by record, so the line is named as the csv module splits it
-        return _read_csv(path, data, plain=False)
     if not bad.is_empty():
         words = pl.lit(None, pl.String)
         for failed, said in reversed(checks):
             words = pl.when(failed).then(said).otherwise(words)
         line, problem = bad.select("line", words).row(0)
         raise EventFileError(f"{path}, line {line}: {problem}")
+    return _facts(path, rows)
+
+
+def _stay_id_checks(personal: list[str]) -> list[tuple[pl.Expr, pl.Expr]]:
+    """Stay ids are checked before they reach a settlement or an underlag (ADR 0027)."""
+    return [
+        (pl.col("stay_id") == "", pl.lit("stay_id is empty")),
+        (
+            ~pl.col("stay_id").str.contains(rf"^{ID_ALPHABET}{{1,{ID_MAX_LENGTH}}}$"),
+            pl.lit(f"stay_id must be 1-{ID_MAX_LENGTH} letters, digits or _ . : -"),
+        ),
+        (pl.col("stay_id").is_in(personal), pl.lit(f"stay_id {PERSONNUMMER_IN_ID}")),
+    ]
+
+
+def _personal(stay_ids: pl.Series) -> list[str]:
+    """The stay ids that look like they hold a personnummer. A year has a million stays: only those with a run of
+    digits shaped like one (6 or 8 digits, a `-`, a `+` or none, 4 digits, no digit either side, as
+    `identifiers.looks_like_personnummer` finds them) are looked at one by one for a date part."""
+    shaped = stay_ids.str.contains(r"(^|[^0-9])([0-9]{6}|[0-9]{8})[-+]?[0-9]{4}([^0-9]|$)")
+    return [stay_id for stay_id in stay_ids.filter(shaped).unique().to_list() if stay_id_problem(stay_id) is not None]
+
+
+def _facts(path: Path, rows: pl.DataFrame) -> FileFacts:
+    """Checked lines as the engine's facts (FACT_SCHEMA); each line its own event, `file:line`, by its number."""
+    return FileFacts(_fact_columns(rows.lazy()).collect(), EventIds(name=path.name, lines=rows["line"]))
+
+
+def _fact_columns(rows: pl.LazyFrame) -> pl.LazyFrame:
     return rows.select(
         "stay_id",
         "kind",
         pl.col("at_utc").alias("at"),
         "at_offset",
-        pl.concat_str(pl.lit(f"{path.name}:"), pl.col("line").cast(pl.String)).alias("event_id"),
+        pl.lit(None, pl.String).alias("event_id"),
         "municipality",
         "care_type",
         pl.lit(None, pl.String).alias("reason"),
@@ -111,33 +149,68 @@ def _read_csv(path: Path, data: bytes, plain: bool = True) -> pl.DataFrame:
     ).cast(FACT_SCHEMA)  # type: ignore[arg-type]
 
 
-def _csv_rows(data: bytes, plain: bool) -> pl.DataFrame:
-    """The records after the header as strings, with their line numbers and how many columns each had. A plain file
-    (no quotes, no blank lines, five columns on every line) is split by Polars; any other by the csv module, record
-    by record, as before."""
-    strings = {name: pl.String for name in CSV_HEADER}
-    if plain and b'"' not in data:
-        try:
-            rows = pl.read_csv(data, schema=strings, has_header=True, quote_char=None)
-        except pl.exceptions.PolarsError:  # a line with more columns, bytes that are not UTF-8
-            rows = None
-        # Every line a record of five fields (a blank or short line reads as nulls, a long one fails), ended by LF or
-        # CRLF (Polars drops the CR before an LF). The csv module would also end a line at a lone CR: in any field but
-        # the stay id that fails a check, and a failed check reads the file again record by record.
-        if (
-            rows is not None
-            and rows.null_count().sum_horizontal().item() == 0
-            and not rows["stay_id"].str.contains("\r", literal=True).any()
-        ):
-            return rows.with_columns(
-                line=pl.int_range(2, rows.height + 2, dtype=pl.Int64), columns=pl.lit(len(CSV_HEADER), pl.Int64)
-            )
+# A plain file is split by Polars. The event is read as one of the five kinds (anything else fails the read), and its
+# place in the list is the kind's code.
+CSV_EVENT = pl.Enum([kind.value for kind in CSV_KINDS])
+KIND_OF_CSV_EVENT = {i: KIND_CODE[kind.value] for i, kind in enumerate(CSV_KINDS)}
+
+
+def _plain_facts(path: Path, data: bytes) -> FileFacts | None:
+    """The facts of a plain file (no quotes, no blank lines, five columns on every line), when every line passes
+    every check; None otherwise (the caller reads it again and names the first bad line). The checks are those of
+    `_read_csv`, each where it is cheapest: a stay id once per run of lines of one stay, a municipality once per
+    code, an event by the reader."""
+    schema: dict[str, pl.DataType | type[pl.DataType]] = {name: pl.String for name in CSV_HEADER}
+    schema["event"] = CSV_EVENT
+    try:
+        rows = pl.read_csv(data, schema=schema, has_header=True, quote_char=None).rechunk()
+    except pl.exceptions.PolarsError:  # a line with more columns, an unknown event, bytes that are not UTF-8
+        return None
+    # Every line a record of five fields (a blank or short line reads as nulls, a long one fails), ended by LF or
+    # CRLF (Polars drops the CR before an LF). The csv module would also end a line at a lone CR: in any field but
+    # the stay id that fails a check, and a failed check reads the file again record by record.
+    if rows.null_count().sum_horizontal().item():
+        return None
+    if b"\r" in data and rows["stay_id"].str.contains("\r", literal=True).any():
+        return None
+    stay_id, lines = pl.col("stay_id"), rows.lazy()
+    # The checks' columns and the times, side by side on Polars' threads.
+    codes, care_types, stay_ids, read = pl.collect_all(
+        [
+            lines.select(pl.col("municipality").unique()),
+            lines.select(pl.col("care_type").is_in(CARE_TYPES).all()),
+            lines.filter((stay_id != stay_id.shift(1)).fill_null(True)).select("stay_id"),
+            _instants(
+                lines.with_columns(
+                    kind=pl.col("event").to_physical().replace_strict(KIND_OF_CSV_EVENT, return_dtype=pl.UInt8)
+                )
+            ),
+        ]
+    )
+    if any(municipality_code_problem(c) for c in codes["municipality"].to_list()):
+        return None
+    personal = _personal(stay_ids["stay_id"])
+    if stay_ids.select(pl.any_horizontal(failed for failed, _ in _stay_id_checks(personal)).any()).item():
+        return None
+    if not care_types.item():
+        return None
+    facts = _fact_columns(_at_utc(read)).collect()
+    if facts["at"].has_nulls() or facts["at_offset"].has_nulls():
+        return None
+    line = pl.int_range(2, facts.height + 2, dtype=pl.Int64, eager=True)  # every record is one line here
+    return FileFacts(facts, EventIds(name=path.name, lines=line))
+
+
+def _csv_records(data: bytes) -> pl.DataFrame:
+    """The records after the header as strings, as the csv module splits them, with their line numbers and how many
+    columns each had."""
     records = csv.reader(data.decode("utf-8").splitlines()[1:])
     parsed = [
         (line_no, len(row), *(row + [""] * len(CSV_HEADER))[: len(CSV_HEADER)])
         for line_no, row in enumerate(records, start=2)
         if row
     ]
+    strings = {name: pl.String for name in CSV_HEADER}
     return pl.DataFrame(parsed, schema={"line": pl.Int64, "columns": pl.Int64, **strings}, orient="row")
 
 
@@ -146,36 +219,42 @@ def _csv_rows(data: bytes, plain: bool) -> pl.DataFrame:
 USUAL_TIME = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9][+-]([01][0-9]|2[0-3]):[0-5][0-9]$"
 
 
-def _with_instants(rows: pl.DataFrame) -> pl.DataFrame:
-    """`at_utc` (microseconds since the epoch) and `at_offset` (seconds) of each row's `at`; null when `at` is not a
-    time (`at_utc`) or has no offset (`at_offset`)."""
+def _instants(rows: pl.LazyFrame) -> pl.LazyFrame:
+    """Whether each row's `at` is in the usual form (`usual`), and if so its `offset` (seconds) and `wall` clock."""
     at = pl.col("at")
-    offsets = {text: _offset(text) for text in rows.select(at.str.slice(19).unique()).to_series().to_list()}
-    rows = rows.with_columns(
-        usual=at.str.contains(USUAL_TIME),
-        offset=at.str.slice(19).replace_strict(offsets, return_dtype=pl.Int32),
+    usual = at.str.contains(USUAL_TIME)
+    # In the usual form the offset is ±HH:MM after the seconds (the pattern has checked its digits).
+    sign = pl.when(at.str.slice(19, 1) == "-").then(-1).otherwise(1)
+    hours, minutes = (at.str.slice(start, 2).str.to_integer(strict=False) for start in (20, 23))
+    return rows.with_columns(  # one pass: the expressions run side by side
+        usual=usual,
+        offset=pl.when(usual).then(sign * (hours * 3600 + minutes * 60)).cast(pl.Int32),
         # Times are mostly distinct: no cache of parsed texts.
         wall=at.str.slice(0, 19).str.to_datetime("%Y-%m-%dT%H:%M:%S", time_unit="us", strict=False, cache=False),
     )
+
+
+def _at_utc(read: pl.DataFrame) -> pl.LazyFrame:
+    """`at_utc` (microseconds since the epoch) and `at_offset` (seconds) of each row's `at` (`_instants`); null when
+    `at` is not a time (`at_utc`) or has no offset (`at_offset`). A time in another form than the usual is read by
+    `datetime.fromisoformat`, once per distinct text."""
     in_columns = pl.col("wall").cast(pl.Int64) - pl.col("offset").cast(pl.Int64) * 1_000_000
-    others = rows.filter(~pl.col("usual"))["at"].unique().to_list()
-    if not others:
-        return rows.with_columns(at_utc=in_columns, at_offset=pl.col("offset"))
-    read = [(text, *_read_time(text)) for text in others]
+    if read["usual"].all():
+        return read.lazy().with_columns(at_utc=in_columns, at_offset=pl.col("offset"))
+    others = read.filter(~pl.col("usual"))["at"].unique().to_list()
     by_python = pl.DataFrame(
-        read, schema={"at": pl.String, "python_at": pl.Int64, "python_offset": pl.Int32}, orient="row"
+        [(text, *_read_time(text)) for text in others],
+        schema={"at": pl.String, "python_at": pl.Int64, "python_offset": pl.Int32},
+        orient="row",
     )
-    return rows.join(by_python, on="at", how="left", maintain_order="left").with_columns(
-        at_utc=pl.when("usual").then(in_columns).otherwise("python_at"),
-        at_offset=pl.when("usual").then("offset").otherwise("python_offset"),
+    return (
+        read.lazy()
+        .join(by_python.lazy(), on="at", how="left", maintain_order="left")
+        .with_columns(
+            at_utc=pl.when("usual").then(in_columns).otherwise("python_at"),
+            at_offset=pl.when("usual").then("offset").otherwise("python_offset"),
+        )
     )
-
-
-def _offset(text: str) -> int | None:
-    """±HH:MM in seconds (what follows the seconds in the usual form); None for anything else."""
-    if len(text) != 6 or text[0] not in "+-" or text[3] != ":" or not (text[1:3] + text[4:]).isdigit():
-        return None
-    return (-1 if text[0] == "-" else 1) * (int(text[1:3]) * 3600 + int(text[4:]) * 60)
 
 
 def _read_time(text: str) -> tuple[int | None, int | None]:

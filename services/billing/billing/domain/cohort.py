@@ -80,7 +80,8 @@ class Cohort:
         lines."""
         periods: dict[tuple[int, int], list[CountedPeriod]] = defaultdict(list)
         period_ids: dict[tuple[int, int], list[str]] = defaultdict(list)
-        for p in self.periods.sort("stay", "part", "n").iter_rows(named=True):
+        ids = self.timelines.event_ids  # the event numbers written out as ids, for the underlag only
+        for p in ids.numbered(self.periods.sort("stay", "part", "n"), "opened_by", "closed_by").iter_rows(named=True):
             key = (p["stay"], p["part"])
             periods[key].append(
                 CountedPeriod(
@@ -96,17 +97,15 @@ class Cohort:
             )
             period_ids[key] += [p["opened_by"], p["closed_by"]]
         others: dict[int, list[str]] = defaultdict(list)
-        for stay, event_id in (
-            self.timelines.others.join(self.stays.select("stay"), on="stay", how="semi")
-            .select("stay", "event_id")
-            .rows()
-        ):
+        mine = self.timelines.others.join(self.stays.select("stay"), on="stay", how="semi")
+        for stay, event_id in ids.numbered(mine, "event_id").select("stay", "event_id").rows():
             others[stay].append(event_id)
         counted = []
-        for s in self.stays.sort("municipality", "stay", "part").iter_rows(named=True):
+        stays = ids.numbered(self.stays.sort("municipality", "stay", "part"), *EVENT_COLUMNS)
+        for s in stays.iter_rows(named=True):
             key = (s["stay"], s["part"])
-            ids = [s["admission_notice"], s["sip_invitation"], s["discharged_by"], s["cancelled_by"]]
-            ids += others[s["stay"]] + period_ids[key]
+            behind = [s["admission_notice"], s["sip_invitation"], s["discharged_by"], s["cancelled_by"]]
+            behind += others[s["stay"]] + period_ids[key]
             counted.append(
                 CountedStay(
                     s["stay_id"],
@@ -114,7 +113,7 @@ class Cohort:
                     s["care_type"],
                     s["ready_days"],
                     tuple(periods[key]),
-                    tuple(sorted({i for i in ids if i})),
+                    tuple(sorted({i for i in behind if i})),
                     s["credited_by"],
                     s["credited_days"],
                 )
@@ -125,8 +124,9 @@ class Cohort:
 @dataclass(frozen=True)
 class MonthMembers:
     """What a month's cohort is under any agreement: its stays, each municipality's part of a moved patient's stay on
-    its own (`parts`, with whether it has a ready period), their `periods` with the Stockholm wall clock of each
-    opening and closing, and the month's anomalies."""
+    its own (`parts`, with whether it has a ready period and where its periods are: rows `first_period` up to
+    `end_period` of `periods`), their `periods` in the order of parts with the Stockholm wall clock of each opening
+    and closing, and the month's anomalies."""
 
     parts: pl.DataFrame
     periods: pl.DataFrame
@@ -174,12 +174,20 @@ def _month_members(timelines: Timelines, period: Month) -> MonthMembers:
         opened_local=local_clock(pl.col("opened_at")),
         closed_local=local_clock(pl.col("closed_at")),
     )
-    parts = parts.with_columns(ready=pl.col("part_key").is_in(periods["part_key"].implode()))
+    # Periods in the order of their parts: a part's periods are the rows `first_period` up to `end_period`.
+    if not periods["part_key"].is_sorted():
+        periods = periods.sort("part_key", "n")
+    keys = periods["part_key"]
+    parts = parts.with_columns(
+        first_period=keys.search_sorted(parts["part_key"], side="left"),
+        end_period=keys.search_sorted(parts["part_key"], side="right"),
+    ).with_columns(ready=pl.col("end_period") > pl.col("first_period"))
     return MonthMembers(parts, periods, tuple(sorted(found, key=lambda a: a.stay_id)))
 
 
 # What eligibility (§3.1 rule 1, §3.2), the rules by care type and the underlag take from a part's stay.
-PART_NEEDS = ("care_type", "admission_notice", "sip_invitation", "discharged_by", "cancelled_by")
+EVENT_COLUMNS = ("admission_notice", "sip_invitation", "discharged_by", "cancelled_by")
+PART_NEEDS = ("care_type", *EVENT_COLUMNS)
 
 
 def _part_key() -> pl.Expr:
@@ -207,9 +215,10 @@ def cohort(
             ),
         ).cast(pl.Int64)
     )
-    days = periods.group_by("part_key").agg(ready_days=pl.col("days").sum())
-    parts = members.parts.join(days, on="part_key", how="left", maintain_order="left").with_columns(
-        pl.col("ready_days").fill_null(0)
+    # Each part's days summed along its periods' rows: the running total at its end less that at its start.
+    before = pl.concat([pl.Series([0], dtype=pl.Int64), periods["days"].cum_sum()])
+    parts = members.parts.with_columns(
+        ready_days=before.gather(members.parts["end_period"]) - before.gather(members.parts["first_period"])
     )
     # §3.1 rule 1 (and §3.2 eligibility): the notices the agreement requires were sent to the municipality.
     counted = parts.filter(pl.col("municipality").is_not_null() & rules_by_care_type(agreement, "care_type", _eligible))

@@ -128,6 +128,39 @@ FACT_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
+# A fact's event id is carried through the engine as the fact's number (its row in the facts as read, `seq`) and written
+# out as text only where an underlag or a timeline read as objects needs it (ADR 0019).
+EVENT_NUMBER = pl.UInt32
+
+
+@dataclass(frozen=True)
+class EventIds:
+    """The event id of each fact by its number: the ids as given (`texts`), or a file's lines (`lines`), `name:line`."""
+
+    texts: pl.Series | None = None
+    name: str = ""
+    lines: pl.Series | None = None
+
+    def text(self, numbers: pl.Series) -> pl.Series:
+        """The ids of the facts numbered `numbers` (none where the number is none)."""
+        if self.texts is not None:
+            return self.texts.gather(numbers)
+        assert self.lines is not None
+        return pl.select(pl.format(f"{self.name}:{{}}", self.lines.gather(numbers))).to_series()
+
+    def numbered(self, frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
+        """`frame` with the event numbers in `columns` written out as ids."""
+        return frame.with_columns(self.text(frame[c]).alias(c) for c in columns)
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    """A file's facts (FACT_SCHEMA, no `event_id` text) with each fact's event id as its line (`EventIds.lines`)."""
+
+    frame: pl.DataFrame
+    event_ids: EventIds
+
+
 def micros(instant: datetime) -> int:
     """An aware instant as microseconds since the epoch, exactly (no float on the way)."""
     return (instant - EPOCH) // timedelta(microseconds=1)

@@ -140,7 +140,12 @@ def municipal_parts(timeline: StayTimeline) -> list[StayTimeline]:
         return [timeline]
     by_part = {
         part: Timelines(
-            frames.stays, periods.filter(pl.col("part") == part), frames.moves, frames.anomalies, frames.others
+            frames.stays,
+            periods.filter(pl.col("part") == part),
+            frames.moves,
+            frames.anomalies,
+            frames.others,
+            frames.event_ids,
         )
         .objects()[0]
         .periods

@@ -21,11 +21,14 @@ from typing import Any
 import polars as pl
 
 from billing.domain.facts import (
+    EVENT_NUMBER,
     FACT_SCHEMA,
     MOVED,
     PROCESS_ENDING,
     PROCESS_ORDER,
+    EventIds,
     FactKind,
+    FileFacts,
     StayFact,
     facts_frame,
     instant,
@@ -96,12 +99,12 @@ STAY_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "stay": pl.UInt32,  # the stay's number, in the order of stay ids
     "municipality": pl.String,
     "care_type": pl.String,
-    "admission_notice": pl.String,
-    "sip_invitation": pl.String,
+    "admission_notice": EVENT_NUMBER,
+    "sip_invitation": EVENT_NUMBER,
     "discharged_at": pl.Int64,
     "discharged_offset": pl.Int32,
-    "discharged_by": pl.String,
-    "cancelled_by": pl.String,
+    "discharged_by": EVENT_NUMBER,
+    "cancelled_by": EVENT_NUMBER,
     "process_ended_at": pl.Int64,
     "process_ended_offset": pl.Int32,
     "interrupted": pl.String,
@@ -114,8 +117,8 @@ PERIOD_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "opened_offset": pl.Int32,
     "closed_at": pl.Int64,
     "closed_offset": pl.Int32,
-    "opened_by": pl.String,
-    "closed_by": pl.String,
+    "opened_by": EVENT_NUMBER,
+    "closed_by": EVENT_NUMBER,
     "backdated_from": pl.Int64,
     "backdated_offset": pl.Int32,
     "backdating_reason": pl.String,
@@ -128,7 +131,7 @@ MOVE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "at": pl.Int64,
     "at_offset": pl.Int32,
     "municipality": pl.String,
-    "event_id": pl.String,
+    "event_id": EVENT_NUMBER,
 }
 ANOMALY_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "stay_id": pl.String,
@@ -139,7 +142,7 @@ ANOMALY_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
 OTHER_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "stay_id": pl.String,
     "stay": pl.UInt32,
-    "event_id": pl.String,
+    "event_id": EVENT_NUMBER,
 }
 
 
@@ -149,13 +152,15 @@ class Timelines:
 
     `stays` has one row per stay (STAY_SCHEMA), in the order of stay ids, each with its number `stay` (its row in
     `stays`, and the key of the other frames); `periods`, `moves`, `anomalies` (in the order found) and `others`
-    (interruptions and backdatings, for tracing) have the rows of each stay, numbered `n` in order."""
+    (interruptions and backdatings, for tracing) have the rows of each stay, numbered `n` in order. The facts behind
+    them (`admission_notice`, `opened_by`, `event_id`, …) are event numbers, written out by `event_ids`."""
 
     stays: pl.DataFrame
     periods: pl.DataFrame
     moves: pl.DataFrame
     anomalies: pl.DataFrame
     others: pl.DataFrame
+    event_ids: EventIds
     # What a month's cohort takes from these timelines under any agreement, once per month (`cohort.month_members`).
     months: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -170,6 +175,11 @@ class Timelines:
         """Timelines already read as objects, back in the engine's form."""
         stays, periods, moves, anomalies, others = [], [], [], [], []
         given = sorted(timelines, key=lambda t: t.stay_id)
+        numbers: dict[str | None, int | None] = {None: None}
+
+        def number(event_id: str | None) -> int | None:
+            return numbers.setdefault(event_id, len(numbers) - 1)
+
         for key, t in enumerate(given):
             stays.append(
                 (
@@ -177,11 +187,11 @@ class Timelines:
                     key,
                     t.municipality,
                     t.care_type,
-                    t.admission_notice,
-                    t.sip_invitation,
+                    number(t.admission_notice),
+                    number(t.sip_invitation),
                     *_columns(t.discharged_at),
-                    t.discharged_by,
-                    t.cancelled_by,
+                    number(t.discharged_by),
+                    number(t.cancelled_by),
                     *_columns(t.process_ended_at),
                     t.interrupted,
                 )
@@ -194,28 +204,32 @@ class Timelines:
                         n,
                         *_columns(p.opened_at),
                         *_columns(p.closed_at),
-                        p.opened_by,
-                        p.closed_by,
+                        number(p.opened_by),
+                        number(p.closed_by),
                         *_columns(p.backdated_from),
                         p.backdating_reason,
                         p.note,
                     )
                 )
-            moves += [(t.stay_id, key, n, *_columns(m.at), m.municipality, m.event_id) for n, m in enumerate(t.moves)]
+            moves += [
+                (t.stay_id, key, n, *_columns(m.at), m.municipality, number(m.event_id)) for n, m in enumerate(t.moves)
+            ]
             anomalies += [(t.stay_id, key, n, text) for n, text in enumerate(t.anomalies)]
-            others += [(t.stay_id, key, event_id) for event_id in t.other_event_ids]
+            others += [(t.stay_id, key, number(event_id)) for event_id in t.other_event_ids]
         return cls(
             pl.DataFrame(stays, schema=STAY_SCHEMA, orient="row"),
             pl.DataFrame(periods, schema=PERIOD_SCHEMA, orient="row"),
             pl.DataFrame(moves, schema=MOVE_SCHEMA, orient="row"),
             pl.DataFrame(anomalies, schema=ANOMALY_SCHEMA, orient="row"),
             pl.DataFrame(others, schema=OTHER_SCHEMA, orient="row"),
+            EventIds(texts=pl.Series(list(numbers)[1:], dtype=pl.String)),
         )
 
     def objects(self) -> list["StayTimeline"]:
         """Each stay's timeline as a `StayTimeline`, by stay id."""
         periods, moves, anomalies, others = (defaultdict(list) for _ in range(4))
-        for p in self.periods.sort("stay_id", "n").iter_rows(named=True):
+        ids = self.event_ids
+        for p in ids.numbered(self.periods.sort("stay_id", "n"), "opened_by", "closed_by").iter_rows(named=True):
             periods[p["stay_id"]].append(
                 ReadyPeriod(
                     _instant(p, "opened_at", "opened_offset"),
@@ -227,11 +241,11 @@ class Timelines:
                     p["note"],
                 )
             )
-        for m in self.moves.sort("stay_id", "n").iter_rows(named=True):
+        for m in ids.numbered(self.moves.sort("stay_id", "n"), "event_id").iter_rows(named=True):
             moves[m["stay_id"]].append(Move(_instant(m, "at", "at_offset"), m["municipality"], m["event_id"]))
         for a in self.anomalies.sort("stay_id", "n").iter_rows(named=True):
             anomalies[a["stay_id"]].append(a["text"])
-        for o in self.others.iter_rows(named=True):
+        for o in ids.numbered(self.others, "event_id").iter_rows(named=True):
             others[o["stay_id"]].append(o["event_id"])
         return [
             StayTimeline(
@@ -250,7 +264,9 @@ class Timelines:
                 tuple(moves[s["stay_id"]]),
                 tuple(others[s["stay_id"]]),
             )
-            for s in self.stays.sort("stay_id").iter_rows(named=True)
+            for s in ids.numbered(
+                self.stays.sort("stay_id"), "admission_notice", "sip_invitation", "discharged_by", "cancelled_by"
+            ).iter_rows(named=True)
         ]
 
 
@@ -297,13 +313,23 @@ READY_AFTER_DISCHARGE, READY_AFTER_INTERRUPTION, WITHDRAWN_NOT_READY, MOVE_WITHO
 )
 
 
-def timelines(facts: pl.DataFrame) -> Timelines:
-    """Every stay's timeline from its facts (FACT_SCHEMA; any order: facts at one instant apply in PROCESS_ORDER,
-    then in the order given)."""
-    facts = facts.select(FACT_SCHEMA.keys()).with_row_index("seq")
+def timelines(facts: pl.DataFrame | FileFacts) -> Timelines:
+    """Every stay's timeline from its facts (FACT_SCHEMA, or a file's; any order: facts at one instant apply in
+    PROCESS_ORDER, then in the order given)."""
+    if isinstance(facts, FileFacts):
+        event_ids, facts = facts.event_ids, facts.frame
+    else:
+        event_ids = EventIds(texts=facts["event_id"])
+    # Each fact's event is its number, the row it was given in (`seq`): only numbers are sorted, paired and gathered.
+    facts = facts.select(FACT_SCHEMA.keys()).with_row_index("seq").with_columns(event_id=pl.col("seq"))
     effective, unmatched = _backdated(facts)
-    ordered = _marked(effective.sort("stay_id", "at", "kind", "seq").with_row_index("pos"), key="stay_id")
-    ordered = ordered.with_columns(stay=(first.cum_sum() - 1).cast(pl.UInt32))
+    # Each stay's number, in the order of stay ids: counted along the runs of one stay's facts when they come sorted by
+    # stay id (a file written stay by stay), ranked otherwise. Sorting by the number is sorting by the stay id.
+    stay_id = pl.col("stay_id")
+    runs = (stay_id != stay_id.shift(1)).fill_null(True).cum_sum() - 1
+    number = runs if effective["stay_id"].is_sorted() else stay_id.rank("dense") - 1
+    ordered = effective.with_columns(stay=number.cast(pl.UInt32)).sort("stay", "at", "kind", "seq")
+    ordered = _marked(ordered.with_row_index("pos"))
 
     # How far the stay has come before each fact: discharged, or ended by a death or declined support (which end the
     # process, and the ready period, unless the stay ended before them; ADR 0016).
@@ -347,7 +373,7 @@ def timelines(facts: pl.DataFrame) -> Timelines:
     # first fact that names one (a move names the new one), and how it ended.
     stays = ordered.filter(first).select("stay", "stay_id")  # row k is stay k
     known = ordered.lazy()
-    for columns, where in (
+    wanted = (
         ({"municipality": "municipality"}, ~interruption & pl.col("municipality").is_not_null()),
         ({"care_type": "care_type"}, pl.col("care_type").is_not_null()),
         ({"event_id": "admission_notice"}, kind == K[FactKind.ADMISSION_NOTICE]),
@@ -355,13 +381,12 @@ def timelines(facts: pl.DataFrame) -> Timelines:
         ({"at": "discharged_at", "at_offset": "discharged_offset", "event_id": "discharged_by"}, discharge),
         ({"event_id": "cancelled_by"}, kind == K[FactKind.NOTICE_CANCELLED]),
         ({"at": "process_ended_at", "at_offset": "process_ended_offset", "reason": "interrupted"}, pl.col("ends")),
-    ):
-        firsts = (
-            known.filter(where)
-            .select("stay", *columns)
-            .filter((pl.col("stay") != pl.col("stay").shift(1)).fill_null(True))
-            .collect()
-        )
+    )
+    each_first = pl.collect_all(  # side by side, on Polars' threads
+        known.filter(where).select("stay", *columns).filter((pl.col("stay") != pl.col("stay").shift(1)).fill_null(True))
+        for columns, where in wanted
+    )
+    for (columns, _), firsts in zip(wanted, each_first, strict=True):
         for column, name in columns.items():  # each stay's value at its row; none where it has no such fact
             empty = pl.repeat(None, stays.height, dtype=firsts[column].dtype, eager=True).alias(name)
             stays = stays.with_columns(empty.scatter(firsts["stay"], firsts[column]))
@@ -378,6 +403,7 @@ def timelines(facts: pl.DataFrame) -> Timelines:
         .join(keys, on="stay_id")
         .select(ANOMALY_SCHEMA.keys()),
         others.sort("seq").join(keys, on="stay_id", maintain_order="left").select(OTHER_SCHEMA.keys()),
+        event_ids,
     )
 
 
@@ -471,7 +497,7 @@ def _backdated(facts: pl.DataFrame) -> tuple[pl.DataFrame, list[tuple[str, int, 
         marks,
         schema={
             "stay_id": pl.String,
-            "event_id": pl.String,
+            "event_id": EVENT_NUMBER,
             "sent_at": pl.Int64,
             "sent_offset": pl.Int32,
             "backdated_from": pl.Int64,

@@ -5,6 +5,7 @@ The counted stays are summed per municipality as integer days in columns (ADR 00
 those sums is Decimal, and amounts are rounded half-up to öre once, per billed group or long stay.
 """
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
@@ -163,8 +164,8 @@ def settle_totals(
     if rules.long_stay is not None:
         # §3.2 long-stayer proposal: these stays leave the average and are billed beyond the bill-from day.
         for stay_id, ready_days in long_stays:
-            days = round_days(Decimal(ready_days - rules.long_stay.bill_from_day), rules.rounding)
-            billed_long.append(LongStay(stay_id, ready_days, days, money(days, day_amount)))
+            days, amount = _long_stay_bill(ready_days, rules.long_stay.bill_from_day, rules.rounding, day_amount)
+            billed_long.append(LongStay(stay_id, ready_days, days, amount))
     n, d = totals.n, totals.d
     average = Decimal(d) / n if n else Decimal(0)
     if rules.model == "average":
@@ -191,6 +192,14 @@ def settle_totals(
         amount_sek=money(billable, day_amount) + sum((ls.amount_sek for ls in billed_long), Decimal(0)),
         long_stays=tuple(billed_long),
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def _long_stay_bill(ready_days: int, bill_from_day: int, rounding: str, day_amount: Decimal) -> tuple[Decimal, Decimal]:
+    """A long stay's billable days and amount (§3.2 long-stayer proposal): the same for every stay with as many ready
+    days, so computed once per number of days (a month has thousands of long stays, a few dozen distinct lengths)."""
+    days = round_days(Decimal(ready_days - bill_from_day), rounding)
+    return days, money(days, day_amount)
 
 
 def settle_group(municipality: str, stays: list[CountedStay], rules: RuleSet, day_amount: Decimal) -> MunicipalityLine:

@@ -19,6 +19,7 @@ from billing.adapters.follow_up_report import follow_up_dict, follow_up_png
 from billing.adapters.settlement_report import (
     comparison_csv,
     comparison_dict,
+    indented_json,
     settlement_csv,
     settlement_json,
 )
@@ -81,7 +82,7 @@ def run(args: argparse.Namespace) -> str | bytes:
     pair = (ids[0], ids[1])
     if args.format == "csv":
         return comparison_csv(pair, rows)
-    return json.dumps(comparison_dict(pair, str(period), rows), indent=2, ensure_ascii=False) + "\n"
+    return indented_json(comparison_dict(pair, str(period), rows)) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:

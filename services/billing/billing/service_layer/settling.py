@@ -7,17 +7,17 @@ import polars as pl
 from billing.domain.agreement import Agreement, DayAmounts
 from billing.domain.calendar import Month
 from billing.domain.cohort import Credited
-from billing.domain.facts import StayFact, facts_frame
+from billing.domain.facts import FileFacts, StayFact, facts_frame
 from billing.domain.ready_periods import Timelines
 from billing.domain.ready_periods import timelines as timelines_of_frame
 from billing.domain.settlement import Settlement, settle
 
-Facts = pl.DataFrame | Iterable[StayFact]  # the columnar facts (FACT_SCHEMA) or fact objects
+Facts = pl.DataFrame | FileFacts | Iterable[StayFact]  # the columnar facts (FACT_SCHEMA, or a file's) or objects
 
 
 def timelines(facts: Facts) -> Timelines:
     """Every stay's timeline, computed once for any number of settlements of the same facts."""
-    return timelines_of_frame(facts if isinstance(facts, pl.DataFrame) else facts_frame(facts))
+    return timelines_of_frame(facts if isinstance(facts, pl.DataFrame | FileFacts) else facts_frame(facts))
 
 
 def settle_facts(

@@ -236,3 +236,31 @@ def test_follow_up_json_and_png(month_file, tmp_path, capsys):
         == 0
     )
     assert chart.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_lines_in_any_order_settle_as_in_stay_order(month_file, tmp_path, capsys):
+    # Stays numbered along runs of a sorted file or ranked otherwise (ADR 0019): the same settlement either way.
+    lines = month_file.read_text().splitlines()
+    shuffled = tmp_path / "shuffled.csv"
+    shuffled.write_text("\n".join([lines[0], *reversed(lines[1:])]) + "\n")
+    args = ["--agreement", "skane-2018", "--period", "2022-03", "--events"]
+    assert settle_json(capsys, *args, str(shuffled)) == settle_json(capsys, *args, str(month_file))
+
+
+def test_a_personnummer_shaped_stay_id_is_named_at_its_first_line_wherever_its_lines_are(tmp_path, capsys):
+    good = "Y1,1280,somatic,admission_notice,2022-03-01T08:00:00+01:00\n"
+    bad = "Y-19121212-1212,1280,somatic,discharged,2022-03-01T09:00:00+01:00\n"
+    path = tmp_path / "bad.csv"
+    path.write_text(HEADER + good + bad + good + bad)
+    assert main(["settle", "--agreement", "skane-2018", "--period", "2022-03", "--events", str(path)]) == 2
+    assert f"{path}, line 3: stay_id must not contain a pers" in capsys.readouterr().err
+
+
+def test_a_long_run_of_digits_is_not_a_personnummer(tmp_path, capsys):
+    # 13 digits: no run of 10 or 12 (identifiers.looks_like_personnummer), as in the synthetic year's stay ids.
+    path = tmp_path / "digits.csv"
+    path.write_text(
+        HEADER + stay_rows("S2023030000001", "1280", "2022-03-01T09:00:00+01:00", "2022-03-03T15:00:00+01:00")
+    )
+    result = settle_json(capsys, "--agreement", "skane-2018", "--period", "2022-03", "--events", str(path))
+    assert [(m["municipality"], m["stays"], m["ready_days"]) for m in result["municipalities"]] == [("1280", 1, 3)]
