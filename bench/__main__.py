@@ -9,6 +9,9 @@ from pathlib import Path
 from bench import billing_whatif, consumer, pipeline, producer_ceiling, rebuild, settle_year, web
 from bench.realparts import real_parts
 
+# The benches run the services on the local development issuer's tokens (ADR 0024), as the tests do.
+os.environ.setdefault("SVU_AUTH_MODE", "dev")
+
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
 
 

@@ -28,16 +28,26 @@ def main(parts: Parts) -> list[dict]:
         "org.apache.kafka.common.security.scram.ScramLoginModule required "
         f'username="admin" password="{options["sasl_plain_password"]}";'
     )
+    # The security settings go in a properties file: `--producer-props` splits each on "=", which a JAAS line has.
+    config = ROOT / ".local" / "bench" / "producer-ceiling.properties"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(
+        f"security.protocol=SASL_SSL\nsasl.mechanism={SCRAM}\nsasl.jaas.config={jaas}\n"
+        f"ssl.truststore.type=PEM\nssl.truststore.location={local_kafka_security.CA_FILE}\n"
+    )
+    config.chmod(0o600)
     command = [
         "java", "-Xmx512m", "-cp", str(ROOT / ".local" / "kafka" / "libs" / "*"),
         "org.apache.kafka.tools.ProducerPerformance",
         "--topic", TOPIC, "--num-records", str(RECORDS), "--record-size", str(RECORD_SIZE),
-        "--throughput", "-1",
+        "--throughput", "-1", "--producer.config", str(config),
         "--producer-props", f"bootstrap.servers={parts.bootstrap}", "acks=all", "enable.idempotence=true",
-        "linger.ms=5", "security.protocol=SASL_SSL", f"sasl.mechanism={SCRAM}", f"sasl.jaas.config={jaas}",
-        "ssl.truststore.type=PEM", f"ssl.truststore.location={local_kafka_security.CA_FILE}",
+        "linger.ms=5",
     ]  # fmt: skip
-    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"bench: ProducerPerformance failed ({done.returncode}):\n{done.stdout[-2000:]}{done.stderr[-3000:]}")
+    out = done.stdout.strip().splitlines()[-1]
     # "500000 records sent, 81234.5 records/sec (46.48 MB/sec), 310.2 ms avg latency, ... 99th ..."
     rate = float(re.search(r"([\d.]+) records/sec", out).group(1))  # type: ignore[union-attr]
     mb = float(re.search(r"\(([\d.]+) MB/sec\)", out).group(1))  # type: ignore[union-attr]
