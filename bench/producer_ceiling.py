@@ -46,7 +46,8 @@ def main(parts: Parts) -> list[dict]:
     ]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
-        raise SystemExit(f"bench: ProducerPerformance failed ({done.returncode}):\n{done.stdout[-2000:]}{done.stderr[-3000:]}")
+        failed = f"{done.stdout[-2000:]}{done.stderr[-3000:]}"
+        raise SystemExit(f"bench: ProducerPerformance failed ({done.returncode}):\n{failed}")
     out = done.stdout.strip().splitlines()[-1]
     # "500000 records sent, 81234.5 records/sec (46.48 MB/sec), 310.2 ms avg latency, ... 99th ..."
     rate = float(re.search(r"([\d.]+) records/sec", out).group(1))  # type: ignore[union-attr]

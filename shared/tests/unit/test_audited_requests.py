@@ -116,4 +116,3 @@ async def test_no_row_no_answer_a_503_problem_instead_and_none_of_the_routes_bod
     assert answer.json() == UNAVAILABLE
     streamed = await _call(tiny_app(Recorder(fails=True)), "GET", "/stream")
     assert (streamed.status_code, streamed.json()) == (503, UNAVAILABLE)
-
