@@ -118,7 +118,8 @@ async def publish(session: AsyncSession, event: IntegrationEvent) -> CloudEvent:
     """Into the outbox, and into the feed of the stay's municipality (ADR 0022) unless it is a meddelande to
     another party alone."""
     envelope = await add_to_outbox(session, messaging.outbox, event)
-    to_role = getattr(event, "to_role", None)
+    # Only a meddelande has an addressee (a getattr on every event costs pydantic's failed-attribute path).
+    to_role = event.to_role if isinstance(event, MessageSent) else None
     if isinstance(event, StayEvent) and to_role in (None, "municipality"):
         if (municipality := await StayRepository(session).municipality_of(event.stay_id)) is not None:
             await Feed(session).add(envelope, event.stay_id, municipality)
